@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+
+/**
+ * Every `foedus` sub-command, one file each. A file exports a function that
+ * adds its command (and sub-commands) to the program.
+ */
+export const commands: Array<(program: Command) => void> = [
+];

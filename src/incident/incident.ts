@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { isIso3 } from './countries.ts';
+
+/**
+ * The incident format read by the assessment engine. Other programs depend on
+ * it: change it only by adding optional fields.
+ */
+
+export const INCIDENT_KINDS = [
+  'armed_attack', 'terrorist_attack', 'armed_rebellion', 'border_incursion',
+  'blockade', 'threat', 'coup', 'civil_unrest', 'other',
+] as const;
+export const PERPETRATOR_TYPES = ['state', 'non_state_armed_group', 'rebel_group', 'unknown'] as const;
+export const TARGET_TYPES = [
+  'territory', 'armed_forces', 'vessel_or_aircraft', 'civilians', 'government', 'infrastructure',
+] as const;
+
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+export type PerpetratorType = (typeof PERPETRATOR_TYPES)[number];
+export type TargetType = (typeof TARGET_TYPES)[number];
+
+const iso3 = z.string().refine(isIso3, { message: 'not an ISO 3166-1 alpha-3 country code (e.g. MLI, BFA, NER)' });
+
+/** A calendar day YYYY-MM-DD that exists (no 2023-02-30). */
+export const isoDate = z.string().refine(isRealDate, { message: 'not a real calendar date in the form YYYY-MM-DD' });
+
+export function isRealDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === s;
+}
+
+export const incidentSchema = z.strictObject({
+  id: z.string().min(1).max(200).optional(),
+  date: isoDate,
+  kind: z.enum(INCIDENT_KINDS),
+  location: z.strictObject({
+    country: iso3.optional(),
+    lat: z.number().min(-90, 'latitude must be between -90 and 90').max(90, 'latitude must be between -90 and 90').optional(),
+    lon: z.number().min(-180, 'longitude must be between -180 and 180').max(180, 'longitude must be between -180 and 180').optional(),
+  }),
+  perpetrator: z.strictObject({
+    type: z.enum(PERPETRATOR_TYPES),
+    country: iso3.optional(),
+    name: z.string().max(500).optional(),
+  }),
+  target: z.strictObject({
+    type: z.enum(TARGET_TYPES),
+    country: iso3.optional(),
+    deployed_abroad: z.boolean().optional(),
+  }),
+  fatalities: z.number().int().min(0).optional(),
+  assistance_requested_by: z.array(iso3).optional(),
+});
+
+/** An incident as given by a user or an importer (country may still be missing). */
+export type Incident = z.infer<typeof incidentSchema>;

@@ -1,0 +1,94 @@
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { InputError } from '../errors.ts';
+
+/**
+ * Opening the database behind a Store: an embedded SQLite file by default,
+ * PostgreSQL when a connection URL is given. Only src/store touches this.
+ */
+
+// int8 (count(*), bigserial) comes back as a string from pg; SQLite gives numbers.
+// Our counts and ids fit in a double, so read them as numbers on both.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export type StoreConfig =
+  | { dialect: 'sqlite'; path: string }
+  | { dialect: 'postgres'; url: string; schema?: string; poolSize?: number };
+
+/** A Kysely handle plus the raw driver, for the few bulk paths (COPY, prepared batch inserts) Kysely can't express fast. */
+export type Database =
+  | { dialect: 'sqlite'; db: Kysely<any>; raw: SQLite.Database; config: StoreConfig }
+  | { dialect: 'postgres'; db: Kysely<any>; raw: pg.Pool; config: StoreConfig };
+
+export const DEFAULT_SQLITE_PATH = './foedus.db';
+
+/**
+ * Which store to use, from a `--db` flag and the environment:
+ * `--db postgres://…` or FOEDUS_DATABASE_URL → PostgreSQL; `--db PATH` or FOEDUS_DB → SQLite file;
+ * otherwise ./foedus.db.
+ */
+export function resolveStoreConfig(dbFlag?: string, env: NodeJS.ProcessEnv = process.env): StoreConfig {
+  const flag = dbFlag?.trim();
+  if (flag) return /^postgres(ql)?:\/\//.test(flag) ? { dialect: 'postgres', url: flag } : { dialect: 'sqlite', path: flag };
+  if (env.FOEDUS_DATABASE_URL) return { dialect: 'postgres', url: env.FOEDUS_DATABASE_URL };
+  if (env.FOEDUS_DB) return { dialect: 'sqlite', path: env.FOEDUS_DB };
+  return { dialect: 'sqlite', path: DEFAULT_SQLITE_PATH };
+}
+
+export function describeStore(config: StoreConfig): string {
+  if (config.dialect === 'sqlite') return `SQLite file ${config.path}`;
+  const u = safeUrl(config.url);
+  return `PostgreSQL ${u}${config.schema ? ` (schema ${config.schema})` : ''}`;
+}
+
+function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+export function openDatabase(config: StoreConfig): Database {
+  if (config.dialect === 'sqlite') {
+    let raw: SQLite.Database;
+    try {
+      raw = new SQLite(config.path);
+    } catch (err) {
+      throw new InputError(`cannot open the SQLite database ${config.path}: ${(err as Error).message}. Check the path and that its folder exists and is writable.`, { code: 'store_unavailable' });
+    }
+    // WAL lets readers (the server's queries) run beside the importer; NORMAL is
+    // durable across process crashes (kill -9), which is what imports rely on.
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    raw.pragma('foreign_keys = ON');
+    raw.pragma('busy_timeout = 5000');
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: raw }) });
+    return { dialect: 'sqlite', db, raw, config };
+  }
+  if (config.schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(config.schema)) {
+    throw new InputError(`invalid PostgreSQL schema name "${config.schema}"`);
+  }
+  const raw = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolSize ?? 10,
+    // Each connection works in the configured schema (tests use one schema per run).
+    ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client losing its server (PostgreSQL restarted) must not crash the process;
+  // the next query gets a fresh connection or a clear error.
+  raw.on('error', () => {});
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: raw }) });
+  return { dialect: 'postgres', db, raw, config };
+}
+
+export async function closeDatabase(d: Database): Promise<void> {
+  await d.db.destroy(); // closes the pool / the SQLite handle
+}

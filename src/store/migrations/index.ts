@@ -1,0 +1,8 @@
+import type { Migration } from './migration.ts';
+
+/**
+ * Every migration, in version order. Add new ones at the end with the next
+ * version number; never edit a released one.
+ */
+export const migrations: Migration[] = [
+];

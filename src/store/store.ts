@@ -7,6 +7,7 @@ import { migrate } from './migrate.ts';
  * folder under src/store) alone holds the SQL for its records, on both dialects.
  * To add one: declare it in `Repositories` and build it in `repositories()`.
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled as repositories are added
 export interface Repositories {
 }
 

@@ -1,0 +1,250 @@
+import { createReadStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
+import { InputError } from '../errors.ts';
+import type { IncidentRecord } from '../incident/record.ts';
+import type { Store } from '../store/store.ts';
+import { detectFormat, peekStream } from './formats.ts';
+import { readerFor } from './readers.ts';
+import type { ImportFormat, ImportItem, ImportOptions, ImportProgress, ImportSummary, RowRejection } from './types.ts';
+
+/**
+ * The import pipeline: a format reader (parse + map, from src/incident)
+ * streams records; they are written in batches through the incident
+ * repository, each batch in one transaction with one ledger entry.
+ *
+ * - Normal mode: every batch commits on its own; progress is reported only
+ *   after the commit, so whatever was reported survives a kill -9, and a
+ *   re-run (idempotent: content hash / ACLED timestamp) completes the rest.
+ *   Bad rows are collected (file:line, column, reason) and the import goes on.
+ * - Strict mode: one transaction around everything; the first bad row throws
+ *   an InputError naming it and the transaction rolls back.
+ *
+ * Memory stays constant: the stream is pulled one record at a time
+ * (backpressure), at most two batches exist at once (one being written while
+ * the next is parsed).
+ */
+
+export const DEFAULT_BATCH_SIZE = 2_000;
+export const DEFAULT_MAX_REJECTIONS = 100;
+export const IMPORT_ACTION = 'incidents.import';
+
+/** What the importer needs from the store's repositories. */
+interface UpsertResult {
+  imported: number;
+  updated: number;
+  unchanged: number;
+  ids: string[];
+}
+interface ImportRepos {
+  incidents: { upsertMany(records: IncidentRecord[], opts: { actor: string }): Promise<UpsertResult> };
+  ledger: { append(entry: { actor: string; action: string; target: string; payload: Record<string, unknown> }): Promise<unknown> };
+}
+
+function repos(store: Store): ImportRepos {
+  const s = store as Store & Partial<ImportRepos>;
+  if (!s.incidents || !s.ledger) throw new Error('this store has no incidents/ledger repository (store not fully built)');
+  return s as ImportRepos;
+}
+
+interface Opened {
+  stream: Readable;
+  file: string;
+  bytesTotal: number | null;
+  bytesRead: () => number;
+}
+
+function openSource(source: string | Readable, fileName?: string): Opened {
+  if (typeof source === 'string') {
+    let size: number;
+    try {
+      const st = statSync(source);
+      if (st.isDirectory()) throw new InputError(`${source} is a folder; give the path of a file to import`, { code: 'unreadable_input' });
+      size = st.size;
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+      throw new InputError(`cannot read ${source}: ${why}; check the path`, { code: 'unreadable_input' });
+    }
+    const stream = createReadStream(source, { highWaterMark: 256 * 1024 });
+    return { stream, file: fileName ?? source, bytesTotal: size, bytesRead: () => stream.bytesRead };
+  }
+  let n = 0;
+  source.on('data', (c: Buffer | string) => {
+    n += typeof c === 'string' ? Buffer.byteLength(c) : c.length;
+  });
+  return { stream: source, file: fileName ?? 'upload', bytesTotal: null, bytesRead: () => n };
+}
+
+function sourceIdOf(r: IncidentRecord): string | null {
+  return r.source.id ?? r.id;
+}
+
+export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
+  const t0 = performance.now();
+  const batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH_SIZE));
+  const maxRejections = opts.maxRejections ?? DEFAULT_MAX_REJECTIONS;
+  const strict = opts.strict ?? false;
+  repos(opts.store); // fail early on a store without the repositories
+  opts.signal?.throwIfAborted();
+
+  const opened = openSource(opts.source, opts.fileName);
+  const file = opened.file;
+  let stream = opened.stream;
+  let format: ImportFormat;
+  try {
+    if (opts.format) {
+      format = opts.format;
+    } else {
+      const peeked = await peekStream(stream, 64 * 1024);
+      stream = peeked.stream;
+      format = detectFormat(file, peeked.head);
+    }
+  } catch (err) {
+    stream.destroy();
+    throw err;
+  }
+  const items = readerFor(format)(stream, { file, now: opts.now ?? (() => new Date()) });
+
+  const summary: ImportSummary = {
+    file: basename(file),
+    format,
+    strict,
+    rows: 0,
+    imported: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    rejections: [],
+    rejectionsTruncated: false,
+    batches: 0,
+    durationMs: 0,
+  };
+  const reject = (e: RowRejection) => {
+    summary.rejected++;
+    if (summary.rejections.length < maxRejections) summary.rejections.push(e);
+    else summary.rejectionsTruncated = true;
+  };
+
+  const writeBatch = async (store: Store, records: IncidentRecord[], batch: number, rowsSoFar: number, lastLine: number, rejectedSoFar: number) => {
+    const r = repos(store);
+    const res = await r.incidents.upsertMany(records, { actor: opts.actor });
+    const firstSourceId = sourceIdOf(records[0]!);
+    const lastSourceId = sourceIdOf(records[records.length - 1]!);
+    await r.ledger.append({
+      actor: opts.actor,
+      action: IMPORT_ACTION,
+      target: `import:${summary.file}`,
+      payload: {
+        file: summary.file,
+        format,
+        strict,
+        batch,
+        records: records.length,
+        imported: res.imported,
+        updated: res.updated,
+        unchanged: res.unchanged,
+        firstSourceId,
+        lastSourceId,
+        lastLine,
+      },
+    });
+    return { res, firstSourceId, lastSourceId, batch, rowsSoFar, lastLine, rejectedSoFar };
+  };
+  type Written = Awaited<ReturnType<typeof writeBatch>>;
+
+  const committed = (w: Written) => {
+    summary.batches = w.batch;
+    summary.imported += w.res.imported;
+    summary.updated += w.res.updated;
+    summary.unchanged += w.res.unchanged;
+    const p: ImportProgress = {
+      file: summary.file,
+      format,
+      batch: w.batch,
+      rows: w.rowsSoFar,
+      imported: summary.imported,
+      updated: summary.updated,
+      unchanged: summary.unchanged,
+      rejected: w.rejectedSoFar,
+      firstSourceId: w.firstSourceId,
+      lastSourceId: w.lastSourceId,
+      lastLine: w.lastLine,
+      bytesRead: opened.bytesRead(),
+      bytesTotal: opened.bytesTotal,
+    };
+    opts.onProgress?.(p);
+  };
+
+  /**
+   * Reads everything and writes batches through `write`; at most one write in
+   * flight while the next batch is parsed. `write` commits (normal mode) or
+   * runs inside the one transaction (strict mode).
+   */
+  const pump = async (write: (records: IncidentRecord[], batch: number, rowsSoFar: number, lastLine: number, rejectedSoFar: number) => Promise<Written>, onCommitted: (w: Written) => void) => {
+    let pending: Promise<Written> | null = null;
+    let batch: IncidentRecord[] = [];
+    let batchNo = 0;
+    let lastLine = 0;
+    const flush = async () => {
+      if (pending) onCommitted(await pending);
+      pending = null;
+      if (batch.length) {
+        const records = batch;
+        batch = [];
+        const p = write(records, ++batchNo, summary.rows, lastLine, summary.rejected);
+        p.catch(() => {}); // awaited below; avoid an unhandled rejection while we parse on
+        pending = p;
+      }
+    };
+    try {
+      for await (const item of items as AsyncIterable<ImportItem>) {
+        if (opts.signal?.aborted) break;
+        summary.rows++;
+        lastLine = item.line;
+        if (item.error) {
+          if (strict) {
+            const e = item.error;
+            throw new InputError(`${e.column ? `column ${e.column}: ` : ''}${e.reason} (strict import stopped; nothing was imported)`, {
+              code: 'bad_row',
+              where: `${file}:${e.line}`,
+            });
+          }
+          reject(item.error);
+          continue;
+        }
+        batch.push(item.record);
+        if (batch.length >= batchSize) await flush();
+      }
+      if (!opts.signal?.aborted) {
+        await flush(); // the last partial batch
+        await flush(); // and its commit
+      } else if (pending) {
+        onCommitted(await pending); // committed anyway: report it, start nothing new
+        pending = null;
+      }
+    } finally {
+      if (pending) await (pending as Promise<Written>).catch(() => {});
+      stream.destroy();
+    }
+    opts.signal?.throwIfAborted();
+  };
+
+  if (strict) {
+    const done: Written[] = [];
+    await opts.store.transaction(async (tx) => {
+      await pump((records, b, rows, line, rej) => writeBatch(tx, records, b, rows, line, rej), (w) => done.push(w));
+    });
+    // Only now is anything committed: report the batches.
+    for (const w of done) committed(w);
+  } else {
+    await pump(
+      (records, b, rows, line, rej) => opts.store.transaction((tx) => writeBatch(tx, records, b, rows, line, rej)),
+      committed,
+    );
+  }
+
+  summary.durationMs = Math.round(performance.now() - t0);
+  return summary;
+}

@@ -1,0 +1,79 @@
+import type { Readable } from 'node:stream';
+import type { IncidentRecord } from '../incident/record.ts';
+import type { Store } from '../store/store.ts';
+
+export const IMPORT_FORMATS = ['ucdp', 'acled', 'geojson', 'incident'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** A row the importer could not take: where it is and why. */
+export interface RowRejection {
+  /** Physical line (1-based) where the record starts; for JSON inputs, the line where the feature/element starts when known, else 0. */
+  line: number;
+  /** Column (CSV) or JSON path, null when the whole record is at fault. */
+  column: string | null;
+  reason: string;
+}
+
+/** One item coming out of a format reader: a mapped record, or a rejected row. */
+export type ImportItem =
+  | { line: number; record: IncidentRecord; error?: undefined }
+  | { line: number; record?: undefined; error: RowRejection };
+
+export interface ImportOptions {
+  /** A file path, or a stream (an upload); give `fileName` with a stream so messages and format detection can use it. */
+  source: string | Readable;
+  fileName?: string;
+  /** Detected from the extension and the first bytes when not given. */
+  format?: ImportFormat;
+  store: Store;
+  /** One transaction; the first bad row stops the import and the store is left exactly as before. */
+  strict?: boolean;
+  /** Who imports (a user id or "cli:<os user>"); goes into the ledger. */
+  actor: string;
+  /** Rows per committed batch (normal mode). Default 2,000. */
+  batchSize?: number;
+  /** Called after each batch is committed (never before): what is reported here survives a crash. */
+  onProgress?: (p: ImportProgress) => void;
+  signal?: AbortSignal;
+  /** How many rejections the summary lists (the count is always complete). Default 100. */
+  maxRejections?: number;
+  /** Clock for the mappers' created/imported stamps (tests). */
+  now?: () => Date;
+}
+
+export interface ImportProgress {
+  file: string;
+  format: ImportFormat;
+  /** 1-based number of the batch just committed. */
+  batch: number;
+  /** Totals so far, all committed. */
+  rows: number;
+  imported: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  /** Source ids of the first and last record of this batch, and the physical line the batch ends on. */
+  firstSourceId: string | null;
+  lastSourceId: string | null;
+  lastLine: number;
+  /** Bytes of the input read so far, and its total size when known (a file), for progress bars. */
+  bytesRead: number;
+  bytesTotal: number | null;
+}
+
+export interface ImportSummary {
+  file: string;
+  format: ImportFormat;
+  strict: boolean;
+  /** Data records read (header excluded). */
+  rows: number;
+  imported: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  /** The first `maxRejections` rejected rows, in file order; `rejected` is the full count. */
+  rejections: RowRejection[];
+  rejectionsTruncated: boolean;
+  batches: number;
+  durationMs: number;
+}

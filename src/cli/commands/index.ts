@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { register as importCommand } from './import.ts';
 
 /**
  * Every `foedus` sub-command, one file each. A file exports a function that
  * adds its command (and sub-commands) to the program.
  */
 export const commands: Array<(program: Command) => void> = [
+  importCommand,
 ];

@@ -1,0 +1,138 @@
+import { userInfo } from 'node:os';
+import { Option, type Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { InputError } from '../../errors.ts';
+import { IMPORT_FORMATS, runImport, type ImportFormat, type ImportProgress, type ImportSummary } from '../../import/index.ts';
+import { openStore } from '../../store/store.ts';
+import { resolveStoreConfig } from '../../store/database.ts';
+
+/**
+ * `foedus import FILE [--format ucdp|acled|geojson|incident] [--db PATH] [--strict] [--json]`
+ *
+ * Progress: a bar on stderr when it is a terminal (`--progress auto`);
+ * `--progress json` prints one JSON line per committed batch on stderr
+ * (what it reports is in the store, even if the process dies next).
+ * `--json` prints only the summary object on stdout.
+ * Exit 0 when the import ran (rejected rows are listed, not fatal); 2 on a
+ * strict failure or an unreadable file; 130 when interrupted.
+ */
+
+const FORMAT_LABEL: Record<ImportFormat, string> = {
+  ucdp: 'UCDP GED CSV',
+  acled: 'ACLED CSV',
+  geojson: 'GeoJSON',
+  incident: 'incident JSON',
+};
+
+interface ImportCliOptions {
+  format?: ImportFormat;
+  db?: string;
+  strict?: boolean;
+  json?: boolean;
+  progress: 'auto' | 'bar' | 'json' | 'none';
+  batchSize?: number;
+}
+
+const n = (x: number) => x.toLocaleString('en');
+
+export function formatSummary(s: ImportSummary, storeDescription: string): string {
+  const lines = [
+    `Imported ${s.file} (${FORMAT_LABEL[s.format]}${s.strict ? ', strict' : ''}) into ${storeDescription} in ${(s.durationMs / 1000).toFixed(1)} s`,
+    `  ${n(s.rows)} rows: ${n(s.imported)} new, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged, ${n(s.rejected)} rejected`,
+  ];
+  if (s.rejected > 0) {
+    lines.push(`  Rejected rows (${s.rejections.length < s.rejected ? `first ${n(s.rejections.length)} of ${n(s.rejected)}` : 'all'}):`);
+    for (const r of s.rejections.slice(0, 20)) lines.push(`    ${s.file}:${r.line}  ${r.column ?? '(record)'}: ${r.reason}`);
+    if (s.rejected > 20) lines.push(`    … ${n(s.rejected - 20)} more (run with --json for the list of the first ${n(s.rejections.length)})`);
+    lines.push('  The other rows were imported. Fix the rejected rows and import the file again: re-importing is idempotent.');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function parseBatchSize(v: string): number {
+  const x = Number(v);
+  if (!Number.isInteger(x) || x < 1 || x > 1_000_000) throw new InputError(`--batch-size "${v}" must be a whole number from 1 to 1,000,000`);
+  return x;
+}
+
+export function register(program: Command): void {
+  program
+    .command('import')
+    .description('Import incidents from a UCDP GED CSV, ACLED CSV, GeoJSON or incident JSON file (streaming, idempotent).')
+    .argument('<file>', 'the file to import')
+    .addOption(new Option('--format <format>', 'the file format (default: from the name and header)').choices([...IMPORT_FORMATS]))
+    .option('--db <path>', 'SQLite file or postgres:// URL (default: FOEDUS_DATABASE_URL, FOEDUS_DB, ./foedus.db)')
+    .option('--strict', 'stop at the first bad row and leave the store exactly as before (one transaction)')
+    .option('--json', 'print only the summary as JSON on stdout')
+    .addOption(new Option('--progress <mode>', 'progress on stderr: a bar on a terminal (auto), or one JSON line per committed batch (json)').choices(['auto', 'bar', 'json', 'none']).default('auto'))
+    .addOption(new Option('--batch-size <rows>', 'rows per committed batch').argParser(parseBatchSize).hideHelp())
+    .action(async (file: string, opts: ImportCliOptions) => {
+      const store = await openStore(resolveStoreConfig(opts.db));
+      const controller = new AbortController();
+      const onSignal = () => controller.abort(new InputError('interrupted'));
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const showBar = opts.progress === 'bar' || (opts.progress === 'auto' && process.stderr.isTTY === true);
+      let bar: cliProgress.SingleBar | null = null;
+      let lastProgress: ImportProgress | null = null;
+      const onProgress = (p: ImportProgress) => {
+        lastProgress = p;
+        if (opts.progress === 'json') {
+          process.stderr.write(`${JSON.stringify({ event: 'committed', ...p })}\n`);
+        } else if (showBar) {
+          const payload = { rows: n(p.rows), imported: n(p.imported), rejected: n(p.rejected) };
+          if (!bar) {
+            bar = new cliProgress.SingleBar(
+              {
+                stream: process.stderr,
+                format: `${p.file} |{bar}| {percentage}% | {rows} rows, {imported} new, {rejected} rejected | ETA {eta_formatted}`,
+                hideCursor: true,
+                etaBuffer: 20,
+              },
+              cliProgress.Presets.shades_classic,
+            );
+            bar.start(p.bytesTotal ?? 0, 0, payload);
+          }
+          bar.update(p.bytesRead, payload);
+        }
+      };
+      let summary: ImportSummary;
+      try {
+        summary = await runImport({
+          source: file,
+          store,
+          actor: `cli:${safeUser()}`,
+          strict: opts.strict ?? false,
+          onProgress,
+          signal: controller.signal,
+          ...(opts.format ? { format: opts.format } : {}),
+          ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+        });
+      } catch (err) {
+        if (controller.signal.aborted) {
+          const p = lastProgress as ImportProgress | null;
+          process.stderr.write(
+            `\nfoedus: import interrupted; ${opts.strict ? 'nothing was imported (strict)' : `${n(p?.rows ?? 0)} rows were committed`}. Run the same command again to complete it.\n`,
+          );
+          process.exitCode = 130;
+          return;
+        }
+        throw err;
+      } finally {
+        (bar as cliProgress.SingleBar | null)?.stop();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await store.close();
+      }
+      if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+      else process.stdout.write(formatSummary(summary, store.description));
+    });
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

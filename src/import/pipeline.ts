@@ -34,7 +34,7 @@ interface UpsertResult {
   imported: number;
   updated: number;
   unchanged: number;
-  ids: string[];
+  ids: unknown;
 }
 interface ImportRepos {
   incidents: { upsertMany(records: IncidentRecord[], opts: { actor: string }): Promise<UpsertResult> };
@@ -154,19 +154,19 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   };
   type Written = Awaited<ReturnType<typeof writeBatch>>;
 
-  const committed = (w: Written) => {
-    summary.batches = w.batch;
-    summary.imported += w.res.imported;
-    summary.updated += w.res.updated;
-    summary.unchanged += w.res.unchanged;
-    const p: ImportProgress = {
+  const totals = { imported: 0, updated: 0, unchanged: 0 };
+  const progressOf = (w: Written): ImportProgress => {
+    totals.imported += w.res.imported;
+    totals.updated += w.res.updated;
+    totals.unchanged += w.res.unchanged;
+    return {
       file: summary.file,
       format,
       batch: w.batch,
       rows: w.rowsSoFar,
-      imported: summary.imported,
-      updated: summary.updated,
-      unchanged: summary.unchanged,
+      imported: totals.imported,
+      updated: totals.updated,
+      unchanged: totals.unchanged,
       rejected: w.rejectedSoFar,
       firstSourceId: w.firstSourceId,
       lastSourceId: w.lastSourceId,
@@ -174,6 +174,13 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       bytesRead: opened.bytesRead(),
       bytesTotal: opened.bytesTotal,
     };
+  };
+  /** Only committed work reaches the summary and onProgress. */
+  const committed = (w: Written, p: ImportProgress) => {
+    summary.batches = w.batch;
+    summary.imported += w.res.imported;
+    summary.updated += w.res.updated;
+    summary.unchanged += w.res.unchanged;
     opts.onProgress?.(p);
   };
 
@@ -232,16 +239,23 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   };
 
   if (strict) {
-    const done: Written[] = [];
+    const done: Array<[Written, ImportProgress]> = [];
     await opts.store.transaction(async (tx) => {
-      await pump((records, b, rows, line, rej) => writeBatch(tx, records, b, rows, line, rej), (w) => done.push(w));
+      await pump(
+        (records, b, rows, line, rej) => writeBatch(tx, records, b, rows, line, rej),
+        (w) => {
+          const p = progressOf(w);
+          done.push([w, p]);
+          opts.onBatchWritten?.(p);
+        },
+      );
     });
     // Only now is anything committed: report the batches.
-    for (const w of done) committed(w);
+    for (const [w, p] of done) committed(w, p);
   } else {
     await pump(
       (records, b, rows, line, rej) => opts.store.transaction((tx) => writeBatch(tx, records, b, rows, line, rej)),
-      committed,
+      (w) => committed(w, progressOf(w)),
     );
   }
 

@@ -34,6 +34,12 @@ export interface ImportOptions {
   batchSize?: number;
   /** Called after each batch is committed (never before): what is reported here survives a crash. */
   onProgress?: (p: ImportProgress) => void;
+  /**
+   * Strict mode only: called after each batch is written inside the one
+   * transaction, before anything is committed (nothing it reports survives a
+   * crash or a bad row later on).
+   */
+  onBatchWritten?: (p: ImportProgress) => void;
   signal?: AbortSignal;
   /** How many rejections the summary lists (the count is always complete). Default 100. */
   maxRejections?: number;

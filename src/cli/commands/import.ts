@@ -10,8 +10,10 @@ import { resolveStoreConfig } from '../../store/database.ts';
  * `foedus import FILE [--format ucdp|acled|geojson|incident] [--db PATH] [--strict] [--json]`
  *
  * Progress: a bar on stderr when it is a terminal (`--progress auto`);
- * `--progress json` prints one JSON line per committed batch on stderr
- * (what it reports is in the store, even if the process dies next).
+ * `--progress json` prints one JSON line per committed batch on stderr,
+ * `{"event":"committed",…}` (what it reports is in the store, even if the
+ * process dies next); a strict import also prints `{"event":"written",…}`
+ * per batch written inside its one, still uncommitted, transaction.
  * `--json` prints only the summary object on stdout.
  * Exit 0 when the import ran (rejected rows are listed, not fatal); 2 on a
  * strict failure or an unreadable file; 130 when interrupted.
@@ -104,6 +106,7 @@ export function register(program: Command): void {
           actor: `cli:${safeUser()}`,
           strict: opts.strict ?? false,
           onProgress,
+          ...(opts.progress === 'json' ? { onBatchWritten: (p: ImportProgress) => process.stderr.write(`${JSON.stringify({ event: 'written', ...p })}\n`) } : {}),
           signal: controller.signal,
           ...(opts.format ? { format: opts.format } : {}),
           ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),

@@ -67,7 +67,7 @@ describe('foedus import (CLI)', () => {
     const db = join(tmp.dir, 'cli.db');
     const text = foedus(['import', NIGER, '--db', db]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^Imported ged_niger_repaired\.csv \(UCDP GED CSV\) into SQLite file .*cli\.db in [\d.]+ s\n  588 rows: 588 new, 0 updated, 0 unchanged, 0 rejected\n$/);
+    expect(text.stdout).toMatch(/^Imported ged_niger_repaired\.csv \(UCDP GED CSV\) into SQLite file .*cli\.db in [\d.]+ s\n {2}588 rows: 588 new, 0 updated, 0 unchanged, 0 rejected\n$/);
     const json = foedus(['import', NIGER, '--db', db, '--json']);
     expect(json.code).toBe(0);
     const summary = JSON.parse(json.stdout) as ImportSummary;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as importCommand } from './import.ts';
+import { register as serveCommand } from './serve.ts';
 
 /**
  * Every `foedus` sub-command, one file each. A file exports a function that
@@ -7,4 +8,5 @@ import { register as importCommand } from './import.ts';
  */
 export const commands: Array<(program: Command) => void> = [
   importCommand,
+  serveCommand,
 ];

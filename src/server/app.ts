@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { createJsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { pino } from 'pino';
+import type { Charter } from '../charter/schema.ts';
+import type { Store } from '../store/store.ts';
+import type { AppContext } from './context.ts';
+import { registerAuth } from './auth/plugin.ts';
+import { handleError, handleNotFound } from './errors.ts';
+import { Feed } from './feed.ts';
+import { ImportJobs, type ImportRunner } from './jobs.ts';
+import { assessRoutes } from './routes/assess.ts';
+import { charterRoutes } from './routes/charters.ts';
+import { eventRoutes } from './routes/events.ts';
+import { healthRoutes } from './routes/health.ts';
+import { importRoutes } from './routes/imports.ts';
+import { incidentRoutes } from './routes/incidents.ts';
+
+/**
+ * The Foedus HTTP server: Fastify with zod-validated routes under /api/v1,
+ * the OpenAPI 3.1 document and its browsable docs, the live feed, import
+ * jobs, and the web UI (web/dist) when it has been built.
+ */
+
+export const API_VERSION = '0.1.0';
+/** JSON bodies larger than this are refused with 413. */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+/** Import uploads larger than this are refused with 413. */
+export const UPLOAD_LIMIT = 200 * 1024 * 1024;
+
+const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+export interface BuildAppOptions {
+  store: Store;
+  charters: Charter[];
+  /** A pino logger, or false for none (tests). Default: pino at FOEDUS_LOG_LEVEL or info, on stdout. */
+  logger?: FastifyBaseLogger | false;
+  /** Demo mode (the auth plugin relaxes cookie security for plain-HTTP localhost). */
+  demo?: boolean;
+  /** The built UI; default web/dist when it exists; null for none. */
+  webDir?: string | null;
+  uploadLimitBytes?: number;
+  bodyLimitBytes?: number;
+  /** The import function the jobs call (default the real importer). */
+  importRunner?: ImportRunner;
+}
+
+export type FoedusApp = FastifyInstance & { foedus: AppContext };
+
+export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
+  const loggerInstance = opts.logger === false
+    ? pino({ enabled: false })
+    : (opts.logger ?? pino({ level: process.env.FOEDUS_LOG_LEVEL ?? 'info' }));
+  const app = Fastify({
+    loggerInstance,
+    bodyLimit: opts.bodyLimitBytes ?? JSON_BODY_LIMIT,
+    disableRequestLogging: true,
+    requestIdHeader: 'x-request-id',
+    requestIdLogLabel: 'reqId',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are typed by their zod schemas at compile time (and documented in
+  // OpenAPI); at run time a plain JSON.stringify keeps the hot paths fast.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler(handleError);
+  // Only JSON (and multipart for uploads): anything else is 415, not a string body.
+  app.removeContentTypeParser('text/plain');
+
+  const feed = new Feed();
+  const jobs = new ImportJobs(opts.store, feed, app.log, opts.importRunner);
+  const ctx: AppContext = {
+    store: opts.store,
+    charters: opts.charters,
+    feed,
+    jobs,
+    uploadLimitBytes: opts.uploadLimitBytes ?? UPLOAD_LIMIT,
+  };
+  app.decorate('foedus', ctx);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url ?? null, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request',
+    );
+  });
+  // Shutdown: end live streams and stop the import queue before the server waits for open connections.
+  app.addHook('preClose', async () => {
+    feed.close();
+    await jobs.close();
+  });
+
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: ctx.uploadLimitBytes, files: 1, fields: 4, parts: 5, fieldSize: 1024, headerPairs: 100 },
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Foedus API',
+        version: API_VERSION,
+        description: 'Mutual-defence treaties as working software: charters, assessment, incidents, imports, live feed. Every error is `{error: {code, message, details?}}`.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'foedus_session', description: 'Set by POST /api/v1/auth/login; writes also need the x-csrf-token header.' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token from `foedus users token USERNAME`.' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    transform: createJsonSchemaTransform({ skipList: ['/api/docs', '/api/docs/*', '/api/docs/json', '/api/docs/yaml', '/api/docs/static/*', '/api/docs/uiConfig', '/api/docs/initOAuth'] }),
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes, { ctx });
+  await registerAuthPlugins(app, opts);
+  await app.register(charterRoutes, { ctx });
+  await app.register(assessRoutes, { ctx });
+  await app.register(incidentRoutes, { ctx });
+  await app.register(importRoutes, { ctx });
+  await app.register(eventRoutes, { ctx });
+
+  const webDir = opts.webDir === undefined ? (existsSync(DEFAULT_WEB_DIR) ? DEFAULT_WEB_DIR : null) : opts.webDir;
+  if (webDir && existsSync(webDir)) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '/';
+      // The UI routes in the browser: any non-API GET that accepts HTML gets index.html.
+      if (request.method === 'GET' && !path.startsWith('/api/') && !/^\/(healthz|readyz)$/.test(path)) {
+        return reply.type('text/html; charset=utf-8').sendFile('index.html');
+      }
+      return handleNotFound(request, reply);
+    });
+  } else {
+    app.setNotFoundHandler(handleNotFound);
+  }
+
+  return app as unknown as FoedusApp;
+}
+
+/** Sign-in, users and the ledger come from the auth module (src/server/auth); registered before the routes it guards. */
+async function registerAuthPlugins(app: FastifyInstance, opts: BuildAppOptions): Promise<void> {
+  await registerAuth(app, { store: opts.store, demo: opts.demo ?? false });
+}

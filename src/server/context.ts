@@ -1,0 +1,14 @@
+import type { Charter } from '../charter/schema.ts';
+import type { Store } from '../store/store.ts';
+import type { Feed } from './feed.ts';
+import type { ImportJobs } from './jobs.ts';
+
+/** What every route plugin is given: the store, the charters, the live feed and the import queue. */
+export interface AppContext {
+  store: Store;
+  charters: Charter[];
+  feed: Feed;
+  jobs: ImportJobs;
+  /** Upload size limit for imports, bytes. */
+  uploadLimitBytes: number;
+}

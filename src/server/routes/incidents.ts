@@ -1,0 +1,452 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { INCIDENT_KINDS, isRealDate } from '../../incident/incident.ts';
+import { isIso3 } from '../../incident/countries.ts';
+import { DATE_PRECISIONS, LOCATION_PRECISIONS, type IncidentRecord } from '../../incident/record.ts';
+import { normaliseIncident } from '../../incident/validate.ts';
+import { countryName } from '../../incident/countries.ts';
+import type { AreaCount, AreaLevel, ClusterQuery, ClusterResult, IncidentChanges, IncidentFilter, Page, PageOptions, TimelineBucket, TimelinePoint } from '../../store/incidents/types.ts';
+import type { Store } from '../../store/store.ts';
+import type { AppContext } from '../context.ts';
+import { actorId, guard } from '../guard.ts';
+import { HttpError, notFound } from '../http-error.ts';
+import { ActorSchema, ErrorResponse, Incident, IncidentRecordSchema } from './schemas.ts';
+
+/**
+ * Incidents: the store's queries (list, count, timeline, by area, clusters),
+ * one record and its history, and manual reports (create, edit with the
+ * record's version). Every change is written with its ledger entry in one
+ * transaction, then announced on the live feed.
+ */
+
+// ---------------------------------------------------------------- filters
+
+const day = z.string().refine(isRealDate, { message: 'not a real calendar date in the form YYYY-MM-DD' });
+
+const bbox = z
+  .string()
+  .describe('minLon,minLat,maxLon,maxLat in degrees (WGS 84)')
+  .transform((s, ctx) => {
+    const parts = s.split(',');
+    const nums = parts.map((p) => (p.trim() === '' ? NaN : Number(p)));
+    if (parts.length !== 4 || nums.some((n) => !Number.isFinite(n))) {
+      ctx.addIssue({ code: 'custom', message: 'bbox must be four numbers: minLon,minLat,maxLon,maxLat' });
+      return z.NEVER;
+    }
+    const [minLon, minLat, maxLon, maxLat] = nums as [number, number, number, number];
+    if (minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90) {
+      ctx.addIssue({ code: 'custom', message: 'bbox longitudes must be within -180..180 and latitudes within -90..90' });
+      return z.NEVER;
+    }
+    if (minLon > maxLon || minLat > maxLat) {
+      ctx.addIssue({ code: 'custom', message: 'bbox minimum must not exceed its maximum (order: minLon,minLat,maxLon,maxLat)' });
+      return z.NEVER;
+    }
+    return [minLon, minLat, maxLon, maxLat] as [number, number, number, number];
+  });
+
+const iso3 = z
+  .string()
+  .transform((s) => s.toUpperCase())
+  .refine(isIso3, { message: 'not an ISO 3166-1 alpha-3 country code (e.g. MLI, BFA, NER)' });
+
+const filterFields = {
+  bbox: bbox.optional(),
+  from: day.optional().describe('First day (inclusive), YYYY-MM-DD'),
+  to: day.optional().describe('Last day (inclusive), YYYY-MM-DD'),
+  kind: z.enum(INCIDENT_KINDS).optional(),
+  country: iso3.optional().describe('ISO3 of the location\'s country'),
+  admin1: z.string().min(1).max(200).optional().describe('Admin-1 name, as the source gives it or as derived'),
+  actor: z.string().min(1).max(200).optional().describe('Actor name (substring, case-insensitive)'),
+  minFatalities: z.coerce.number().int().min(0).optional().describe('Best fatality estimate at least this'),
+  q: z.string().min(1).max(200).optional().describe('Full-text search in notes, place and actors'),
+};
+
+function checkRange(v: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (v.from && v.to && v.from > v.to) ctx.addIssue({ code: 'custom', path: ['from'], message: `from (${v.from}) is after to (${v.to})` });
+}
+
+const FilterQuery = z.strictObject(filterFields).superRefine(checkRange);
+const ListQuery = z
+  .strictObject({
+    ...filterFields,
+    cursor: z.string().min(1).max(500).optional().describe('nextCursor of the previous page'),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .superRefine(checkRange);
+const TimelineQuery = z
+  .strictObject({ ...filterFields, interval: z.enum(['day', 'week', 'month']).default('month') })
+  .superRefine(checkRange);
+const AreaQuery = z
+  .strictObject({ ...filterFields, level: z.enum(['country', 'admin1']).default('country') })
+  .superRefine(checkRange);
+const ClusterQuery = z
+  .strictObject({ ...filterFields, zoom: z.coerce.number().int().min(0).max(20) })
+  .superRefine(checkRange);
+
+/** The query parameters that are filters (the rest: paging, interval, level, zoom). */
+function filterOf(q: z.output<typeof FilterQuery>): IncidentFilter {
+  const f: IncidentFilter = {};
+  if (q.bbox) f.bbox = q.bbox;
+  if (q.from) f.from = q.from;
+  if (q.to) f.to = q.to;
+  if (q.kind) f.kind = q.kind;
+  if (q.country) f.country = q.country;
+  if (q.admin1) f.admin1 = q.admin1;
+  if (q.actor) f.actor = q.actor;
+  if (q.minFatalities !== undefined) f.minFatalities = q.minFatalities;
+  if (q.q) f.q = q.q;
+  return f;
+}
+
+const WORLD: [number, number, number, number] = [-180, -90, 180, 90];
+
+// ---------------------------------------------------------------- store access
+
+interface VersionConflict {
+  kind: 'version_conflict';
+  currentVersion: number;
+  updatedBy: string | null;
+  updatedAt: string;
+}
+/** What these routes need of the incident repository (src/store/incidents). */
+interface IncidentsRepo {
+  get(id: string): Promise<IncidentRecord | null>;
+  create(record: IncidentRecord, actor: string): Promise<IncidentRecord>;
+  update(id: string, changes: IncidentChanges, expectedVersion: number, actor: string): Promise<IncidentRecord | VersionConflict | null>;
+  query(filter: IncidentFilter, page: PageOptions): Promise<Page<IncidentRecord>>;
+  count(filter: IncidentFilter): Promise<number>;
+  timeline(filter: IncidentFilter, interval: TimelineBucket): Promise<TimelinePoint[]>;
+  byArea(filter: IncidentFilter, level: AreaLevel): Promise<AreaCount[]>;
+  clusters(query: ClusterQuery): Promise<ClusterResult>;
+}
+interface LedgerRepo {
+  append(entry: { actor: string; action: string; target: string; payload: Record<string, unknown> }): Promise<unknown>;
+  list(query: { target?: string; after?: number; limit: number }): Promise<unknown[]>;
+}
+function repos(store: Store): { incidents: IncidentsRepo; ledger: LedgerRepo } {
+  const s = store as unknown as { incidents?: IncidentsRepo; ledger?: LedgerRepo };
+  if (!s.incidents || !s.ledger) throw new Error('this store has no incidents/ledger repository');
+  return { incidents: s.incidents, ledger: s.ledger };
+}
+
+function isConflict(x: unknown): x is VersionConflict {
+  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'version_conflict';
+}
+
+function areaOut(a: AreaCount, level: AreaLevel) {
+  const country = a.country ?? 'unknown';
+  const countryLabel = a.country ? countryName(a.country) : 'No state (waters or airspace)';
+  if (level === 'country') return { key: country, name: countryLabel, country: a.country, admin1: null, count: a.count, fatalities: a.fatalities };
+  const admin1 = a.admin1 ?? null;
+  return { key: `${country}/${admin1 ?? '?'}`, name: admin1 ?? `${countryLabel} (area unknown)`, country: a.country, admin1, count: a.count, fatalities: a.fatalities };
+}
+
+// ---------------------------------------------------------------- bodies
+
+const editableFields = {
+  notes: z.string().max(20_000).nullable().optional(),
+  placeName: z.string().max(500).nullable().optional(),
+  admin1: z.string().max(200).nullable().optional(),
+  admin2: z.string().max(200).nullable().optional(),
+  actors: z.array(ActorSchema).max(100).optional(),
+  sources: z.array(z.string().min(1).max(2_000)).max(100).optional(),
+  textLang: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language tag such as "fr" or "en"').nullable().optional(),
+  locationPrecision: z.enum(LOCATION_PRECISIONS).optional(),
+  datePrecision: z.enum(DATE_PRECISIONS).optional(),
+  dateEnd: day.nullable().optional(),
+  fatalitiesLow: z.number().int().min(0).nullable().optional(),
+  fatalitiesHigh: z.number().int().min(0).nullable().optional(),
+};
+
+const CreateBody = z.strictObject({ incident: Incident, ...editableFields }).meta({ id: 'IncidentCreate' });
+const PatchBody = z
+  .strictObject({
+    version: z.number().int().min(1).describe('The version you read; a newer one on the server gives 409.'),
+    incident: Incident.optional(),
+    ...editableFields,
+  })
+  .meta({ id: 'IncidentPatch' });
+
+type Editable = Partial<z.output<z.ZodObject<typeof editableFields>>>;
+
+function applyEditable(base: IncidentChanges, b: Editable, current?: IncidentRecord): IncidentChanges {
+  const out = base;
+  if (b.notes !== undefined) out.notes = b.notes;
+  if (b.placeName !== undefined) out.placeName = b.placeName;
+  if (b.admin1 !== undefined) out.admin1 = b.admin1;
+  if (b.admin2 !== undefined) out.admin2 = b.admin2;
+  if (b.actors !== undefined) out.actors = b.actors;
+  if (b.sources !== undefined) out.sources = b.sources;
+  if (b.textLang !== undefined) out.textLang = b.textLang;
+  if (b.locationPrecision !== undefined) out.locationPrecision = b.locationPrecision;
+  if (b.datePrecision !== undefined) out.datePrecision = b.datePrecision;
+  if (b.dateEnd !== undefined) out.dateEnd = b.dateEnd;
+  if (b.fatalitiesLow !== undefined || b.fatalitiesHigh !== undefined || out.incident) {
+    const prev = current?.fatalities ?? { best: null, low: null, high: null };
+    out.fatalities = {
+      best: out.incident ? (out.incident.fatalities ?? null) : prev.best,
+      low: b.fatalitiesLow !== undefined ? b.fatalitiesLow : prev.low,
+      high: b.fatalitiesHigh !== undefined ? b.fatalitiesHigh : prev.high,
+    };
+  }
+  return out;
+}
+
+function checkFatalities(f: IncidentRecord['fatalities'] | undefined): void {
+  if (!f) return;
+  if (f.low !== null && f.high !== null && f.low > f.high) {
+    throw new HttpError(400, 'invalid_request', `body.fatalitiesLow (${f.low}) is above body.fatalitiesHigh (${f.high})`);
+  }
+}
+
+/** What the live feed says about a record: enough to place it on a map, nothing restricted. */
+function feedItem(r: IncidentRecord) {
+  return {
+    id: r.id,
+    version: r.version,
+    date: r.incident.date,
+    kind: r.incident.kind,
+    country: r.incident.location.country ?? null,
+    lat: r.incident.location.lat ?? null,
+    lon: r.incident.location.lon ?? null,
+    fatalities: r.fatalities.best,
+    dataset: r.source.dataset,
+    updatedAt: r.updatedAt,
+  };
+}
+
+const recordParams = z.strictObject({ id: z.string().min(1).max(300) });
+
+// ---------------------------------------------------------------- routes
+
+export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const { store, feed } = ctx;
+  const tags = ['incidents'];
+
+  app.get('/api/v1/incidents', {
+    schema: {
+      tags,
+      summary: 'Incidents matching the filters, newest first, one page at a time',
+      querystring: ListQuery,
+      response: {
+        200: z.object({ items: z.array(IncidentRecordSchema), nextCursor: z.string().nullable() }),
+        400: ErrorResponse,
+        401: ErrorResponse,
+      },
+    },
+  }, async (request) => {
+    guard(request, 'read', { type: 'incident' });
+    const q = request.query;
+    return repos(store).incidents.query(filterOf(q), { cursor: q.cursor, limit: q.limit });
+  });
+
+  app.get('/api/v1/incidents/count', {
+    schema: {
+      tags,
+      summary: 'How many incidents match the filters',
+      querystring: FilterQuery,
+      response: { 200: z.object({ count: z.number().int() }), 400: ErrorResponse, 401: ErrorResponse },
+    },
+  }, async (request) => {
+    guard(request, 'read', { type: 'incident' });
+    return { count: await repos(store).incidents.count(filterOf(request.query)) };
+  });
+
+  app.get('/api/v1/incidents/timeline', {
+    schema: {
+      tags,
+      summary: 'Incidents and fatalities per day, week or month',
+      querystring: TimelineQuery,
+      response: {
+        200: z.object({ buckets: z.array(z.object({ period: z.string(), count: z.number().int(), fatalities: z.number() })) }),
+        400: ErrorResponse,
+        401: ErrorResponse,
+      },
+    },
+  }, async (request) => {
+    guard(request, 'read', { type: 'incident' });
+    return { buckets: await repos(store).incidents.timeline(filterOf(request.query), request.query.interval) };
+  });
+
+  app.get('/api/v1/incidents/by-area', {
+    schema: {
+      tags,
+      summary: 'Incidents and fatalities per country or admin-1 area (choropleths)',
+      querystring: AreaQuery,
+      response: {
+        200: z.object({
+          areas: z.array(z.object({
+            key: z.string().describe('ISO3 (country level) or "ISO3/admin-1 name"'),
+            name: z.string(),
+            country: z.string().nullable(),
+            admin1: z.string().nullable(),
+            count: z.number().int(),
+            fatalities: z.number(),
+          })),
+        }),
+        400: ErrorResponse,
+        401: ErrorResponse,
+      },
+    },
+  }, async (request) => {
+    guard(request, 'read', { type: 'incident' });
+    const level = request.query.level;
+    return { areas: (await repos(store).incidents.byArea(filterOf(request.query), level)).map((a) => areaOut(a, level)) };
+  });
+
+  app.get('/api/v1/incidents/clusters', {
+    schema: {
+      tags,
+      summary: 'Point clusters for a map viewport at a zoom level; their counts add up to `total`',
+      querystring: ClusterQuery,
+      response: {
+        200: z.object({
+          clusters: z.array(z.object({
+            lat: z.number(),
+            lon: z.number(),
+            count: z.number().int(),
+            coarse: z.number().int().describe('How many are placed only at an admin-area or country centroid'),
+            cell: z.string(),
+            id: z.string().optional().describe('Set when the cluster is one incident'),
+            precision: z.enum(LOCATION_PRECISIONS).optional(),
+          })),
+          total: z.number().int().describe('Sum of the cluster counts; equals the count for the same filters'),
+          level: z.number().int(),
+        }),
+        400: ErrorResponse,
+        401: ErrorResponse,
+      },
+    },
+  }, async (request) => {
+    guard(request, 'read', { type: 'incident' });
+    const filter = filterOf(request.query);
+    return repos(store).incidents.clusters({ ...filter, bbox: filter.bbox ?? WORLD, zoom: request.query.zoom });
+  });
+
+  app.get('/api/v1/incidents/:id', {
+    schema: {
+      tags,
+      summary: 'One incident record',
+      params: recordParams,
+      response: { 200: IncidentRecordSchema, 401: ErrorResponse, 404: ErrorResponse },
+    },
+  }, async (request) => {
+    guard(request, 'read', { type: 'incident' });
+    const r = await repos(store).incidents.get(request.params.id);
+    if (!r) throw notFound(`Incident "${request.params.id}"`);
+    return r;
+  });
+
+  app.get('/api/v1/incidents/:id/history', {
+    schema: {
+      tags,
+      summary: 'Ledger entries for this record (who changed what, when)',
+      params: recordParams,
+      response: { 200: z.object({ entries: z.array(z.record(z.string(), z.unknown())) }), 401: ErrorResponse, 404: ErrorResponse },
+    },
+  }, async (request) => {
+    guard(request, 'read', { type: 'incident' });
+    const { incidents, ledger } = repos(store);
+    const r = await incidents.get(request.params.id);
+    if (!r) throw notFound(`Incident "${request.params.id}"`);
+    const entries = (await ledger.list({ target: `incident:${r.id}`, limit: 1000 })) as Array<Record<string, unknown>>;
+    return { entries };
+  });
+
+  app.post('/api/v1/incidents', {
+    schema: {
+      tags,
+      summary: 'Report an incident by hand (dataset "manual", id a new UUID)',
+      body: CreateBody,
+      response: { 201: IncidentRecordSchema, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+    },
+  }, async (request, reply) => {
+    const incident = normaliseIncident(request.body.incident, 'body.incident');
+    guard(request, 'create', { type: 'incident', party: incident.location.country ?? null });
+    const actor = actorId(request);
+    const now = new Date().toISOString();
+    const id = randomUUID();
+    const b = request.body;
+    const record: IncidentRecord = {
+      id,
+      incident: { ...incident, id },
+      source: { dataset: 'manual', id, eventType: null, subEventType: null },
+      actors: b.actors ?? (incident.perpetrator.name ? [{ name: incident.perpetrator.name, role: 'perpetrator', country: incident.perpetrator.country ?? null }] : []),
+      admin1: b.admin1 ?? null,
+      admin2: b.admin2 ?? null,
+      admin1Derived: null,
+      placeName: b.placeName ?? null,
+      locationPrecision: b.locationPrecision ?? (incident.location.lat !== undefined ? 'exact' : 'country'),
+      sourcePrecision: {},
+      dateEnd: b.dateEnd ?? null,
+      datePrecision: b.datePrecision ?? 'day',
+      fatalities: { best: incident.fatalities ?? null, low: b.fatalitiesLow ?? null, high: b.fatalitiesHigh ?? null },
+      notes: b.notes ?? null,
+      sources: b.sources ?? [],
+      textLang: b.textLang ?? null,
+      reports: [],
+      assessment: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    checkFatalities(record.fatalities);
+    const created = await store.transaction(async (tx) => {
+      const t = repos(tx);
+      const r = await t.incidents.create(record, actor);
+      await t.ledger.append({ actor, action: 'incident.create', target: `incident:${r.id}`, payload: { id: r.id, version: r.version, incident: r.incident as unknown as Record<string, unknown> } });
+      return r;
+    });
+    feed.publish('incident.created', feedItem(created));
+    return reply.code(201).header('location', `/api/v1/incidents/${encodeURIComponent(created.id)}`).send(created);
+  });
+
+  app.patch('/api/v1/incidents/:id', {
+    schema: {
+      tags,
+      summary: 'Edit an incident; send the version you read (409 when someone changed it since)',
+      params: recordParams,
+      body: PatchBody,
+      response: { 200: IncidentRecordSchema, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+    },
+  }, async (request) => {
+    guard(request, 'read', { type: 'incident' });
+    const { version, incident: rawIncident, ...rest } = request.body;
+    if (rawIncident === undefined && Object.keys(rest).length === 0) {
+      throw new HttpError(400, 'invalid_request', 'body: nothing to change; send at least one field besides version');
+    }
+    const actor = actorId(request);
+    const incident = rawIncident ? normaliseIncident(rawIncident, 'body.incident') : undefined;
+    const updated = await store.transaction(async (tx) => {
+      const t = repos(tx);
+      const current = await t.incidents.get(request.params.id);
+      if (!current) throw notFound(`Incident "${request.params.id}"`);
+      // Both the record as it is and as it would become must be the actor's to edit.
+      guard(request, 'update', { type: 'incident', party: current.incident.location.country ?? null });
+      if (incident) guard(request, 'update', { type: 'incident', party: incident.location.country ?? null });
+      const changes: IncidentChanges = incident ? { incident: { ...incident, id: current.id } } : {};
+      applyEditable(changes, rest, current);
+      checkFatalities(changes.fatalities);
+      const r = await t.incidents.update(current.id, changes, version, actor);
+      if (!r) throw notFound(`Incident "${request.params.id}"`);
+      if (isConflict(r)) {
+        throw new HttpError(409, 'version_conflict', `This incident was changed since you read it (you sent version ${version}; it is now version ${r.currentVersion}, by ${r.updatedBy ?? 'an import'} at ${r.updatedAt}). Reload it and apply your edit again.`, {
+          currentVersion: r.currentVersion,
+          updatedBy: r.updatedBy,
+          updatedAt: r.updatedAt,
+        });
+      }
+      await t.ledger.append({
+        actor,
+        action: 'incident.update',
+        target: `incident:${r.id}`,
+        payload: { id: r.id, fromVersion: version, version: r.version, changes: changes as Record<string, unknown> },
+      });
+      return r;
+    });
+    feed.publish('incident.updated', feedItem(updated));
+    return updated;
+  });
+};

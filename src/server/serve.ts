@@ -1,0 +1,102 @@
+import { fileURLToPath } from 'node:url';
+import type { FastifyBaseLogger } from 'fastify';
+import { loadCharters } from '../charter/loader.ts';
+import type { StoreConfig } from '../store/database.ts';
+import { openStore, type Store } from '../store/store.ts';
+import { buildApp, type FoedusApp } from './app.ts';
+
+/**
+ * The server's life: open the store (migrations), load the charters, seed a
+ * fresh store (demo data and accounts, or a bootstrap admin), listen, and on
+ * SIGTERM/SIGINT stop accepting, finish in-flight requests, end the live
+ * streams, stop the import queue and close the store.
+ */
+
+export const DEFAULT_CHARTERS_DIR = fileURLToPath(new URL('../../charters/', import.meta.url));
+
+export interface ServeOptions {
+  store: StoreConfig;
+  port: number;
+  host: string;
+  demo: boolean;
+  chartersDir?: string;
+  logger?: FastifyBaseLogger | false;
+  /** Where to print what a person must see (URL, credentials). Default stdout. */
+  print?: (line: string) => void;
+}
+
+export interface RunningServer {
+  app: FoedusApp;
+  store: Store;
+  url: string;
+  /** Graceful stop; idempotent. */
+  close(): Promise<void>;
+}
+
+export interface SeedHooks {
+  /** Loads the demo data when the store holds no incident; returns a line to print or null. */
+  demoData?: (store: Store, print: (line: string) => void) => Promise<void>;
+  /** Creates the demo accounts; prints their credentials. */
+  demoAccounts?: (store: Store, print: (line: string) => void) => Promise<void>;
+  /** Creates the first admin of a fresh store; prints its one-time password. */
+  bootstrapAdmin?: (store: Store, print: (line: string) => void) => Promise<void>;
+}
+
+export async function startServer(opts: ServeOptions, seed: SeedHooks = {}): Promise<RunningServer> {
+  const print = opts.print ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const charters = loadCharters(opts.chartersDir ?? DEFAULT_CHARTERS_DIR);
+  const store = await openStore(opts.store);
+  let app: FoedusApp;
+  try {
+    if (opts.demo) {
+      await seed.demoData?.(store, print);
+      await seed.demoAccounts?.(store, print);
+    } else {
+      await seed.bootstrapAdmin?.(store, print);
+    }
+    app = await buildApp({ store, charters, demo: opts.demo, ...(opts.logger !== undefined ? { logger: opts.logger } : {}) });
+    await app.listen({ port: opts.port, host: opts.host });
+  } catch (err) {
+    await store.close().catch(() => {});
+    throw err;
+  }
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host;
+  const url = `http://${shownHost}:${port}`;
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      try {
+        await app.close();
+      } finally {
+        await store.close().catch(() => {});
+      }
+    })());
+  return { app, store, url, close };
+}
+
+/** Stops the server on SIGTERM/SIGINT (a second signal exits at once). */
+export function closeOnSignals(server: RunningServer, log: (line: string) => void): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log(`foedus: ${signal} again, exiting now`);
+      process.exit(130);
+    }
+    stopping = true;
+    log(`foedus: ${signal}: finishing in-flight requests, then stopping`);
+    server.close().then(
+      () => {
+        log('foedus: stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log(`foedus: error while stopping: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

@@ -1,6 +1,5 @@
-import { parse } from 'csv-parse';
-import { Readable } from 'node:stream';
-import { InputError } from '../../errors.ts';
+import type { Readable } from 'node:stream';
+import { readCsvRecords, type RowError } from '../csv.ts';
 
 /**
  * The UCDP GED CSV export as it comes off UCDP's web/API download
@@ -40,13 +39,7 @@ export const ESTIMATE_ALIASES: Record<string, string> = { best: 'best_est', high
 /** One record, column → raw text. Every UCDP column is present (possibly ''), plus any extra columns. */
 export type UcdpRow = Record<UcdpColumn, string> & { repair_status?: string } & Record<string, string>;
 
-export interface RowError {
-  /** Physical line (1-based) where the record starts in the file. */
-  line: number;
-  /** Column name, or null when the whole record is at fault. */
-  column: string | null;
-  reason: string;
-}
+export type { RowError } from '../csv.ts';
 
 export type UcdpLine = { line: number; row: UcdpRow; error?: undefined } | { line: number; row?: undefined; error: RowError };
 
@@ -58,62 +51,13 @@ export type UcdpLine = { line: number; row: UcdpRow; error?: undefined } | { lin
  * header is an InputError (nothing can be mapped).
  */
 export async function* readUcdpCsv(stream: Readable | AsyncIterable<string | Buffer>, file = 'input'): AsyncGenerator<UcdpLine> {
-  const skipped: RowError[] = [];
-  let prevEnd = 0;
-  let prevEmpty = 0;
-  const parser = parse({
-    info: true,
-    bom: true,
-    relax_column_count: true,
-    skip_records_with_error: true,
-    on_skip: (err) => {
-      skipped.push({ line: prevEnd + 1, column: null, reason: `unreadable CSV record: ${err?.message ?? 'malformed quoting'}; fix the quoting of this record` });
-      const lines = (err as unknown as { lines?: unknown } | undefined)?.lines;
-      if (typeof lines === 'number') prevEnd = lines;
-      return undefined;
-    },
-  });
-  const readable = stream instanceof Readable ? stream : Readable.from(stream);
-  readable.on('error', (e) => parser.destroy(e));
-  const source = readable.pipe(parser);
-
-  let header: string[] | null = null;
-  for await (const chunk of source as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
-    while (skipped.length) yield { line: skipped[0]!.line, error: skipped.shift()! };
-    const { record, info } = chunk;
-    const line = prevEnd + 1 + (info.empty_lines - prevEmpty);
-    prevEnd = info.lines;
-    prevEmpty = info.empty_lines;
-    if (!header) {
-      header = record.map((h) => ESTIMATE_ALIASES[h.trim()] ?? h.trim());
-      const missing = UCDP_REQUIRED.filter((c) => !header!.includes(c));
-      if (missing.length) {
-        throw new InputError(
-          `not a UCDP GED CSV export: the header lacks ${missing.join(', ')}; export GED events as CSV with UCDP's column names`,
-          { code: 'bad_header', where: `${file}:${line}` },
-        );
-      }
-      continue;
-    }
-    let fields = record;
-    // The export's trailing comma: one extra, empty, unnamed field.
-    if (fields.length === header.length + 1 && fields[fields.length - 1] === '') fields = fields.slice(0, -1);
-    if (fields.length !== header.length) {
-      yield {
-        line,
-        error: {
-          line,
-          column: null,
-          reason: `the record has ${fields.length} fields where the header has ${header.length}; check for an unquoted comma or a truncated line`,
-        },
-      };
-      continue;
-    }
-    const row: Record<string, string> = {};
-    for (const c of UCDP_COLUMNS) row[c] = '';
-    for (let i = 0; i < header.length; i++) row[header[i]!] = fields[i]!;
-    yield { line, row: row as UcdpRow };
-  }
-  while (skipped.length) yield { line: skipped[0]!.line, error: skipped.shift()! };
-  if (!header) throw new InputError('the file is empty: expected a UCDP GED CSV export with a header line', { code: 'bad_header', where: file });
+  yield* readCsvRecords(stream, {
+    file,
+    format: 'a UCDP GED CSV export',
+    required: UCDP_REQUIRED,
+    columns: UCDP_COLUMNS,
+    normaliseHeader: (h) => ESTIMATE_ALIASES[h.trim()] ?? h.trim(),
+    trailingComma: true,
+    headerHint: "export GED events as CSV with UCDP's column names",
+  }) as AsyncGenerator<UcdpLine>;
 }

@@ -1,14 +1,17 @@
 import { sql, type Kysely } from 'kysely';
 import { closeDatabase, describeStore, openDatabase, type Database, type Dialect, type StoreConfig } from './database.ts';
 import { migrate } from './migrate.ts';
+import { ledgerRepository, type LedgerRepository } from './ledger/ledger-repository.ts';
+import { accountRepository, type AccountRepository } from './accounts/account-repository.ts';
 
 /**
  * The one Store interface the rest of Foedus sees. Each repository (in its own
  * folder under src/store) alone holds the SQL for its records, on both dialects.
  * To add one: declare it in `Repositories` and build it in `repositories()`.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled as repositories are added
 export interface Repositories {
+  ledger: LedgerRepository;
+  accounts: AccountRepository;
 }
 
 export interface Store extends Repositories {
@@ -30,8 +33,10 @@ export interface RepositoryContext {
   inTransaction: boolean;
 }
 
-function repositories(_ctx: RepositoryContext): Repositories {
+function repositories(ctx: RepositoryContext): Repositories {
   return {
+    ledger: ledgerRepository(ctx),
+    accounts: accountRepository(ctx),
   };
 }
 

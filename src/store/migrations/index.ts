@@ -1,8 +1,10 @@
 import type { Migration } from './migration.ts';
+import { accountsLedger } from './002_accounts_ledger.ts';
 
 /**
  * Every migration, in version order. Add new ones at the end with the next
  * version number; never edit a released one.
  */
 export const migrations: Migration[] = [
+  accountsLedger,
 ];

@@ -1,0 +1,197 @@
+import { InputError } from '../../errors.ts';
+import { isIso3 } from '../../incident/countries.ts';
+import { ROLES, type Role, type User } from '../../store/accounts/account-repository.ts';
+import type { Store } from '../../store/store.ts';
+import {
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  hashPassword,
+  newApiToken,
+  randomPassword,
+  sha256Hex,
+  timingDummyHash,
+  verifyPassword,
+} from './secrets.ts';
+
+/**
+ * Account changes, shared by the API and the CLI. Each change and its ledger entry
+ * are written in one transaction. `by` is the ledger actor: `user:<name>`, `system`
+ * or `cli:<os user>`. Bad input throws InputError with a code (the API maps
+ * `user_exists` to 409 and `user_not_found` to 404, the rest to 400; the CLI exits 2).
+ */
+
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+
+export interface NewUser {
+  username: string;
+  role: string;
+  party?: string | null | undefined;
+  password: string;
+  /** The user must choose a new password at first sign-in (one-time passwords). */
+  mustChangePassword?: boolean;
+}
+
+export function checkUsername(username: string): string {
+  if (!USERNAME_PATTERN.test(username)) {
+    throw new InputError(`invalid username "${username}": use 2–64 characters, lower-case letters, digits, ".", "_" or "-", starting with a letter or digit`, { code: 'invalid_username' });
+  }
+  return username;
+}
+
+export function checkPassword(password: string): string {
+  if (password.length < PASSWORD_MIN_LENGTH) {
+    throw new InputError(`the password is too short: use at least ${PASSWORD_MIN_LENGTH} characters`, { code: 'weak_password' });
+  }
+  if (password.length > PASSWORD_MAX_LENGTH) {
+    throw new InputError(`the password is too long: at most ${PASSWORD_MAX_LENGTH} characters`, { code: 'invalid_password' });
+  }
+  return password;
+}
+
+/** A role, and the party it needs: liaisons need a valid ISO3 party; other roles have none. */
+export function checkRoleAndParty(role: string, party: string | null | undefined): { role: Role; party: string | null } {
+  if (!(ROLES as readonly string[]).includes(role)) {
+    throw new InputError(`unknown role "${role}": use one of ${ROLES.join(', ')}`, { code: 'invalid_role' });
+  }
+  const p = party?.trim() ? party.trim().toUpperCase() : null;
+  if (role === 'liaison') {
+    if (!p) throw new InputError('a liaison acts for one party: give its ISO3 code (e.g. --party MLI)', { code: 'party_required' });
+    if (!isIso3(p)) throw new InputError(`"${party}" is not an ISO 3166-1 alpha-3 country code (e.g. MLI, BFA, NER)`, { code: 'invalid_party' });
+    return { role, party: p };
+  }
+  if (p) throw new InputError(`only liaisons are bound to a party; a ${role} account takes no party`, { code: 'party_not_allowed' });
+  return { role: role as Role, party: null };
+}
+
+/** Adds a user and its ledger entry. */
+export async function addUser(store: Store, by: string, input: NewUser): Promise<User> {
+  const username = checkUsername(input.username);
+  const { role, party } = checkRoleAndParty(input.role, input.party);
+  const passwordHash = await hashPassword(checkPassword(input.password));
+  const mustChangePassword = input.mustChangePassword ?? false;
+  return store.transaction(async (tx) => {
+    if (await tx.accounts.findUser(username)) throw new InputError(`a user named "${username}" already exists`, { code: 'user_exists' });
+    const user = await tx.accounts.createUser({ username, role, party, passwordHash, mustChangePassword, now: new Date().toISOString() });
+    await tx.ledger.append({ actor: by, action: 'user.created', target: `user:${username}`, payload: { username, role, party, mustChangePassword } });
+    return user;
+  });
+}
+
+/** Disables a user: it can no longer sign in, its sessions end and its tokens stop working. */
+export async function disableUser(store: Store, by: string, username: string): Promise<User> {
+  return store.transaction(async (tx) => {
+    const existing = await tx.accounts.findUser(username);
+    if (!existing) throw new InputError(`there is no user named "${username}"`, { code: 'user_not_found' });
+    const user = (await tx.accounts.disableUser(username, new Date().toISOString()))!;
+    if (!existing.disabledAt) {
+      await tx.ledger.append({ actor: by, action: 'user.disabled', target: `user:${username}`, payload: { username } });
+    }
+    return user;
+  });
+}
+
+/** Issues a bearer API token for a user; the token is returned once and stored only as a hash. */
+export async function issueToken(store: Store, by: string, username: string, label?: string | null): Promise<{ token: string; user: User }> {
+  const token = newApiToken();
+  return store.transaction(async (tx) => {
+    const user = await tx.accounts.findUser(username);
+    if (!user) throw new InputError(`there is no user named "${username}"`, { code: 'user_not_found' });
+    if (user.disabledAt) throw new InputError(`user "${username}" is disabled: a disabled user gets no token`, { code: 'user_disabled' });
+    const rec = await tx.accounts.createToken({ userId: user.id, tokenHash: sha256Hex(token), label: label ?? null, now: new Date().toISOString() });
+    // The token itself never enters the ledger: only which one (its id) and for whom.
+    await tx.ledger.append({ actor: by, action: 'user.token_issued', target: `user:${username}`, payload: { username, tokenId: rec.id, label: rec.label } });
+    const { passwordHash: _h, ...pub } = user;
+    return { token, user: pub };
+  });
+}
+
+/**
+ * Checks a username and password. Null for an unknown user, a wrong password or a
+ * disabled user (the caller says the same thing for all three).
+ */
+export async function checkCredentials(store: Store, username: string, password: string): Promise<User | null> {
+  const user = await store.accounts.findUser(username);
+  if (!user) {
+    await verifyPassword(await timingDummyHash(), password);
+    return null;
+  }
+  if (!(await verifyPassword(user.passwordHash, password))) return null;
+  if (user.disabledAt) return null;
+  const { passwordHash: _h, ...pub } = user;
+  return pub;
+}
+
+/** Sets a new password (clearing "must change"), ends the user's other sessions, and records it. */
+export async function changePassword(store: Store, userId: number, currentPassword: string, newPassword: string, keepSessionIdHash?: string): Promise<void> {
+  const user = await store.accounts.findUserById(userId);
+  if (!user || user.disabledAt) throw new InputError('this account no longer exists or is disabled', { code: 'user_not_found' });
+  if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+    throw new InputError('the current password is wrong', { code: 'wrong_password' });
+  }
+  checkPassword(newPassword);
+  if (newPassword === currentPassword) throw new InputError('choose a new password different from the current one', { code: 'weak_password' });
+  const passwordHash = await hashPassword(newPassword);
+  await store.transaction(async (tx) => {
+    await tx.accounts.setPassword(user.id, passwordHash, false);
+    await tx.accounts.deleteSessionsOfUser(user.id, keepSessionIdHash);
+    await tx.ledger.append({ actor: `user:${user.username}`, action: 'user.password_changed', target: `user:${user.username}`, payload: { username: user.username } });
+  });
+}
+
+// ------------------------------------------------------------------ bootstrap
+
+export interface Credentials {
+  username: string;
+  role: Role;
+  party: string | null;
+  password: string;
+}
+
+/**
+ * On the first start of a fresh store (no user at all): creates `admin` with a random
+ * one-time password, which must be changed at first sign-in (POST /api/v1/auth/password;
+ * every other request answers 403 `password_change_required` until then).
+ * Returns the credentials for the server to print once, or null when users exist.
+ */
+export async function ensureBootstrapAdmin(store: Store): Promise<Credentials | null> {
+  if ((await store.accounts.countUsers()) > 0) return null;
+  const password = randomPassword();
+  try {
+    await addUser(store, 'system', { username: 'admin', role: 'admin', password, mustChangePassword: true });
+  } catch (err) {
+    // Another server process bootstrapped the same fresh database first.
+    if ((await store.accounts.countUsers()) > 0) return null;
+    throw err;
+  }
+  return { username: 'admin', role: 'admin', party: null, password };
+}
+
+/**
+ * The demo accounts' one password. Demo data only: it is fixed and documented so a
+ * visitor can sign in as anyone; never start a real deployment with --demo.
+ */
+export const DEMO_PASSWORD = 'foedus-demo';
+
+export const DEMO_ACCOUNTS: ReadonlyArray<{ username: string; role: Role; party: string | null }> = [
+  { username: 'secretariat', role: 'secretariat', party: null },
+  { username: 'liaison-mli', role: 'liaison', party: 'MLI' },
+  { username: 'liaison-bfa', role: 'liaison', party: 'BFA' },
+  { username: 'liaison-ner', role: 'liaison', party: 'NER' },
+  { username: 'observer', role: 'observer', party: null },
+  { username: 'admin', role: 'admin', party: null },
+];
+
+/** Demo mode: creates whichever demo accounts are missing; returns those it created, with their password. */
+export async function ensureDemoAccounts(store: Store): Promise<Credentials[]> {
+  const created: Credentials[] = [];
+  for (const a of DEMO_ACCOUNTS) {
+    if (await store.accounts.findUser(a.username)) continue;
+    try {
+      await addUser(store, 'system', { ...a, password: DEMO_PASSWORD });
+      created.push({ ...a, password: DEMO_PASSWORD });
+    } catch (err) {
+      if (!(err instanceof InputError && err.code === 'user_exists')) throw err;
+    }
+  }
+  return created;
+}

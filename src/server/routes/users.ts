@@ -1,0 +1,120 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { InputError } from '../../errors.ts';
+import type { User } from '../../store/accounts/account-repository.ts';
+import type { Store } from '../../store/store.ts';
+import { addUser, disableUser, issueToken } from '../auth/accounts.ts';
+import { PASSWORD_MAX_LENGTH } from '../auth/secrets.ts';
+import { HttpError } from '../http-error.ts';
+import { ROLES, authorize } from '../policy.ts';
+
+/**
+ * User accounts (admin only): list, add, disable, issue an API token.
+ * Every change is written with its ledger entry in one transaction (src/server/auth/accounts.ts).
+ */
+
+const UserSchema = z
+  .object({
+    username: z.string(),
+    role: z.enum(ROLES),
+    party: z.string().nullable(),
+    mustChangePassword: z.boolean(),
+    createdAt: z.string(),
+    disabledAt: z.string().nullable().describe('Set when the account was disabled: it can no longer sign in, its sessions and tokens stopped working'),
+  })
+  .meta({ id: 'User' });
+
+const ErrorResponse = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+});
+
+const UsernameParams = z.strictObject({ username: z.string().min(1).max(64) });
+
+function view(u: User): z.infer<typeof UserSchema> {
+  return { username: u.username, role: u.role, party: u.party, mustChangePassword: u.mustChangePassword, createdAt: u.createdAt, disabledAt: u.disabledAt };
+}
+
+/** Account errors as HTTP: an existing name 409, an unknown user 404, the rest of bad input 400. */
+export function accountHttpError(err: unknown): unknown {
+  if (!(err instanceof InputError)) return err;
+  if (err.code === 'user_exists') return new HttpError(409, 'user_exists', err.message);
+  if (err.code === 'user_not_found') return new HttpError(404, 'not_found', err.message);
+  return new HttpError(400, err.code, err.message);
+}
+
+async function mapped<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw accountHttpError(err);
+  }
+}
+
+export async function registerUserRoutes(app: FastifyInstance, deps: { store: Store }): Promise<void> {
+  const { store } = deps;
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['users'];
+  const denied = { 401: ErrorResponse, 403: ErrorResponse };
+
+  r.get('/api/v1/users', {
+    schema: { tags, summary: 'Every user account (admin)', response: { 200: z.object({ users: z.array(UserSchema) }), ...denied } },
+  }, async (request) => {
+    authorize(request.actor, 'read', 'user');
+    return { users: (await store.accounts.listUsers()).map(view) };
+  });
+
+  r.post('/api/v1/users', {
+    schema: {
+      tags,
+      summary: 'Add a user (admin). A liaison needs the ISO3 code of its party; other roles take none.',
+      body: z.strictObject({
+        username: z.string().min(1).max(64),
+        role: z.enum(ROLES),
+        party: z.string().min(3).max(3).nullable().optional(),
+        password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+        mustChangePassword: z.boolean().optional().describe('Make the user choose a new password at first sign-in'),
+      }),
+      response: { 201: z.object({ user: UserSchema }), 400: ErrorResponse, ...denied, 409: ErrorResponse },
+    },
+  }, async (request, reply) => {
+    const actor = request.actor;
+    authorize(actor, 'create', 'user');
+    const user = await mapped(() => addUser(store, `user:${actor.username}`, request.body));
+    void reply.code(201);
+    return { user: view(user) };
+  });
+
+  r.post('/api/v1/users/:username/disable', {
+    schema: {
+      tags,
+      summary: 'Disable a user (admin): it can no longer sign in; its sessions and tokens stop working at once',
+      params: UsernameParams,
+      response: { 200: z.object({ user: UserSchema }), 400: ErrorResponse, ...denied, 404: ErrorResponse },
+    },
+  }, async (request) => {
+    const actor = request.actor;
+    authorize(actor, 'update', 'user');
+    if (request.params.username === actor.username) {
+      throw new HttpError(400, 'cannot_disable_self', 'You cannot disable your own account; ask another admin.');
+    }
+    const user = await mapped(() => disableUser(store, `user:${actor.username}`, request.params.username));
+    return { user: view(user) };
+  });
+
+  r.post('/api/v1/users/:username/tokens', {
+    schema: {
+      tags,
+      summary: 'Issue a bearer API token for a user (admin). The token is shown once; only its hash is kept.',
+      params: UsernameParams,
+      body: z.strictObject({ label: z.string().min(1).max(100).optional() }).optional(),
+      response: { 201: z.object({ token: z.string() }), 400: ErrorResponse, ...denied, 404: ErrorResponse },
+    },
+  }, async (request, reply) => {
+    const actor = request.actor;
+    authorize(actor, 'update', 'user');
+    const { token } = await mapped(() => issueToken(store, `user:${actor.username}`, request.params.username, request.body?.label ?? null));
+    void reply.code(201);
+    return { token };
+  });
+}

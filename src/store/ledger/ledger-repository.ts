@@ -1,0 +1,125 @@
+import { sql } from 'kysely';
+import { canonicalJson, nextEntry, verifyChain, type ChainHead, type JsonValue, type LedgerEntry, type LedgerEntryInput, type VerifyOptions, type VerifyResult } from '../../ledger/chain.ts';
+import type { RepositoryContext } from '../store.ts';
+
+/**
+ * The ledger's rows. Append-only: there is no update or delete here, on purpose.
+ *
+ * `append` must run inside the caller's transaction, beside the change it records:
+ *   await store.transaction(async (tx) => { …change…; await tx.ledger.append({…}); });
+ * Appends are serialised: on PostgreSQL by a transaction-scoped advisory lock (held
+ * until the caller's transaction commits or rolls back), on SQLite by its single
+ * writer. seq is the primary key, so even a missed lock could not fork the chain.
+ */
+export interface LedgerRepository {
+  append(input: LedgerEntryInput): Promise<LedgerEntry>;
+  /** Entries in seq order, optionally of one target, after a seq (keyset paging). */
+  list(query: { target?: string; after?: number; limit: number }): Promise<LedgerEntry[]>;
+  /** Every entry in seq order, read in pages (for verification of large ledgers). */
+  iterate(pageSize?: number): AsyncIterable<LedgerEntry>;
+  /** The head recorded beside the chain (last seq and hash), null when empty. */
+  head(): Promise<ChainHead | null>;
+  /** Recomputes the whole chain against the recorded head (plus any anchors noted elsewhere). */
+  verify(options?: Pick<VerifyOptions, 'anchors'>): Promise<VerifyResult>;
+}
+
+/** Key of the PostgreSQL advisory lock that serialises appends (arbitrary, fixed). */
+const LEDGER_LOCK_KEY = 727371;
+
+interface Row {
+  seq: number | string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+function toEntry(r: Row): LedgerEntry {
+  let payload: JsonValue;
+  try {
+    payload = JSON.parse(r.payload) as JsonValue;
+  } catch {
+    // A payload edited into invalid JSON still verifies as broken (hash mismatch), never crashes.
+    payload = r.payload;
+  }
+  return { seq: Number(r.seq), at: r.at, actor: r.actor, action: r.action, target: r.target, payload, prevHash: r.prev_hash, hash: r.hash };
+}
+
+const COLUMNS = ['seq', 'at', 'actor', 'action', 'target', 'payload', 'prev_hash', 'hash'] as const;
+
+export function ledgerRepository(ctx: RepositoryContext): LedgerRepository {
+  const { db } = ctx;
+
+  const recordedHead = async (): Promise<ChainHead | null> => {
+    const row = await db.selectFrom('ledger_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+    return row ? { seq: Number(row.seq), hash: String(row.hash) } : null;
+  };
+
+  return {
+    async append(input) {
+      if (!ctx.inTransaction) {
+        throw new Error('ledger.append must run inside store.transaction(), beside the change it records');
+      }
+      if (ctx.database.dialect === 'postgres') {
+        await sql`select pg_advisory_xact_lock(${LEDGER_LOCK_KEY})`.execute(db);
+      }
+      // The last entry itself (not the recorded head) is what the new one chains to.
+      const last = await db.selectFrom('ledger_entry').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const entry = nextEntry(last ? { seq: Number(last.seq), hash: String(last.hash) } : null, input);
+      await db
+        .insertInto('ledger_entry')
+        .values({
+          seq: entry.seq,
+          at: entry.at,
+          actor: entry.actor,
+          action: entry.action,
+          target: entry.target,
+          payload: canonicalJson(entry.payload),
+          prev_hash: entry.prevHash,
+          hash: entry.hash,
+        })
+        .execute();
+      const updated = await db.updateTable('ledger_head').set({ seq: entry.seq, hash: entry.hash }).where('id', '=', 1).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) {
+        await db.insertInto('ledger_head').values({ id: 1, seq: entry.seq, hash: entry.hash }).execute();
+      }
+      return entry;
+    },
+
+    async list({ target, after, limit }) {
+      let q = db.selectFrom('ledger_entry').select(COLUMNS);
+      if (target !== undefined) q = q.where('target', '=', target);
+      if (after !== undefined) q = q.where('seq', '>', after);
+      const rows = (await q.orderBy('seq', 'asc').limit(limit).execute()) as Row[];
+      return rows.map(toEntry);
+    },
+
+    iterate: (pageSize = 1000) => pages(pageSize),
+
+    head: recordedHead,
+
+    async verify(options = {}) {
+      // Verify up to the head read first: entries appended while we read (by the running
+      // server) are beyond it and are left for the next run, not reported as a mismatch.
+      const head = await recordedHead();
+      // No recorded head while entries exist (its row deleted) is itself reported: head null
+      // means "the chain must be empty".
+      return verifyChain(pages(1000, head?.seq), { head, anchors: options.anchors ?? [] });
+    },
+  };
+
+  async function* pages(pageSize: number, upTo?: number): AsyncIterable<LedgerEntry> {
+    let after = 0;
+    for (;;) {
+      let q = db.selectFrom('ledger_entry').select(COLUMNS).where('seq', '>', after);
+      if (upTo !== undefined) q = q.where('seq', '<=', upTo);
+      const rows = (await q.orderBy('seq', 'asc').limit(pageSize).execute()) as Row[];
+      for (const r of rows) yield toEntry(r);
+      if (rows.length < pageSize) return;
+      after = Number(rows.at(-1)!.seq);
+    }
+  }
+}

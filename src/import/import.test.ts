@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReadStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
+import { countryAt } from '../incident/geo/index.ts';
 import { DIALECTS, openTestStore, type TestStore } from '../store/testing.ts';
 import { runImport } from './pipeline.ts';
 import { loadDemoData } from './demo.ts';
@@ -16,7 +17,7 @@ import { col, MALI, NIGER, realRows, syntheticRows, tempDir, writeUcdp } from '.
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-/** A Mali row by id, from the real file. */
+/** A real row by id (Mali, Burkina Faso or Niger). */
 function realRow(id: string): string[] {
   const r = realRows().find((x) => x[col.id] === id);
   if (!r) throw new Error(`no real row ${id}`);
@@ -59,17 +60,20 @@ describe.each(DIALECTS)('runImport on %s', (dialect) => {
 
   it('keeps a point just across a border in its own country, with UCDP admin names as given', async () => {
     const file = join(tmp.dir, `border-${dialect}.csv`);
-    // BFA 501478 "Wakui village" lies in Nigeria; Mali's Tinzaouaten events lie in Algeria.
+    // BFA 501478 "Wakui village" lies in Nigeria; Mali's Ti-n-Zaouatene (Kidal) events lie in Algeria.
     const wakui = realRow('501478');
-    const tinza = realRows().find((r) => r[col.where_coordinates]!.includes('Tinzaouaten'))!;
+    const tinza = realRow('253380');
+    expect(countryAt(Number(wakui[col.latitude]), Number(wakui[col.longitude]))).toBe('NGA');
+    expect(countryAt(Number(tinza[col.latitude]), Number(tinza[col.longitude]))).toBe('DZA');
     writeUcdp(file, [wakui, tinza]);
     const s = await runImport({ source: file, store: t.store, actor: 'test' });
     expect(s).toMatchObject({ rows: 2, imported: 2, rejected: 0 });
     const w = await t.store.incidents.get('ucdp_ged:501478');
     expect(w?.incident.location.country).toBe('BFA');
     expect(w?.admin1).toBe('Boucle du Mouhoun region');
-    const m = await t.store.incidents.get(`ucdp_ged:${tinza[col.id]}`);
+    const m = await t.store.incidents.get('ucdp_ged:253380');
     expect(m?.incident.location.country).toBe('MLI');
+    expect(m?.placeName).toBe('Ti-n-Zaouatene town');
   });
 
   it('reports bad rows with file:line, column and reason, and imports the rest', async () => {

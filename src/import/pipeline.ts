@@ -77,6 +77,15 @@ function openSource(source: string | Readable, fileName?: string): Opened {
   return { stream: source, file: fileName ?? 'upload', bytesTotal: null, bytesRead: () => n };
 }
 
+/** A file that fails while being read (permissions, a folder, a vanished upload) is the user's input, not a bug. */
+function asInputError(err: unknown, file: string): unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EACCES' || code === 'EISDIR' || code === 'ENOENT' || code === 'EPERM') {
+    return new InputError(`cannot read ${file}: ${(err as Error).message}`, { code: 'unreadable_input', cause: err });
+  }
+  return err;
+}
+
 function sourceIdOf(r: IncidentRecord): string | null {
   return r.source.id ?? r.id;
 }
@@ -129,7 +138,9 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
 
   const writeBatch = async (store: Store, records: IncidentRecord[], batch: number, rowsSoFar: number, lastLine: number, rejectedSoFar: number) => {
     const r = repos(store);
-    const res = await r.incidents.upsertMany(records, { actor: opts.actor });
+    // Counts only: the ids are not kept (strict mode holds every batch's result until the commit).
+    const { imported, updated, unchanged } = await r.incidents.upsertMany(records, { actor: opts.actor });
+    const res = { imported, updated, unchanged };
     const firstSourceId = sourceIdOf(records[0]!);
     const lastSourceId = sourceIdOf(records[records.length - 1]!);
     await r.ledger.append({
@@ -231,6 +242,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         onCommitted(await pending); // committed anyway: report it, start nothing new
         pending = null;
       }
+    } catch (err) {
+      throw asInputError(err, file);
     } finally {
       if (pending) await (pending as Promise<Written>).catch(() => {});
       stream.destroy();

@@ -1,8 +1,10 @@
-import { sql, type Kysely } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type pg from 'pg';
 import { closeDatabase, describeStore, openDatabase, type Database, type Dialect, type StoreConfig } from './database.ts';
 import { migrate } from './migrate.ts';
 import { ledgerRepository, type LedgerRepository } from './ledger/ledger-repository.ts';
 import { accountRepository, type AccountRepository } from './accounts/account-repository.ts';
+import { IncidentRepository } from './incidents/repository.ts';
 
 /**
  * The one Store interface the rest of Foedus sees. Each repository (in its own
@@ -12,6 +14,7 @@ import { accountRepository, type AccountRepository } from './accounts/account-re
 export interface Repositories {
   ledger: LedgerRepository;
   accounts: AccountRepository;
+  incidents: IncidentRepository;
 }
 
 export interface Store extends Repositories {
@@ -31,28 +34,68 @@ export interface RepositoryContext {
   database: Database;
   /** True when `db` is a transaction. */
   inTransaction: boolean;
+  /**
+   * PostgreSQL inside `store.transaction`: the one pooled client the transaction
+   * runs on (`db` is a Kysely over it), for bulk paths Kysely cannot express
+   * (COPY). Undefined on SQLite and outside transactions.
+   */
+  pgClient?: pg.PoolClient;
 }
 
 function repositories(ctx: RepositoryContext): Repositories {
   return {
+    incidents: new IncidentRepository(ctx),
     ledger: ledgerRepository(ctx),
     accounts: accountRepository(ctx),
   };
 }
 
-function buildStore(database: Database, db: Kysely<any>, inTransaction: boolean): Store {
-  const ctx: RepositoryContext = { db, database, inTransaction };
+function buildStore(database: Database, db: Kysely<any>, inTransaction: boolean, pgClient?: pg.PoolClient): Store {
+  const ctx: RepositoryContext = { db, database, inTransaction, ...(pgClient ? { pgClient } : {}) };
   return {
     ...repositories(ctx),
     dialect: database.dialect,
     description: describeStore(database.config),
-    transaction: <T>(fn: (tx: Store) => Promise<T>) =>
-      inTransaction ? fn(buildStore(database, db, true)) : db.transaction().execute((trx) => fn(buildStore(database, trx, true))),
+    transaction: <T>(fn: (tx: Store) => Promise<T>): Promise<T> => {
+      if (inTransaction) return fn(buildStore(database, db, true, pgClient));
+      if (database.dialect === 'postgres') return pgTransaction(database, fn);
+      return db.transaction().execute((trx) => fn(buildStore(database, trx, true)));
+    },
     ping: async () => {
       await sql`select 1`.execute(db);
     },
     close: () => closeDatabase(database),
   };
+}
+
+/**
+ * A PostgreSQL transaction on one pooled client that every repository shares:
+ * Kysely queries go through a Kysely bound to that client, and bulk paths
+ * (COPY in the incident repository) use the client itself, so all of it
+ * commits or rolls back together.
+ */
+async function pgTransaction<T>(database: Database & { dialect: 'postgres' }, fn: (tx: Store) => Promise<T>): Promise<T> {
+  const client = await database.raw.connect();
+  // Kysely asks its "pool" for a connection per query; this one always lends the transaction's client.
+  const lent = { query: (...args: unknown[]) => (client.query as (...a: unknown[]) => unknown)(...args), release: () => {} };
+  const lend = { connect: async () => lent, end: async () => {} };
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: lend as unknown as pg.Pool }) });
+  let broken = false;
+  try {
+    await client.query('begin');
+    try {
+      const out = await fn(buildStore(database, db, true, client));
+      await client.query('commit');
+      return out;
+    } catch (err) {
+      await client.query('rollback').catch(() => {
+        broken = true;
+      });
+      throw err;
+    }
+  } finally {
+    client.release(broken ? true : undefined);
+  }
 }
 
 /** Opens the store and brings its schema up to date (refusing a database written by a newer Foedus). */

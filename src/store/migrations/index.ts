@@ -1,4 +1,5 @@
 import type { Migration } from './migration.ts';
+import { incidentsMigration } from './001_incidents.ts';
 import { accountsLedger } from './002_accounts_ledger.ts';
 
 /**
@@ -6,5 +7,6 @@ import { accountsLedger } from './002_accounts_ledger.ts';
  * version number; never edit a released one.
  */
 export const migrations: Migration[] = [
+  incidentsMigration,
   accountsLedger,
 ];

@@ -1,0 +1,463 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type SQLite from 'better-sqlite3';
+import type pg from 'pg';
+import { InputError } from '../../errors.ts';
+import type { IncidentRecord, LocationPrecision, SourceReport } from '../../incident/record.ts';
+import type { Dialect } from '../database.ts';
+import type { RepositoryContext } from '../store.ts';
+import {
+  compileFilter, cursorCondition, decodeCursor, encodeCursor, isSpatialOnly, normaliseFilter, rtreeCondition, whereSql, type NormalFilter,
+} from './filter.ts';
+import { onClient, pgJson, pgUpsertMany, PG_COLUMNS } from './postgres.ts';
+import { cellIndex, cellRange, E6, mercator, MORTON_LEVEL, prepareRecord, reportFromRow, rowToRecord, type PreparedRecord } from './rows.ts';
+import { SqliteIncidentWriter } from './sqlite.ts';
+import {
+  VersionConflict, type AreaCount, type AreaLevel, type Cluster, type ClusterQuery, type ClusterResult, type IncidentChanges, type IncidentFilter,
+  type Page, type PageOptions, type TimelineBucket, type TimelinePoint, type UpsertResult,
+} from './types.ts';
+
+export { VersionConflict } from './types.ts';
+
+/**
+ * The incident repository: one API, the SQL of both dialects inside.
+ *
+ * Writes join the caller's `store.transaction` (SQLite: a SAVEPOINT on the
+ * same connection; PostgreSQL: the transaction's own client) and are atomic
+ * per call otherwise. Reads go through Kysely, with dialect-specific SQL for
+ * the spatial, full-text and grouping parts.
+ */
+
+const READ_COLS = sql.raw('i.id, i.date, i.record, i.version, i.created_at, i.updated_at, i.updated_by, i.assessment');
+export const DEFAULT_PAGE = 100;
+export const MAX_PAGE = 1000;
+/** SQLite paging: rows scanned in date order before falling back to the R*Tree (see query()). */
+const SCAN_BUDGET = 4000;
+/** Clusters: above this many cells in the box, one GROUP BY replaces the per-cell index ranges. */
+const MAX_CELL_QUERIES = 1500;
+
+const writers = new WeakMap<SQLite.Database, SqliteIncidentWriter>();
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
+
+export class IncidentRepository {
+  private readonly db: Kysely<any>;
+  private readonly dialect: Dialect;
+
+  constructor(private readonly ctx: RepositoryContext) {
+    this.db = ctx.db;
+    this.dialect = ctx.database.dialect;
+    if (ctx.database.dialect === 'sqlite') this.sqliteWriter(); // registers foedus_in_polygon before any read uses it
+  }
+
+  // ------------------------------------------------------------ writes
+
+  private sqliteWriter(): SqliteIncidentWriter {
+    const raw = this.ctx.database.raw as SQLite.Database;
+    let w = writers.get(raw);
+    if (!w) {
+      w = new SqliteIncidentWriter(raw);
+      writers.set(raw, w);
+    }
+    return w;
+  }
+
+  /** SQLite: runs synchronous raw writes holding Kysely's connection lock (or inside the caller's transaction). */
+  private async onSqlite<T>(fn: (w: SqliteIncidentWriter) => T): Promise<T> {
+    const w = this.sqliteWriter();
+    if (this.ctx.inTransaction) return fn(w);
+    return this.db.connection().execute(async () => fn(w));
+  }
+
+  private async onPg<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const d = this.ctx.database;
+    if (d.dialect !== 'postgres') throw new Error('not a PostgreSQL store');
+    return onClient(d.raw, this.ctx.pgClient, fn);
+  }
+
+  /**
+   * Inserts new incidents, updates changed ones, leaves identical ones alone.
+   * A record whose source stamps its rows (ACLED `timestamp`) replaces the
+   * stored one only when its stamp is newer. An update keeps created_at,
+   * bumps the version, appends the new raw reports and clears the assessment
+   * (it was computed on the old content). All or nothing per call.
+   */
+  async upsertMany(records: IncidentRecord[], opts: { actor?: string } = {}): Promise<UpsertResult> {
+    if (records.length === 0) return { imported: 0, updated: 0, unchanged: 0, ids: { imported: [], updated: [] } };
+    const now = nowIso();
+    const actor = opts.actor ?? null;
+    if (this.dialect === 'sqlite') return this.onSqlite((w) => w.upsertMany(records, { actor, now }));
+    return this.onPg((c) => pgUpsertMany(c, records, actor, now));
+  }
+
+  /** Stores a new incident (a manual report). An existing id is refused (InputError code incident_exists). */
+  async create(record: IncidentRecord, actor: string): Promise<IncidentRecord> {
+    const p = prepareRecord(record);
+    const now = nowIso();
+    const exists = () => new InputError(`an incident with id "${record.id}" already exists: update it instead`, { code: 'incident_exists' });
+    if (this.dialect === 'sqlite') {
+      await this.onSqlite((w) =>
+        (this.ctx.database.raw as SQLite.Database).transaction(() => {
+          if (this.existsSync(record.id)) throw exists();
+          w.insert(p, { actor, now });
+        })(),
+      );
+    } else {
+      const inserted = await this.onPg(async (c) => {
+        const res = await c.query(pgInsertSql(), pgInsertParams(p, now, actor));
+        if (res.rowCount === 0) return false;
+        await this.pgReports(c, record.id, p.reports, now);
+        return true;
+      });
+      if (!inserted) throw exists();
+    }
+    return (await this.get(record.id))!;
+  }
+
+  private existsSync(id: string): boolean {
+    return !!(this.ctx.database.raw as SQLite.Database).prepare('select 1 from incidents where id = ?').get(id);
+  }
+
+  private async pgReports(c: pg.PoolClient, id: string, reports: SourceReport[], now: string): Promise<void> {
+    for (const r of reports) {
+      await c.query(`insert into incident_reports (incident_id, dataset, source_id, source_timestamp, imported_at, raw) values ($1, $2, $3, $4, $5, $6::jsonb)`, [
+        id, r.dataset, r.sourceId ?? null, r.sourceTimestamp ?? null, r.importedAt || now, pgJson(r.raw ?? {}),
+      ]);
+    }
+  }
+
+  /**
+   * Changes an incident if nobody changed it since `expectedVersion` was read.
+   * Returns the updated record, a VersionConflict (stale version), or null (no such incident).
+   */
+  async update(id: string, changes: IncidentChanges, expectedVersion: number, actor: string): Promise<IncidentRecord | VersionConflict | null> {
+    const now = nowIso();
+    const merge = (current: IncidentRecord): PreparedRecord => {
+      const next: IncidentRecord = { ...current, ...changes, id, reports: [] };
+      return prepareRecord(next);
+    };
+    if (this.dialect === 'sqlite') {
+      const raw = this.ctx.database.raw as SQLite.Database;
+      const out = await this.onSqlite((w) =>
+        raw.transaction((): 'missing' | VersionConflict | 'ok' => {
+          const row = raw.prepare('select rid, id, record, version, created_at, updated_at, updated_by, assessment from incidents where id = ?').get(id) as
+            | Record<string, any>
+            | undefined;
+          if (!row) return 'missing';
+          if (Number(row.version) !== expectedVersion) return new VersionConflict(id, expectedVersion, Number(row.version), row.updated_by ?? null, row.updated_at);
+          w.replace(Number(row.rid), merge(rowToRecord(row, [])), { actor, now }, true);
+          return 'ok';
+        })(),
+      );
+      if (out === 'missing') return null;
+      if (out instanceof VersionConflict) return out;
+      return this.get(id);
+    }
+    const out = await this.onPg(async (c): Promise<'missing' | VersionConflict | 'ok'> => {
+      const cur = await c.query(`select id, record, version, created_at, updated_at, updated_by, assessment from incidents where id = $1 for update`, [id]);
+      const row = cur.rows[0];
+      if (!row) return 'missing';
+      if (Number(row.version) !== expectedVersion) return new VersionConflict(id, expectedVersion, Number(row.version), row.updated_by ?? null, row.updated_at);
+      const p = merge(rowToRecord(row, []));
+      const sets = PG_COLUMNS.filter((col) => col !== 'id');
+      const params: unknown[] = sets.map((col) => (col === 'record' ? p.row.record : p.row[col]));
+      const assign = sets.map((col, k) => `${col} = $${k + 1}${col === 'record' ? '::jsonb' : ''}`).join(', ');
+      params.push(p.search, now, actor, id);
+      const n = params.length;
+      await c.query(
+        `update incidents set ${assign}, search_text = $${n - 3}, version = version + 1, updated_at = $${n - 2}, updated_by = $${n - 1}, assessment = null where id = $${n}`,
+        params,
+      );
+      return 'ok';
+    });
+    if (out === 'missing') return null;
+    if (out instanceof VersionConflict) return out;
+    return this.get(id);
+  }
+
+  /** Stores the triggered "charter/article" pairs of an incident (null: not assessed). Not a content change: the version stays. */
+  async setAssessment(id: string, pairs: string[] | null): Promise<boolean> {
+    return (await this.setAssessments([{ id, assessment: pairs }])) === 1;
+  }
+
+  /** setAssessment for many incidents in one statement batch; returns how many existed. */
+  async setAssessments(entries: { id: string; assessment: string[] | null }[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    if (this.dialect === 'sqlite') return this.onSqlite((w) => w.setAssessments(entries));
+    const res = await sql`
+      update incidents i set assessment = v.a::jsonb
+      from unnest(${entries.map((e) => e.id)}::text[], ${entries.map((e) => (e.assessment === null ? null : JSON.stringify(e.assessment)))}::text[]) as v(id, a)
+      where i.id = v.id`.execute(this.db);
+    return Number(res.numAffectedRows ?? 0);
+  }
+
+  // ------------------------------------------------------------ reads
+
+  private async withReports(rows: Record<string, any>[]): Promise<IncidentRecord[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id as string);
+    const order = this.dialect === 'sqlite' ? sql.raw('incident_id, rid') : sql.raw('incident_id, seq');
+    const reps = await sql<Record<string, any>>`
+      select incident_id, dataset, source_id, source_timestamp, imported_at, raw from incident_reports
+      where incident_id in (${sql.join(ids)}) order by ${order}`.execute(this.db);
+    const by = new Map<string, SourceReport[]>();
+    for (const r of reps.rows) {
+      let l = by.get(r.incident_id);
+      if (!l) by.set(r.incident_id, (l = []));
+      l.push(reportFromRow(r));
+    }
+    return rows.map((r) => rowToRecord(r, by.get(r.id) ?? []));
+  }
+
+  async get(id: string): Promise<IncidentRecord | null> {
+    const res = await sql<Record<string, any>>`select ${READ_COLS} from incidents i where i.id = ${id}`.execute(this.db);
+    const [rec] = await this.withReports(res.rows);
+    return rec ?? null;
+  }
+
+  /** Who changed an incident last (the record itself does not carry it). */
+  async lastChange(id: string): Promise<{ version: number; updatedAt: string; updatedBy: string | null } | null> {
+    const res = await sql<Record<string, any>>`select version, updated_at, updated_by from incidents where id = ${id}`.execute(this.db);
+    const r = res.rows[0];
+    return r ? { version: Number(r.version), updatedAt: r.updated_at, updatedBy: r.updated_by ?? null } : null;
+  }
+
+  /**
+   * One page of incidents, newest first (date desc, then id asc), with a
+   * cursor for the next page. Paging is by key, so rows added meanwhile
+   * never shift a page.
+   */
+  async query(filter: IncidentFilter = {}, page: PageOptions = {}): Promise<Page<IncidentRecord>> {
+    const limit = page.limit ?? DEFAULT_PAGE;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new InputError(`limit must be an integer from 1 to ${MAX_PAGE}`, { code: 'invalid_filter' });
+    const f = normaliseFilter(filter);
+    const cur = page.cursor ? decodeCursor(page.cursor) : null;
+    const rows = await this.pageRows(f, cur, limit + 1);
+    const items = await this.withReports(rows.slice(0, limit));
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return { items, nextCursor: last ? encodeCursor(last.date, last.id) : null };
+  }
+
+  private async pageRows(f: NormalFilter, cur: { date: string; id: string } | null, n: number): Promise<Record<string, any>[]> {
+    const curCond = cur ? [cursorCondition(cur)] : [];
+    if (this.dialect === 'sqlite' && f.box && !f.empty) {
+      // The planner trap (research/stack.md): with a box, SQLite must either walk the date index and test each
+      // row, which is fast when the box holds many rows, or start from the R*Tree, which is fast when it holds
+      // few. Try the first within a budget of rows; if the page is not full by then, the box is selective: go R*Tree.
+      const window = [...curCond];
+      if (f.from) window.push(sql`i.date >= ${f.from}`);
+      if (f.to) window.push(sql`i.date <= ${f.to}`);
+      const inner = whereSql(window);
+      const conds = compileFilter(f, 'sqlite', { spatial: 'columns' });
+      const first = await sql<Record<string, any>>`
+        select ${READ_COLS} from (select rid from incidents i indexed by incidents_date ${inner} order by i.date desc, i.id limit ${SCAN_BUDGET}) w
+        join incidents i on i.rid = w.rid
+        ${whereSql(conds)}
+        order by i.date desc, i.id limit ${n}`.execute(this.db);
+      if (first.rows.length === n) return first.rows;
+      const conds2 = [...compileFilter(f, 'sqlite', { spatial: 'rtree' }), ...curCond];
+      const second = await sql<Record<string, any>>`select ${READ_COLS} from incidents i ${whereSql(conds2)} order by i.date desc, i.id limit ${n}`.execute(this.db);
+      return second.rows;
+    }
+    const conds = [...compileFilter(f, this.dialect), ...curCond];
+    const res = await sql<Record<string, any>>`select ${READ_COLS} from incidents i ${whereSql(conds)} order by i.date desc, i.id limit ${n}`.execute(this.db);
+    return res.rows;
+  }
+
+  async count(filter: IncidentFilter = {}): Promise<number> {
+    const f = normaliseFilter(filter);
+    if (f.empty) return 0;
+    if (this.dialect === 'sqlite' && f.box && isSpatialOnly(f, false)) {
+      const r = await sql<{ n: number }>`select count(*) as n from incidents_rtree where ${rtreeCondition(f)}`.execute(this.db);
+      return Number(r.rows[0]!.n);
+    }
+    const r = await sql<{ n: number }>`select count(*) as n from incidents i ${whereSql(compileFilter(f, this.dialect))}`.execute(this.db);
+    return Number(r.rows[0]!.n);
+  }
+
+  /** Incidents and fatalities (sum of best estimates) per day, ISO week (its Monday) or month, oldest first. */
+  async timeline(filter: IncidentFilter, bucket: TimelineBucket): Promise<TimelinePoint[]> {
+    const f = normaliseFilter(filter);
+    let period: RawBuilder<unknown>;
+    if (bucket === 'day') period = sql`i.date`;
+    else if (bucket === 'month') period = sql`substr(i.date, 1, 7)`;
+    else if (bucket === 'week') {
+      period = this.dialect === 'sqlite' ? sql`date(i.date, '-' || ((cast(strftime('%w', i.date) as integer) + 6) % 7) || ' days')` : sql`to_char(date_trunc('week', i.date::date), 'YYYY-MM-DD')`;
+    } else throw new InputError(`unknown timeline bucket "${String(bucket)}": use day, week or month`, { code: 'invalid_filter' });
+    const r = await sql<Record<string, any>>`
+      select ${period} as period, count(*) as n, coalesce(sum(i.fatalities_best), 0) as fatalities
+      from incidents i ${whereSql(compileFilter(f, this.dialect))}
+      group by 1 order by 1`.execute(this.db);
+    return r.rows.map((x) => ({ period: String(x.period), count: Number(x.n), fatalities: Number(x.fatalities) }));
+  }
+
+  /**
+   * Counts per country, or per (country, admin-1) for choropleths. The admin-1
+   * is the one derived from the shipped boundaries (so it matches the map's
+   * polygons) when known, else the source's own name; null when neither.
+   */
+  async byArea(filter: IncidentFilter, level: AreaLevel): Promise<AreaCount[]> {
+    const f = normaliseFilter(filter);
+    const where = whereSql(compileFilter(f, this.dialect));
+    if (level === 'country') {
+      const r = await sql<Record<string, any>>`
+        select i.country as country, count(*) as n, coalesce(sum(i.fatalities_best), 0) as fatalities
+        from incidents i ${where} group by i.country order by n desc, country`.execute(this.db);
+      return r.rows.map((x) => ({ country: x.country ?? null, count: Number(x.n), fatalities: Number(x.fatalities) }));
+    }
+    if (level !== 'admin1') throw new InputError(`unknown area level "${String(level)}": use country or admin1`, { code: 'invalid_filter' });
+    const r = await sql<Record<string, any>>`
+      select i.country as country, coalesce(i.admin1_derived, i.admin1) as admin1, count(*) as n, coalesce(sum(i.fatalities_best), 0) as fatalities
+      from incidents i ${where} group by 1, 2 order by n desc, 1, 2`.execute(this.db);
+    return r.rows.map((x) => ({ country: x.country ?? null, admin1: x.admin1 ?? null, count: Number(x.n), fatalities: Number(x.fatalities) }));
+  }
+
+  /**
+   * Point clusters for a map viewport, aggregated in SQL on a Web Mercator
+   * grid of 64×64 px cells at the given zoom (cell level zoom + 2). Every
+   * incident matching the filter inside the bbox is in exactly one cluster,
+   * so `total` equals count(filter) for the same bbox. Each cluster sits at
+   * the mean position of its incidents and says how many of them are coarse
+   * (placed at an area's centroid): the map must not draw those as exact points.
+   */
+  async clusters(q: ClusterQuery): Promise<ClusterResult> {
+    if (!q || !Array.isArray(q.bbox)) throw new InputError('clusters need a bbox (minLon,minLat,maxLon,maxLat)', { code: 'invalid_filter' });
+    const zoom = q.zoom;
+    if (typeof zoom !== 'number' || !Number.isFinite(zoom) || zoom < 0 || zoom > 24) throw new InputError('zoom must be a number from 0 to 24', { code: 'invalid_filter' });
+    const { zoom: _z, ...filter } = q;
+    const f = normaliseFilter(filter);
+    const level = Math.min(MORTON_LEVEL, Math.floor(zoom) + 2);
+    if (f.empty) return { clusters: [], total: 0, level };
+    const b = f.box!;
+    const tl = mercator(b.maxLat / E6, b.minLon / E6), br = mercator(b.minLat / E6, b.maxLon / E6);
+    const x0 = cellIndex(tl.x, level), x1 = cellIndex(br.x, level), y0 = cellIndex(tl.y, level), y1 = cellIndex(br.y, level);
+    const cells = (x1 - x0 + 1) * (y1 - y0 + 1);
+    type Agg = { cx: number; cy: number; n: number; slat: number; slon: number; coarse: number; one: string | number | null };
+    let aggs: Agg[];
+    if (isSpatialOnly(f) && cells <= MAX_CELL_QUERIES) {
+      aggs = await this.cellsByRange(f, level, x0, x1, y0, y1);
+    } else {
+      aggs = await this.cellsByGroup(f, level);
+    }
+    // Single incidents: their id and precision.
+    const singles = aggs.filter((a) => a.n === 1 && a.one !== null).map((a) => a.one!);
+    const info = new Map<string | number, { id: string; precision: LocationPrecision }>();
+    if (singles.length) {
+      const key = this.dialect === 'sqlite' && typeof singles[0] === 'number' ? sql.raw('rid') : sql.raw('id');
+      for (let k = 0; k < singles.length; k += 500) {
+        const part = singles.slice(k, k + 500);
+        const r = await sql<Record<string, any>>`select ${key} as k, id, location_precision from incidents where ${key} in (${sql.join(part)})`.execute(this.db);
+        for (const x of r.rows) info.set(typeof part[0] === 'number' ? Number(x.k) : x.k, { id: x.id, precision: x.location_precision });
+      }
+    }
+    let total = 0;
+    const clusters: Cluster[] = aggs.map((a) => {
+      total += a.n;
+      const c: Cluster = { lat: a.slat / a.n, lon: a.slon / a.n, count: a.n, coarse: a.coarse, cell: `${level}/${a.cx}/${a.cy}` };
+      const one = a.n === 1 && a.one !== null ? info.get(a.one) : undefined;
+      if (one) {
+        c.id = one.id;
+        c.precision = one.precision;
+      }
+      return c;
+    });
+    clusters.sort((p, r) => r.count - p.count || p.cell.localeCompare(r.cell));
+    return { clusters, total, level };
+  }
+
+  /** One index range of `morton` per cell (the cells index covers box, date and precision): no sort, no row lookups. */
+  private async cellsByRange(f: NormalFilter, level: number, x0: number, x1: number, y0: number, y1: number) {
+    const b = f.box!;
+    const [la0, la1, lo0, lo1] = [b.minLat / E6, b.maxLat / E6, b.minLon / E6, b.maxLon / E6];
+    const extra: RawBuilder<unknown>[] = [];
+    if (f.from) extra.push(sql`and date >= ${f.from}`);
+    if (f.to) extra.push(sql`and date <= ${f.to}`);
+    if (f.preciseOnly) extra.push(sql`and coarse = 0`);
+    const more = sql.join(extra, sql` `);
+    const ranges: { cx: number; cy: number; lo: number; hi: number }[] = [];
+    for (let cy = y0; cy <= y1; cy++) for (let cx = x0; cx <= x1; cx++) {
+      const [lo, hi] = cellRange(cx, cy, level);
+      ranges.push({ cx, cy, lo, hi });
+    }
+    const out: { cx: number; cy: number; n: number; slat: number; slon: number; coarse: number; one: string | number | null }[] = [];
+    if (this.dialect === 'sqlite') {
+      for (const r of ranges) {
+        const res = await sql<Record<string, any>>`
+          select count(*) as n, sum(lat) as slat, sum(lon) as slon, sum(coarse) as coarse, min(rid) as one
+          from incidents indexed by incidents_cells
+          where morton between ${r.lo} and ${r.hi} and lat between ${la0} and ${la1} and lon between ${lo0} and ${lo1} ${more}`.execute(this.db);
+        const x = res.rows[0]!;
+        if (Number(x.n) > 0) out.push({ cx: r.cx, cy: r.cy, n: Number(x.n), slat: Number(x.slat), slon: Number(x.slon), coarse: Number(x.coarse), one: x.one === null ? null : Number(x.one) });
+      }
+      return out;
+    }
+    const res = await sql<Record<string, any>>`
+      select r.k, c.n, c.slat, c.slon, c.coarse, c.one
+      from unnest(${ranges.map((_, k) => k)}::int[], ${ranges.map((r) => r.lo)}::bigint[], ${ranges.map((r) => r.hi)}::bigint[]) as r(k, lo, hi)
+      cross join lateral (
+        select count(*) as n, sum(lat) as slat, sum(lon) as slon, sum(coarse) as coarse, min(id) as one
+        from incidents
+        where morton between r.lo and r.hi and lat between ${la0} and ${la1} and lon between ${lo0} and ${lo1} ${more}
+      ) c
+      where c.n > 0`.execute(this.db);
+    for (const x of res.rows) {
+      const r = ranges[Number(x.k)]!;
+      out.push({ cx: r.cx, cy: r.cy, n: Number(x.n), slat: Number(x.slat), slon: Number(x.slon), coarse: Number(x.coarse), one: x.one ?? null });
+    }
+    return out;
+  }
+
+  /** Any filter: one GROUP BY over the cell prefix of `morton`. */
+  private async cellsByGroup(f: NormalFilter, level: number) {
+    const shift = 2 * (MORTON_LEVEL - level);
+    const conds = [...compileFilter(f, this.dialect), sql`i.morton is not null`];
+    const res = await sql<Record<string, any>>`
+      select (i.morton >> ${sql.lit(shift)}) as cell, count(*) as n, sum(i.lat) as slat, sum(i.lon) as slon, sum(i.coarse) as coarse, min(i.id) as one
+      from incidents i ${whereSql(conds)} group by 1`.execute(this.db);
+    return res.rows.map((x) => {
+      const { cx, cy } = deinterleave(Number(x.cell));
+      return { cx, cy, n: Number(x.n), slat: Number(x.slat), slon: Number(x.slon), coarse: Number(x.coarse), one: (x.one as string | null) ?? null };
+    });
+  }
+
+  /** Every matching incident, newest first, read page by page (constant memory): for exports and re-assessment. */
+  async *iterate(filter: IncidentFilter = {}, opts: { pageSize?: number } = {}): AsyncGenerator<IncidentRecord> {
+    let cursor: string | null = null;
+    const limit = Math.min(MAX_PAGE, opts.pageSize ?? 500);
+    normaliseFilter(filter); // bad filters fail before the first yield
+    do {
+      const page: Page<IncidentRecord> = await this.query(filter, { cursor, limit });
+      for (const r of page.items) yield r;
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+}
+
+function compact(v: number): number {
+  // Inverse of the bit spread: every other bit of a 44-bit number (split to stay in 32-bit integer ops).
+  const lo = v % 2 ** 22, hi = Math.floor(v / 2 ** 22);
+  const squeeze = (x: number) => {
+    x &= 0x55555555;
+    x = (x | (x >>> 1)) & 0x33333333;
+    x = (x | (x >>> 2)) & 0x0f0f0f0f;
+    x = (x | (x >>> 4)) & 0x00ff00ff;
+    x = (x | (x >>> 8)) & 0x0000ffff;
+    return x;
+  };
+  return squeeze(lo) | (squeeze(hi) << 11);
+}
+
+function deinterleave(m: number): { cx: number; cy: number } {
+  return { cx: compact(m), cy: compact(Math.floor(m / 2)) };
+}
+
+function pgInsertSql(): string {
+  const cols = [...PG_COLUMNS, 'search_text', 'version', 'created_at', 'updated_at', 'updated_by'];
+  const ph = cols.map((c, k) => `$${k + 1}${c === 'record' ? '::jsonb' : ''}`);
+  return `insert into incidents (${cols.join(', ')}) values (${ph.join(', ')}) on conflict (id) do nothing`;
+}
+
+function pgInsertParams(p: PreparedRecord, now: string, actor: string | null): unknown[] {
+  return [...PG_COLUMNS.map((c) => p.row[c]), p.search, 1, now, now, actor];
+}

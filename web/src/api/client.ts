@@ -1,0 +1,103 @@
+import type {
+  Assessment, CharterDetail, CharterSummary, ClusterResponse, AreaCount, Incident, IncidentFilters,
+  IncidentRecord, ImportJob, Lang, LedgerEntry, Page, Session, TimelineBucket,
+} from './types.ts';
+
+/** A refusal from the API: {error: {code, message, details?}} with its HTTP status. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+  readonly retryAfter: number | null;
+  constructor(status: number, code: string, message: string, details?: unknown, retryAfter: number | null = null) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+    this.retryAfter = retryAfter;
+  }
+}
+
+let csrfToken: string | null = null;
+let onUnauthorized: (() => void) | null = null;
+
+export function setCsrfToken(token: string | null): void { csrfToken = token; }
+/** Called when a request comes back 401 after sign-in (session expired). */
+export function setUnauthorizedHandler(fn: (() => void) | null): void { onUnauthorized = fn; }
+
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+export function qs(query: Query | undefined): string {
+  if (!query) return '';
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '') continue;
+    p.set(k, String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+async function request<T>(method: string, path: string, opts: { query?: Query; body?: unknown; form?: FormData; signal?: AbortSignal; quiet401?: boolean } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let body: BodyInit | undefined;
+  if (opts.form) body = opts.form;
+  else if (opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(`/api/v1${path}${qs(opts.query)}`, {
+    method, headers, body, credentials: 'same-origin', signal: opts.signal ?? null,
+  });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  if (!res.ok) {
+    const err = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+    const ra = res.headers.get('retry-after');
+    const e = new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? (text.slice(0, 200) || res.statusText), err?.details, ra ? Number(ra) : null);
+    if (res.status === 401 && !opts.quiet401 && onUnauthorized) onUnauthorized();
+    throw e;
+  }
+  return data as T;
+}
+
+type Filtered = IncidentFilters & { bbox?: string; admin1?: string; actor?: string; minFatalities?: number };
+
+export const api = {
+  login: (username: string, password: string) => request<Session>('POST', '/auth/login', { body: { username, password }, quiet401: true }),
+  logout: () => request<void>('POST', '/auth/logout', { body: {} }),
+  me: () => request<Session>('GET', '/auth/me', { quiet401: true }),
+
+  charters: () => request<CharterSummary[] | { charters: CharterSummary[] }>('GET', '/charters')
+    .then((r) => (Array.isArray(r) ? r : r.charters)),
+  charter: (id: string, at?: string) => request<CharterDetail>('GET', `/charters/${encodeURIComponent(id)}`, { query: { at } }),
+  assess: (incident: Incident, at?: string, lang?: Lang) => request<Assessment>('POST', '/assess', { body: { incident, ...(at ? { at } : {}), ...(lang ? { lang } : {}) } }),
+
+  incidents: (f: Filtered & { cursor?: string | null; limit?: number }, signal?: AbortSignal) =>
+    request<Page<IncidentRecord>>('GET', '/incidents', { query: { ...f }, signal }),
+  count: (f: Filtered, signal?: AbortSignal) => request<{ count: number }>('GET', '/incidents/count', { query: { ...f }, signal }),
+  timeline: (f: Filtered & { interval: 'day' | 'week' | 'month' }, signal?: AbortSignal) =>
+    request<{ buckets: TimelineBucket[] }>('GET', '/incidents/timeline', { query: { ...f }, signal }),
+  byArea: (f: Filtered & { level: 'country' | 'admin1' }, signal?: AbortSignal) =>
+    request<{ areas: AreaCount[] }>('GET', '/incidents/by-area', { query: { ...f }, signal }),
+  clusters: (f: Filtered & { bbox: string; zoom: number }, signal?: AbortSignal) =>
+    request<ClusterResponse>('GET', '/incidents/clusters', { query: { ...f }, signal }),
+  incident: (id: string) => request<IncidentRecord>('GET', `/incidents/${encodeURIComponent(id)}`),
+  history: (id: string) => request<LedgerEntry[] | { entries?: LedgerEntry[]; items?: LedgerEntry[]; history?: LedgerEntry[] }>('GET', `/incidents/${encodeURIComponent(id)}/history`)
+    .then((r) => (Array.isArray(r) ? r : r.entries ?? r.items ?? r.history ?? [])),
+  createIncident: (incident: Incident, notes?: string) =>
+    request<IncidentRecord | { incident: IncidentRecord }>('POST', '/incidents', { body: { incident, ...(notes ? { notes } : {}) } })
+      .then((r) => ('version' in r ? r : r.incident)),
+
+  startImport: (file: File, format?: string) => {
+    const form = new FormData();
+    if (format) form.append('format', format);
+    form.append('file', file, file.name);
+    return request<{ job: ImportJob } | ImportJob>('POST', '/imports', { form }).then((r) => ('job' in r ? r.job : r));
+  },
+  importJob: (id: string) => request<ImportJob | { job: ImportJob }>('GET', `/imports/${encodeURIComponent(id)}`)
+    .then((r) => ('job' in r ? r.job : r)),
+};

@@ -1,0 +1,129 @@
+import { useTranslation } from 'react-i18next';
+import type { Assessment, CharterSummary, NotTriggered, TraceStep, Triggered } from '../api/types.ts';
+import { countryName } from '../lib/countries.ts';
+import { day, text } from '../lib/format.ts';
+import { currentLang } from '../i18n/index.ts';
+
+function Trace({ trace }: { trace: TraceStep[] }) {
+  const { t } = useTranslation('components');
+  return (
+    <ol className="trace">
+      {trace.map((s, i) => (
+        <li key={i} className={s.held ? 'held' : 'failed'}>
+          <span className="mark" aria-hidden="true">{s.held ? '✓' : '✗'}</span>
+          <span className="visually-hidden">{s.held ? t('assess.held') : t('assess.failed')}: </span>
+          <span className="cond">{s.condition}</span>
+          {s.detail && <span className="detail"> — {s.detail}</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function Parties({ codes }: { codes: string[] }) {
+  const lang = currentLang();
+  const { t } = useTranslation('common');
+  if (codes.length === 0) return <span className="muted">{t('none')}</span>;
+  return (
+    <ul className="chips">
+      {codes.map((c) => <li key={c} className="chip" title={c}>{countryName(c, lang)}</li>)}
+    </ul>
+  );
+}
+
+function TriggeredCard({ p }: { p: Triggered }) {
+  const { t } = useTranslation('components');
+  const lang = currentLang();
+  return (
+    <article className="provision triggered" data-testid="triggered" data-charter={p.charter} data-article={String(p.article)}>
+      <header>
+        <span className="badge hot">{t('assess.triggeredBadge')}</span>
+        <h4>{t('assess.article', { article: p.article })} · {t(`provision.${p.provision}`, { defaultValue: p.provision.replace(/_/g, ' ') })}</h4>
+      </header>
+      <dl className="facts">
+        {p.beneficiary && (<><dt>{t('assess.beneficiary')}</dt><dd>{countryName(p.beneficiary, lang)}</dd></>)}
+        <dt>{t('assess.obligated')}</dt><dd><Parties codes={p.obligated} /></dd>
+        <dt>{t('assess.obligation')}</dt><dd>{text(p.obligation, lang)}</dd>
+        <dt>{t('assess.decision')}</dt><dd>{text(p.decision, lang)}</dd>
+        <dt>{t('assess.deadline')}</dt><dd>{p.deadline ? text(p.deadline, lang) : t('assess.noDeadline')}</dd>
+      </dl>
+      <details>
+        <summary>{t('assess.why', { count: p.trace.length })}</summary>
+        <Trace trace={p.trace} />
+      </details>
+    </article>
+  );
+}
+
+function NotTriggeredItem({ p }: { p: NotTriggered }) {
+  const { t } = useTranslation('components');
+  const failed = p.trace.filter((s) => !s.held);
+  return (
+    <li className="provision not-triggered" data-testid="not-triggered">
+      <details>
+        <summary>
+          <strong>{t('assess.article', { article: p.article })} · {t(`provision.${p.provision}`, { defaultValue: p.provision.replace(/_/g, ' ') })}</strong>
+          {failed[0] && <span className="muted"> — {failed[0].condition}{failed[0].detail ? `: ${failed[0].detail}` : ''}</span>}
+        </summary>
+        <Trace trace={p.trace} />
+      </details>
+    </li>
+  );
+}
+
+/**
+ * An assessment as the engine returns it: conflicts first, then each charter's
+ * triggered provisions (obligated parties, obligation, decision rule, deadline,
+ * the trace on demand) and, collapsed, the provisions that did not apply and why.
+ * `columns` lays the charters side by side to compare overlapping treaties.
+ */
+export function AssessmentView({ assessment, charters, columns }: { assessment: Assessment; charters: CharterSummary[]; columns?: boolean }) {
+  const { t } = useTranslation('components');
+  const lang = currentLang();
+  const title = (id: string) => charters.find((c) => c.id === id)?.title[lang] ?? id;
+  const ids = [...new Set([
+    ...assessment.triggered.map((p) => p.charter),
+    ...charters.map((c) => c.id),
+    ...assessment.not_triggered.map((p) => p.charter),
+  ])];
+  const groups = ids.map((id) => ({
+    id,
+    triggered: assessment.triggered.filter((p) => p.charter === id),
+    not: assessment.not_triggered.filter((p) => p.charter === id),
+  })).filter((g) => g.triggered.length + g.not.length > 0 || columns);
+  groups.sort((a, b) => Number(b.triggered.length > 0) - Number(a.triggered.length > 0));
+  return (
+    <section className="assessment" data-testid="assessment" aria-label={t('assess.title')}>
+      <p className="assess-at">{t('assess.at', { date: day(assessment.at) })} · <strong>{t('assess.summary', { count: assessment.triggered.length })}</strong></p>
+      {assessment.conflicts.length > 0 && (
+        <div className="conflicts" role="region" aria-label={t('assess.conflicts')}>
+          <h3>⚠ {t('assess.conflicts')} ({assessment.conflicts.length})</h3>
+          <ul>
+            {assessment.conflicts.map((c, i) => (
+              <li key={i} className="conflict" data-testid="conflict">
+                <p><strong><Parties codes={c.parties} /></strong></p>
+                <p>{c.between.map((b) => `${title(b.charter)} — ${t('assess.article', { article: b.article })}`).join('  ↔  ')}</p>
+                <p className="explanation">{c.explanation}</p>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div className={columns ? 'charter-columns' : 'charter-list'}>
+        {groups.map((g) => (
+          <section key={g.id} className={`charter-group${g.triggered.length ? ' has-triggered' : ''}`} data-testid="charter-group" data-charter={g.id}>
+            <h3>{title(g.id)} <span className="muted code">{g.id}</span></h3>
+            {g.triggered.length === 0 && <p className="muted">{t('assess.nothingTriggered')}</p>}
+            {g.triggered.map((p, i) => <TriggeredCard key={i} p={p} />)}
+            {g.not.length > 0 && (
+              <details className="not-triggered-list">
+                <summary>{t('assess.notTriggered', { count: g.not.length })}</summary>
+                <ul>{g.not.map((p, i) => <NotTriggeredItem key={i} p={p} />)}</ul>
+              </details>
+            )}
+          </section>
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+import { useTranslation } from 'react-i18next';
+import { LangSwitch } from './LangSwitch.tsx';
+import { canRecord, useAuth } from '../lib/auth.tsx';
+import { countryName } from '../lib/countries.ts';
+import { currentLang } from '../i18n/index.ts';
+import type { Route } from '../lib/router.ts';
+
+export function Header({ route }: { route: Route }) {
+  const { t } = useTranslation('common');
+  const { user, signOut } = useAuth();
+  const lang = currentLang();
+  const section = route.parts[0] ?? 'map';
+  const links: Array<[string, string]> = [
+    ['map', t('nav.map')],
+    ['incidents', t('nav.incidents')],
+    ['assess', t('nav.whatif')],
+    ['charters', t('nav.charters')],
+  ];
+  if (canRecord(user)) links.push(['record', t('nav.record')], ['import', t('nav.import')]);
+  return (
+    <header className="app-header">
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('skip')}</a>
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">◆</span>
+        <span className="brand-name">{t('app')}</span>
+        <span className="brand-tag">{t('tagline')}</span>
+      </div>
+      <nav aria-label="Foedus">
+        <ul>
+          {links.map(([key, label]) => (
+            <li key={key}>
+              <a href={`#/${key}`} aria-current={section === key ? 'page' : undefined} data-nav={key}>{label}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div className="session">
+        <span className="who" data-testid="who">
+          <strong>{user.username}</strong>
+          <span className="role">{t(`role.${user.role}`)}</span>
+          {user.party && (
+            <span className="party" data-testid="party" title={t('party')}>
+              {t('partyOf', { name: countryName(user.party, lang), code: user.party })}
+            </span>
+          )}
+        </span>
+        <LangSwitch />
+        <button type="button" className="quiet" onClick={signOut}>{t('signOut')}</button>
+      </div>
+    </header>
+  );
+}

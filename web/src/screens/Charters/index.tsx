@@ -1,0 +1,103 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client.ts';
+import type { CharterDetail, Lang } from '../../api/types.ts';
+import { ErrorBox } from '../../components/ErrorBox.tsx';
+import { countryName } from '../../lib/countries.ts';
+import { day, today } from '../../lib/format.ts';
+import { href, navigate } from '../../lib/router.ts';
+import { currentLang } from '../../i18n/index.ts';
+import { useCharters } from '../Incident/index.tsx';
+import './styles.css';
+
+/** The treaties as encoded: the list, then one charter's articles in both languages and its parties on a chosen day. */
+export function Charters({ id, at }: { id: string | null; at: string | null }) {
+  const { t } = useTranslation('charters');
+  const tc = useTranslation('common').t;
+  const lang = currentLang();
+  const other: Lang = lang === 'fr' ? 'en' : 'fr';
+  const charters = useCharters();
+  const date = at ?? today();
+  const selected = id ?? charters[0]?.id ?? null;
+  const [detail, setDetail] = useState<CharterDetail | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [both, setBoth] = useState(false);
+
+  useEffect(() => {
+    if (!selected) return;
+    let live = true;
+    setError(null);
+    api.charter(selected, date).then((d) => live && setDetail(d), (e: unknown) => live && setError(e));
+    return () => { live = false; };
+  }, [selected, date]);
+
+  const go = (cid: string, d: string) => navigate(`/charters/${encodeURIComponent(cid)}?at=${d}`);
+
+  return (
+    <main id="main" tabIndex={-1} className="page wide charters">
+      <h1>{t('title')}</h1>
+      <div className="charters-layout">
+        <nav aria-label={t('list')} className="charter-nav">
+          <ul>
+            {charters.map((c) => (
+              <li key={c.id}>
+                <a href={`${href('charters', c.id)}?at=${date}`} aria-current={c.id === selected ? 'page' : undefined}>
+                  <strong>{c.title[lang]}</strong>
+                  <span className="muted small">{t('signedOn', { date: day(c.signed) })}{c.inForce.until ? ` · ${t('until', { date: day(c.inForce.until) })}` : ''}</span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <section className="charter-detail">
+          <ErrorBox error={error} />
+          {!detail && !error && <p className="muted">{tc('loading')}</p>}
+          {detail && (
+            <>
+              <header>
+                <h2 lang={lang}>{detail.title[lang]}</h2>
+                <p className="muted" lang={other}>{detail.title[other]}</p>
+                <p className="small">{t('signedOn', { date: day(detail.signed) })} · {t('inForce', { from: day(detail.inForce.from), until: detail.inForce.until ? day(detail.inForce.until) : t('open') })}</p>
+              </header>
+              <div className="row">
+                <label><span>{t('at')}</span>
+                  <input type="date" name="at" value={date} onChange={(e) => e.target.value && go(detail.id, e.target.value)} />
+                </label>
+                <label className="check"><input type="checkbox" checked={both} onChange={(e) => setBoth(e.target.checked)} /><span>{t('both')}</span></label>
+              </div>
+              <h3>{t('parties', { date: day(date) })}</h3>
+              {detail.parties.length === 0 ? <p className="muted">{t('noParties')}</p> : (
+                <ul className="chips parties" data-testid="parties">
+                  {detail.parties.map((p) => (
+                    <li key={p.party} className={`chip${p.suspended ? ' suspended' : ''}`} title={p.party}>
+                      {countryName(p.party, lang)}
+                      {p.suspended && <span className="suspended-tag"> — {t('suspended')}{p.suspendedFrom ? ` ${t('since', { date: day(p.suspendedFrom) })}` : ''}</span>}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <h3>{t('articles')}</h3>
+              <ol className="articles">
+                {detail.articles.map((a) => (
+                  <li key={String(a.number)} className="article" id={`art-${a.number}`}>
+                    <h4><span className="art-no">{t('article', { n: a.number })}</span> <span lang={lang}>{a.title[lang]}</span></h4>
+                    <p lang={lang}>{a.summary[lang]}</p>
+                    {both && (
+                      <div className="other-lang" lang={other}>
+                        <p><strong>{a.title[other]}</strong></p>
+                        <p>{a.summary[other]}</p>
+                      </div>
+                    )}
+                    {a.provisions && a.provisions.length > 0 && (
+                      <p className="small muted">{t('provisions')} {a.provisions.map((p) => p.type.replace(/_/g, ' ')).join(', ')}</p>
+                    )}
+                  </li>
+                ))}
+              </ol>
+            </>
+          )}
+        </section>
+      </div>
+    </main>
+  );
+}

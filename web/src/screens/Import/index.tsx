@@ -1,0 +1,139 @@
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client.ts';
+import type { ImportJob, RejectedRow } from '../../api/types.ts';
+import { ErrorBox } from '../../components/ErrorBox.tsx';
+import { canRecord, useAuth } from '../../lib/auth.tsx';
+import { num } from '../../lib/format.ts';
+import { useLive } from '../../lib/live.ts';
+import { currentLang } from '../../i18n/index.ts';
+import './styles.css';
+
+const FORMATS = ['', 'ucdp', 'acled', 'geojson', 'incident'] as const;
+
+function fraction(job: ImportJob): number | null {
+  const p = job.progress;
+  if (typeof p === 'number') return p > 1 ? p / 100 : p;
+  if (p && typeof p.fraction === 'number') return p.fraction;
+  if (p && p.bytes != null && p.totalBytes) return p.bytes / p.totalBytes;
+  return null;
+}
+
+function rejectedRows(job: ImportJob): RejectedRow[] {
+  const s = job.summary;
+  if (!s) return [];
+  if (Array.isArray(s.rejected)) return s.rejected;
+  return s.rejectedRows ?? s.errors ?? [];
+}
+
+/** Upload a UCDP, ACLED, GeoJSON or incident file; follow the job live; read what was refused, row by row. */
+export function Import() {
+  const { t } = useTranslation('import');
+  const tc = useTranslation('common').t;
+  const lang = currentLang();
+  const { user } = useAuth();
+  const [file, setFile] = useState<File | null>(null);
+  const [format, setFormat] = useState<string>('');
+  const [job, setJob] = useState<ImportJob | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const poll = useRef<number | null>(null);
+
+  const refresh = useCallback(async (id: string) => {
+    try {
+      const j = await api.importJob(id);
+      setJob(j);
+      if (j.status === 'done' || j.status === 'failed') {
+        if (poll.current) window.clearInterval(poll.current);
+        poll.current = null;
+      }
+    } catch (e) {
+      setError(e);
+    }
+  }, []);
+
+  useEffect(() => () => { if (poll.current) window.clearInterval(poll.current); }, []);
+  const onLive = useCallback((d: unknown) => {
+    const data = d as { id?: string; jobId?: string } | null;
+    const id = data?.id ?? data?.jobId;
+    if (job && id === job.id) void refresh(job.id);
+  }, [job, refresh]);
+  useLive('import.progress', onLive);
+  useLive('import.done', onLive);
+
+  if (!canRecord(user)) {
+    return <main id="main" tabIndex={-1} className="page"><h1>{t('title')}</h1><p role="alert">{tc('forbidden')}</p></main>;
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    setJob(null);
+    try {
+      const j = await api.startImport(file, format || undefined);
+      setJob(j);
+      // The live feed pushes progress; polling once a second covers a feed that is down or behind a proxy.
+      if (poll.current) window.clearInterval(poll.current);
+      poll.current = window.setInterval(() => { void refresh(j.id); }, 1000);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const f = job ? fraction(job) : null;
+  const s = job?.summary ?? null;
+  const rows = job ? rejectedRows(job) : [];
+  const rejectedCount = s ? (Array.isArray(s.rejected) ? s.rejected.length : s.rejected) : 0;
+  return (
+    <main id="main" tabIndex={-1} className="page import">
+      <h1>{t('title')}</h1>
+      <p className="muted">{t('intro')}</p>
+      <form onSubmit={submit} className="row">
+        <label className="grow"><span>{t('file')}</span>
+          <input type="file" name="file" accept=".csv,.json,.geojson,.txt" required onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        </label>
+        <label><span>{t('format')}</span>
+          <select name="format" value={format} onChange={(e) => setFormat(e.target.value)}>
+            {FORMATS.map((k) => <option key={k} value={k}>{t(`fmt.${k || 'auto'}`)}</option>)}
+          </select>
+        </label>
+        <button type="submit" className="primary" disabled={!file || busy}>{t('submit')}</button>
+      </form>
+      <ErrorBox error={error} />
+      {job && (
+        <section className="job" data-testid="import-job" aria-live="polite">
+          <h2>{t('job', { id: job.id })}</h2>
+          <p>{t(`status.${job.status}`, { defaultValue: job.status })}</p>
+          {job.status !== 'done' && job.status !== 'failed' && (
+            f !== null ? <progress max={1} value={f}>{Math.round(f * 100)} %</progress> : <progress />
+          )}
+          {typeof job.progress === 'object' && job.progress?.rows != null && <p className="muted">{t('rowsRead', { n: num(job.progress.rows, lang) })}</p>}
+          {job.error && <p className="field-error" role="alert">{job.error.message}</p>}
+          {s && (
+            <>
+              <dl className="summary">
+                <div><dt>{t('imported')}</dt><dd>{num(s.imported, lang)}</dd></div>
+                <div><dt>{t('updated')}</dt><dd>{num(s.updated, lang)}</dd></div>
+                <div><dt>{t('unchanged')}</dt><dd>{num(s.unchanged, lang)}</dd></div>
+                <div className={rejectedCount ? 'bad' : ''}><dt>{t('rejected')}</dt><dd>{num(rejectedCount, lang)}</dd></div>
+              </dl>
+              {rows.length > 0 && (
+                <table className="table compact" data-testid="rejected">
+                  <caption>{t('rejectedRows')}</caption>
+                  <thead><tr><th>{t('line')}</th><th>{t('column')}</th><th>{t('reason')}</th></tr></thead>
+                  <tbody>
+                    {rows.map((r, i) => <tr key={i}><td>{r.line ?? '—'}</td><td><code>{r.column ?? r.field ?? '—'}</code></td><td>{r.reason}</td></tr>)}
+                  </tbody>
+                </table>
+              )}
+            </>
+          )}
+        </section>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,150 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client.ts';
+import { isCoarse, type Assessment, type CharterSummary, type IncidentRecord, type LedgerEntry } from '../../api/types.ts';
+import { AssessmentView } from '../../components/AssessmentView.tsx';
+import { ErrorBox } from '../../components/ErrorBox.tsx';
+import { countryName } from '../../lib/countries.ts';
+import { day, num, stamp, text } from '../../lib/format.ts';
+import { useLive } from '../../lib/live.ts';
+import { href } from '../../lib/router.ts';
+import { currentLang } from '../../i18n/index.ts';
+import './styles.css';
+
+let chartersCache: Promise<CharterSummary[]> | null = null;
+/** The charter list changes only with a new release: fetched once per page. */
+export function useCharters(): CharterSummary[] {
+  const [list, setList] = useState<CharterSummary[]>([]);
+  useEffect(() => {
+    chartersCache ??= api.charters().catch((e: unknown) => { chartersCache = null; throw e; });
+    chartersCache.then(setList, () => setList([]));
+  }, []);
+  return list;
+}
+
+function History({ id, version }: { id: string; version: number }) {
+  const { t } = useTranslation('components');
+  const [entries, setEntries] = useState<LedgerEntry[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    let live = true;
+    api.history(id).then((h) => live && setEntries(h), (e: unknown) => live && setError(e));
+    return () => { live = false; };
+  }, [id, version]);
+  return (
+    <section className="history" data-testid="history">
+      <h3>{t('history.title')}</h3>
+      <ErrorBox error={error} />
+      {entries && entries.length === 0 && <p className="muted">{t('history.empty')}</p>}
+      {entries && entries.length > 0 && (
+        <table className="table compact">
+          <thead><tr><th>{t('history.seq')}</th><th>{t('history.at')}</th><th>{t('history.actor')}</th><th>{t('history.action')}</th></tr></thead>
+          <tbody>
+            {entries.map((e, i) => (
+              <tr key={e.seq ?? e.sequence ?? i}>
+                <td>{e.seq ?? e.sequence ?? i + 1}</td>
+                <td>{stamp(e.at ?? e.time)}</td>
+                <td>{e.actor ?? '—'}</td>
+                <td><code>{e.action}</code>{e.hash && <span className="muted small" title={e.hash}> {e.hash.slice(0, 10)}…</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** One incident: what the source says, what the charters make of it, and who changed it. */
+export function IncidentView({ id, compact }: { id: string; compact?: boolean }) {
+  const { t } = useTranslation('incident');
+  const tc = useTranslation('common').t;
+  const lang = currentLang();
+  const charters = useCharters();
+  const [rec, setRec] = useState<IncidentRecord | null>(null);
+  const [assessment, setAssessment] = useState<Assessment | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [assessError, setAssessError] = useState<unknown>(null);
+
+  const load = useCallback(() => {
+    let live = true;
+    setError(null);
+    api.incident(id).then((r) => { if (live) setRec(r); }, (e: unknown) => { if (live) setError(e); });
+    return () => { live = false; };
+  }, [id]);
+  useEffect(() => { setRec(null); setAssessment(null); return load(); }, [load]);
+  useLive('incident.updated', useCallback((d: unknown) => {
+    const data = d as { id?: string } | null;
+    if (data?.id === id) load();
+  }, [id, load]));
+
+  useEffect(() => {
+    if (!rec) return;
+    let live = true;
+    setAssessError(null);
+    api.assess(rec.incident, undefined, lang).then((a) => live && setAssessment(a), (e: unknown) => live && setAssessError(e));
+    return () => { live = false; };
+  }, [rec, lang]);
+
+  if (error) return <ErrorBox error={error} onRetry={load} />;
+  if (!rec) return <p className="muted">{tc('loading')}</p>;
+  const inc = rec.incident;
+  const coarse = isCoarse(rec.locationPrecision);
+  const place = [rec.placeName, rec.admin2, rec.admin1 ?? rec.admin1Derived, countryName(inc.location.country, lang)].filter(Boolean).join(', ');
+  const Title = compact ? 'h2' : 'h1';
+  return (
+    <article className={`incident${compact ? ' compact' : ''}`} data-testid="incident" data-id={rec.id}>
+      <header className="incident-head">
+        <p className="eyebrow">{tc(`kind.${inc.kind}`)} · {day(inc.date)}{rec.dateEnd && rec.dateEnd !== inc.date ? ` → ${day(rec.dateEnd)}` : ''}</p>
+        <Title>{place || rec.id}</Title>
+        {compact && <a href={href('incidents', rec.id)} className="small">{t('openPage')}</a>}
+      </header>
+      <dl className="facts">
+        <dt>{t('date')}</dt><dd>{day(inc.date)}{rec.datePrecision && rec.datePrecision !== 'day' && <span className="muted"> ({t('datePrecision', { p: rec.datePrecision })})</span>}</dd>
+        <dt>{t('kind')}</dt><dd>{tc(`kind.${inc.kind}`)}{rec.source.eventType && <span className="muted"> — {t('sourceType')} {rec.source.eventType}{rec.source.subEventType ? ` / ${rec.source.subEventType}` : ''}</span>}</dd>
+        <dt>{t('place')}</dt>
+        <dd>
+          {place || '—'}
+          {inc.location.lat !== undefined && inc.location.lon !== undefined && <span className="muted"> ({inc.location.lat.toFixed(4)}, {inc.location.lon.toFixed(4)})</span>}
+          <br />
+          <span className={`precision ${coarse ? 'coarse' : 'exact'}`} data-testid="precision">{coarse ? '◌ ' : '● '}{tc(`precision.${rec.locationPrecision}`)}</span>
+        </dd>
+        <dt>{t('perpetrator')}</dt><dd>{tc(`perp.${inc.perpetrator.type}`)}{inc.perpetrator.country ? ` — ${countryName(inc.perpetrator.country, lang)}` : ''}{inc.perpetrator.name ? ` — ${inc.perpetrator.name}` : ''}</dd>
+        <dt>{t('target')}</dt><dd>{tc(`target.${inc.target.type}`)}{inc.target.country ? ` — ${countryName(inc.target.country, lang)}` : ''}{inc.target.deployed_abroad ? ` (${t('deployedAbroad')})` : ''}</dd>
+        <dt>{t('actors')}</dt>
+        <dd>
+          {rec.actors.length === 0 ? '—' : (
+            <ul className="actors">
+              {rec.actors.map((a, i) => <li key={i}><code className="role-tag">{a.role}</code> {a.name}{a.country ? ` (${countryName(a.country, lang)})` : ''}</li>)}
+            </ul>
+          )}
+          <span className="muted small">{t('actorsNote')}</span>
+        </dd>
+        <dt>{t('fatalities')}</dt>
+        <dd data-testid="fatalities">
+          <strong>{num(rec.fatalities.best ?? inc.fatalities ?? null, lang)}</strong>
+          <span className="muted"> {t('bestLowHigh', { low: num(rec.fatalities.low, lang), high: num(rec.fatalities.high, lang) })}</span>
+        </dd>
+        <dt>{t('source')}</dt>
+        <dd>
+          {rec.source.dataset === 'ucdp_ged' ? 'UCDP GED' : rec.source.dataset}{rec.source.id ? ` #${rec.source.id}` : ''}
+          {rec.sources.length > 0 && <ul className="sources">{rec.sources.map((s, i) => <li key={i}>{s}</li>)}</ul>}
+        </dd>
+        {rec.notes && (<><dt>{t('notes')}</dt><dd lang={rec.textLang ?? undefined}>{rec.notes}{rec.textLang && rec.textLang !== lang && <span className="muted small"> [{t('writtenIn', { lang: rec.textLang })}]</span>}</dd></>)}
+        <dt>{t('record')}</dt><dd className="muted small">{rec.id} · v{rec.version}{rec.updatedAt ? ` · ${stamp(rec.updatedAt)}` : ''}</dd>
+      </dl>
+      <section className="incident-assessment">
+        <h3>{t('assessment')}</h3>
+        <ErrorBox error={assessError} />
+        {!assessment && !assessError && <p className="muted">{tc('loading')}</p>}
+        {assessment && <AssessmentView assessment={assessment} charters={charters} />}
+        {rec.assessment && <p className="muted small">{t('stored', { list: text(rec.assessment, lang) })}</p>}
+      </section>
+      <History id={rec.id} version={rec.version} />
+    </article>
+  );
+}
+
+export function IncidentPage({ id }: { id: string }) {
+  return <main id="main" tabIndex={-1} className="page"><IncidentView id={id} /></main>;
+}

@@ -1,0 +1,190 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client.ts';
+import { isCoarse, type Cluster, type TimelineBucket } from '../../api/types.ts';
+import { AES_LABELS, createMap, maplibregl } from '../../map/basemap.ts';
+import { FilterBar } from '../../components/FilterBar.tsx';
+import { Timeline } from '../../components/Timeline.tsx';
+import { ErrorBox } from '../../components/ErrorBox.tsx';
+import { clean, monthRange, useFilters } from '../../lib/filters.tsx';
+import { countryName } from '../../lib/countries.ts';
+import { num } from '../../lib/format.ts';
+import { useLive } from '../../lib/live.ts';
+import { navigate, type Route } from '../../lib/router.ts';
+import { currentLang } from '../../i18n/index.ts';
+import { IncidentView } from '../Incident/index.tsx';
+import './styles.css';
+
+interface ViewState {
+  clusters: Cluster[];
+  total: number;
+  count: number | null;
+  coarse: number | null;
+  withoutLocation: number | null;
+  buckets: TimelineBucket[];
+}
+
+function bboxOf(map: maplibregl.Map): string {
+  const b = map.getBounds();
+  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)]
+    .map((v) => v.toFixed(4)).join(',');
+}
+
+/** The home screen: incidents in view as server-side clusters over the offline basemap, filters, the monthly timeline. */
+export function OperationsMap({ route }: { route: Route }) {
+  const { t } = useTranslation('map');
+  const tc = useTranslation('common').t;
+  const lang = currentLang();
+  const [filters, setFilters] = useFilters();
+  const selected = route.query.get('incident');
+  const box = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<maplibregl.Map | null>(null);
+  const markers = useRef<maplibregl.Marker[]>([]);
+  const labels = useRef<maplibregl.Marker[]>([]);
+  const abort = useRef<AbortController | null>(null);
+  const [view, setView] = useState<ViewState | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<unknown>(null);
+  const filtersRef = useRef(filters);
+  filtersRef.current = filters;
+
+  const drawClusters = useCallback((clusters: Cluster[]) => {
+    const map = mapRef.current;
+    if (!map) return;
+    for (const m of markers.current) m.remove();
+    markers.current = clusters.map((c) => {
+      const el = document.createElement('button');
+      el.type = 'button';
+      const coarse = c.count === 1 ? isCoarse(c.precision ?? 'exact') && c.precision != null : c.coarse != null && c.coarse === c.count;
+      el.className = `cluster${c.count > 1 ? ' many' : ' one'}${coarse ? ' coarse' : ''}`;
+      el.dataset.count = String(c.count);
+      if (c.id) el.dataset.id = c.id;
+      const size = c.count > 1 ? Math.round(22 + Math.min(34, Math.log2(c.count) * 5)) : 14;
+      el.style.width = el.style.height = `${size}px`;
+      if (c.count > 1) {
+        el.textContent = c.count >= 10000 ? `${Math.round(c.count / 1000)}k` : String(c.count);
+        el.setAttribute('aria-label', t('clusterLabel', { count: c.count }) + (coarse ? ` (${tc('approximate')})` : ''));
+        el.addEventListener('click', (ev) => {
+          ev.stopPropagation();
+          map.easeTo({ center: [c.lon, c.lat], zoom: c.expansionZoom ?? Math.min(map.getZoom() + 2, 14) });
+        });
+      } else {
+        el.setAttribute('aria-label', t('incidentLabel', { id: c.id ?? '' }) + (coarse ? ` (${tc('approximate')})` : ''));
+        el.title = coarse ? t('approxTitle') : t('exactTitle');
+        el.addEventListener('click', (ev) => {
+          ev.stopPropagation();
+          if (c.id) navigate(`/map?incident=${encodeURIComponent(c.id)}`);
+        });
+      }
+      return new maplibregl.Marker({ element: el }).setLngLat([c.lon, c.lat]).addTo(map);
+    });
+  }, [t, tc]);
+
+  const load = useCallback(async () => {
+    const map = mapRef.current;
+    if (!map) return;
+    abort.current?.abort();
+    const ctl = new AbortController();
+    abort.current = ctl;
+    const f = { ...clean(filtersRef.current), bbox: bboxOf(map) };
+    setLoading(true);
+    box.current?.setAttribute('data-state', 'loading');
+    try {
+      const [cl, count, tl] = await Promise.all([
+        api.clusters({ ...f, zoom: Math.round(map.getZoom()) }, ctl.signal),
+        api.count(f, ctl.signal),
+        api.timeline({ ...f, interval: 'month' }, ctl.signal),
+      ]);
+      if (ctl.signal.aborted) return;
+      const coarseSum = cl.clusters.every((c) => c.coarse != null || c.precision != null)
+        ? cl.clusters.reduce((s, c) => s + (c.coarse ?? (c.count === 1 && isCoarse(c.precision) ? 1 : 0)), 0) : null;
+      setView({ clusters: cl.clusters, total: cl.total, count: count.count, coarse: cl.coarse ?? coarseSum, withoutLocation: cl.withoutLocation ?? null, buckets: tl.buckets });
+      drawClusters(cl.clusters);
+      setError(null);
+      box.current?.setAttribute('data-state', 'ready');
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') return;
+      setError(e);
+      box.current?.setAttribute('data-state', 'error');
+    } finally {
+      if (abort.current === ctl) setLoading(false);
+    }
+  }, [drawClusters]);
+
+  useEffect(() => {
+    if (!box.current) return;
+    const map = createMap(box.current);
+    mapRef.current = map;
+    (window as unknown as { foedusMap?: maplibregl.Map }).foedusMap = map;
+    map.on('load', () => { void load(); });
+    map.on('moveend', () => { void load(); });
+    return () => {
+      abort.current?.abort();
+      map.remove();
+      mapRef.current = null;
+      markers.current = [];
+      labels.current = [];
+    };
+    // The map is made once; `load` reads the filters through a ref.
+  }, []);
+
+  // AES state labels in the UI language (HTML, so no glyph server is needed).
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    for (const m of labels.current) m.remove();
+    labels.current = Object.entries(AES_LABELS).map(([code, at]) => {
+      const el = document.createElement('div');
+      el.className = 'state-label';
+      el.textContent = countryName(code, lang).toUpperCase();
+      el.setAttribute('aria-hidden', 'true');
+      return new maplibregl.Marker({ element: el }).setLngLat(at).addTo(map);
+    });
+  }, [lang]);
+
+  useEffect(() => { void load(); }, [filters, load]);
+  const reloadSoon = useRef<number | null>(null);
+  useLive('incident.created', useCallback(() => {
+    if (reloadSoon.current) window.clearTimeout(reloadSoon.current);
+    reloadSoon.current = window.setTimeout(() => { void load(); }, 500);
+  }, [load]));
+  useLive('import.done', useCallback(() => { void load(); }, [load]));
+
+  const clusterSum = view ? view.clusters.reduce((s, c) => s + c.count, 0) : 0;
+  return (
+    <div className={`ops${selected ? ' with-panel' : ''}`}>
+      <FilterBar value={filters} onChange={setFilters} />
+      <div className="ops-body">
+        <div className="map-wrap">
+          <div ref={box} className="map" data-testid="ops-map" data-state="loading" role="region" aria-label={t('mapLabel')} />
+          <div className="map-summary" aria-live="polite" data-testid="map-summary">
+            {view && (
+              <>
+                <span><strong data-testid="cluster-total" data-value={clusterSum}>{num(view.total, lang)}</strong> {t('inView')}</span>
+                {view.count !== null && <span className="muted" data-testid="count-total" data-value={view.count}>{t('countCheck', { count: num(view.count, lang) })}{view.count !== clusterSum && <strong className="warn"> ≠ {num(clusterSum, lang)}</strong>}</span>}
+                {view.coarse !== null && <span data-testid="coarse-total"><span className="legend-dot coarse" aria-hidden="true" /> {t('coarseCount', { count: num(view.coarse, lang) })}</span>}
+                {view.withoutLocation !== null && view.withoutLocation > 0 && <span>{t('withoutLocation', { count: num(view.withoutLocation, lang) })}</span>}
+              </>
+            )}
+            {loading && <span className="muted">{tc('loading')}</span>}
+          </div>
+          <div className="legend" aria-label={t('legend')}>
+            <span><span className="legend-dot many" aria-hidden="true" /> {t('legendCluster')}</span>
+            <span><span className="legend-dot one" aria-hidden="true" /> {t('legendExact')}</span>
+            <span><span className="legend-dot coarse" aria-hidden="true" /> {t('legendCoarse')}</span>
+          </div>
+          <p className="credit" data-testid="credit">{tc('credit')}</p>
+          {error != null && <div className="map-error"><ErrorBox error={error} onRetry={() => void load()} /></div>}
+        </div>
+        {selected && (
+          <aside className="side-panel" aria-label={t('panel')}>
+            <button type="button" className="quiet close" onClick={() => navigate('/map')} aria-label={tc('close')}>✕</button>
+            <IncidentView id={selected} compact />
+          </aside>
+        )}
+      </div>
+      <Timeline buckets={view?.buckets ?? []} loading={loading} onPick={(p) => setFilters({ ...filters, ...monthRange(p) })} />
+    </div>
+  );
+}

@@ -192,6 +192,13 @@ export class IncidentRepository {
     return Number(res.numAffectedRows ?? 0);
   }
 
+  /** Deletes an incident with its reports (a manual report entered by mistake). Returns false when there was none. */
+  async remove(id: string): Promise<boolean> {
+    if (this.dialect === 'sqlite') return this.onSqlite((w) => w.remove(id));
+    const res = await sql`delete from incidents where id = ${id}`.execute(this.db);
+    return Number(res.numAffectedRows ?? 0) > 0;
+  }
+
   // ------------------------------------------------------------ reads
 
   private async withReports(rows: Record<string, any>[]): Promise<IncidentRecord[]> {

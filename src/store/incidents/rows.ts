@@ -231,7 +231,11 @@ export function rowToRecord(row: Record<string, any>, reports: SourceReport[]): 
 
 export function reportFromRow(row: Record<string, any>): SourceReport {
   const raw = typeof row.raw === 'string' ? JSON.parse(row.raw) : row.raw;
-  const out: SourceReport = { dataset: row.dataset, sourceId: row.source_id ?? null, raw, importedAt: row.imported_at };
-  if (row.source_timestamp != null) out.sourceTimestamp = Number(row.source_timestamp);
-  return out;
+  return {
+    dataset: row.dataset,
+    sourceId: row.source_id ?? null,
+    sourceTimestamp: row.source_timestamp == null ? null : Number(row.source_timestamp),
+    raw,
+    importedAt: row.imported_at,
+  };
 }

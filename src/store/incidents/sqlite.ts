@@ -50,6 +50,9 @@ export class SqliteIncidentWriter {
       ftsInsert: raw.prepare(`insert into incidents_fts (rowid, body) values (?, ?)`),
       ftsDelete: raw.prepare(`delete from incidents_fts where rowid = ?`),
       report: raw.prepare(`insert into incident_reports (incident_id, dataset, source_id, source_timestamp, imported_at, raw) values (?, ?, ?, ?, ?, ?)`),
+      ridOf: raw.prepare(`select rid from incidents where id = ?`),
+      deleteRow: raw.prepare(`delete from incidents where rid = ?`),
+      deleteReports: raw.prepare(`delete from incident_reports where incident_id = ?`),
       assessment: raw.prepare(`update incidents set assessment = ? where id = ?`),
     };
   }
@@ -111,6 +114,18 @@ export class SqliteIncidentWriter {
     });
     run();
     return result;
+  }
+
+  remove(id: string): boolean {
+    return this.raw.transaction(() => {
+      const row = this.s.ridOf.get(id) as { rid: number } | undefined;
+      if (!row) return false;
+      this.s.rtreeDelete.run(row.rid);
+      this.s.ftsDelete.run(row.rid);
+      this.s.deleteReports.run(id);
+      this.s.deleteRow.run(row.rid);
+      return true;
+    })();
   }
 
   setAssessments(entries: { id: string; assessment: string[] | null }[]): number {

@@ -217,7 +217,7 @@ function compileCharter(c: Charter): CharterC {
   const until = c.in_force.until ? dayNumber(c.in_force.until) : OPEN_END;
   const title = c.short_title ?? c.title;
   let bond: { article: string; title: Text } | undefined;
-  for (const type of ['non_aggression', 'collective_defence'] as const) {
+  for (const type of ['non_aggression', 'collective_defence', 'assistance_on_request', 'defence_cooperation'] as const) {
     for (const a of c.articles) {
       if (!bond && a.provisions.some((p) => p.type === type)) bond = { article: a.number, title: a.title };
     }

@@ -1,4 +1,8 @@
 import type { Command } from 'commander';
+import { register as usersCommand } from './users.ts';
+import { register as ledgerCommand } from './ledger.ts';
+import { register as assessCommand } from './assess.ts';
+import { register as chartersCommand } from './charters.ts';
 import { register as importCommand } from './import.ts';
 import { register as serveCommand } from './serve.ts';
 
@@ -7,6 +11,10 @@ import { register as serveCommand } from './serve.ts';
  * adds its command (and sub-commands) to the program.
  */
 export const commands: Array<(program: Command) => void> = [
+  usersCommand,
+  ledgerCommand,
+  assessCommand,
+  chartersCommand,
   importCommand,
   serveCommand,
 ];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import type { Charter } from '../charter/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { AppContext } from './context.ts';
-import { registerAuth } from './auth/plugin.ts';
+import { registerAuth, registerLedgerRoutes, registerUserRoutes } from './auth/plugin.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { Feed } from './feed.ts';
 import { ImportJobs, type ImportRunner } from './jobs.ts';
@@ -60,9 +60,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   const app = Fastify({
     loggerInstance,
     bodyLimit: opts.bodyLimitBytes ?? JSON_BODY_LIMIT,
-    disableRequestLogging: true,
+    // One log line per request (the onResponse hook below), with the request id as reqId.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
     requestIdHeader: 'x-request-id',
-    requestIdLogLabel: 'reqId',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
@@ -159,4 +159,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
 /** Sign-in, users and the ledger come from the auth module (src/server/auth); registered before the routes it guards. */
 async function registerAuthPlugins(app: FastifyInstance, opts: BuildAppOptions): Promise<void> {
   await registerAuth(app, { store: opts.store, demo: opts.demo ?? false });
+  await registerUserRoutes(app, { store: opts.store });
+  await registerLedgerRoutes(app, { store: opts.store });
 }

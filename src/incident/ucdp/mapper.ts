@@ -1,4 +1,5 @@
 import type { Incident } from '../incident.ts';
+import { ymd } from '../dates.ts';
 import type { Actor, IncidentRecord } from '../record.ts';
 import { admin1At } from '../geo/index.ts';
 import type { RowError, UcdpRow } from './wire.ts';
@@ -24,14 +25,6 @@ export function parseUcdpDate(s: string): string | null {
   return iso ? ymd(Number(iso[1]), Number(iso[2]), Number(iso[3])) : null;
 }
 
-/** A real calendar day as YYYY-MM-DD, or null (arithmetic, no Date: this runs once per row). */
-export function ymd(y: number, m: number, d: number): string | null {
-  if (m < 1 || m > 12 || d < 1) return null;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = m === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
-  if (d > days) return null;
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
 
 class Reject extends Error {
   constructor(readonly column: string, readonly reason: string) {

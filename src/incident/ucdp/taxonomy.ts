@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import type { IncidentKind, PerpetratorType, TargetType } from '../incident.ts';
 import type { DatePrecision, LocationPrecision } from '../record.ts';
+import { countryIso3FromName } from '../names.ts';
 
 /**
  * UCDP GED → Foedus taxonomy: the ONE table, documented in
@@ -182,29 +182,10 @@ export const DATE_PREC: Record<string, DatePrecision> = {
   '1': 'day', '2': 'days', '3': 'week', '4': 'month', '5': 'year',
 };
 
-const require = createRequire(import.meta.url);
-const countries = require('i18n-iso-countries') as { getAlpha3Code(name: string, lang: string): string | undefined };
-
-/** UCDP country names that differ from ISO English short names (historical names in parentheses are UCDP's). */
-const UCDP_COUNTRY_NAMES: Record<string, string> = {
-  'Ivory Coast': 'CIV', 'DR Congo (Zaire)': 'COD', Congo: 'COG', 'Russia (Soviet Union)': 'RUS', 'Yemen (North Yemen)': 'YEM',
-  'Serbia (Yugoslavia)': 'SRB', 'Cambodia (Kampuchea)': 'KHM', 'Myanmar (Burma)': 'MMR', 'Zimbabwe (Rhodesia)': 'ZWE',
-  'Madagascar (Malagasy)': 'MDG', 'Bosnia-Herzegovina': 'BIH', 'Macedonia, FYR': 'MKD', 'Kingdom of eSwatini (Swaziland)': 'SWZ',
-  'Vietnam (North Vietnam)': 'VNM', 'United States of America': 'USA', 'Gambia': 'GMB', 'Guinea-Bissau': 'GNB',
-  'Cape Verde': 'CPV', 'Burkina Faso': 'BFA', 'Niger': 'NER', 'Mali': 'MLI', 'Senegal': 'SEN', 'Togo': 'TGO', 'Benin': 'BEN',
-};
-
 /** UCDP country name ("Ivory Coast", "Mali") → ISO3, or undefined. */
 export function ucdpCountryIso3(name: string): string | undefined {
-  const n = name.trim();
-  if (!n) return undefined;
-  // getAlpha3Code scans every country's names: memoise (a million-row import asks the same few names).
-  if (countryCache.has(n)) return countryCache.get(n);
-  const iso = UCDP_COUNTRY_NAMES[n] ?? countries.getAlpha3Code(n, 'en') ?? countries.getAlpha3Code(n.replace(/\s*\(.*\)\s*$/, ''), 'en');
-  if (countryCache.size < 10_000) countryCache.set(n, iso);
-  return iso;
+  return countryIso3FromName(name);
 }
-const countryCache = new Map<string, string | undefined>();
 
 /** "Government of Mali" → MLI; the first government named on a side. */
 export function governmentIso3(side: string): string | undefined {

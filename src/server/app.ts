@@ -162,3 +162,18 @@ async function registerAuthPlugins(app: FastifyInstance, opts: BuildAppOptions):
   await registerUserRoutes(app, { store: opts.store });
   await registerLedgerRoutes(app, { store: opts.store });
 }
+
+/** The OpenAPI document of the API, built from the routes' schemas (no database needed: an in-memory store). */
+export async function openApiDocument(charters: Charter[]): Promise<Record<string, unknown>> {
+  const { openStore } = await import('../store/store.ts');
+  const store = await openStore({ dialect: 'sqlite', path: ':memory:' });
+  try {
+    const app = await buildApp({ store, charters, logger: false, webDir: null });
+    await app.ready();
+    const doc = app.swagger() as unknown as Record<string, unknown>;
+    await app.close();
+    return doc;
+  } finally {
+    await store.close();
+  }
+}

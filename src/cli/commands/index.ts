@@ -5,6 +5,7 @@ import { register as assessCommand } from './assess.ts';
 import { register as chartersCommand } from './charters.ts';
 import { register as importCommand } from './import.ts';
 import { register as serveCommand } from './serve.ts';
+import { register as openapiCommand } from './openapi.ts';
 
 /**
  * Every `foedus` sub-command, one file each. A file exports a function that
@@ -17,4 +18,5 @@ export const commands: Array<(program: Command) => void> = [
   chartersCommand,
   importCommand,
   serveCommand,
+  openapiCommand,
 ];

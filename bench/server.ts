@@ -1,0 +1,212 @@
+/**
+ * HTTP benchmark of the Foedus server: the real server (`foedus serve`) runs in
+ * a child process on 127.0.0.1 against a SQLite store of 1,000,000 incidents;
+ * autocannon loads it from this (second) process, one scenario after another:
+ *
+ * - trivial: GET /healthz (no store, no auth): the ceiling of this server here;
+ * - query:   GET /api/v1/incidents?bbox=… (a different map viewport per request,
+ *            first page of 100 records), with a bearer token;
+ * - assess:  POST /api/v1/assess (an incident → the charter engine's assessment), bearer token.
+ *
+ * Each runs --duration seconds (default 10) with --connections (default 50)
+ * after a 2 s warm-up; the report gives req/s and p99 latency for each and the
+ * ratios to the trivial endpoint (targets: query ≥ 30 %, assess ≥ 50 %).
+ *
+ *   npx tsx bench/server.ts [--rows 1000000] [--duration 10] [--connections 50]
+ *
+ * The store is built once into bench/out/server-<rows>.db (from the generated
+ * UCDP file bench/out/ucdp-<rows>.csv, itself generated when missing) and
+ * reused by later runs.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { runImport } from '../src/import/pipeline.ts';
+import { addUser, issueToken } from '../src/server/auth/accounts.ts';
+import { openStore } from '../src/store/store.ts';
+
+const args = process.argv.slice(2);
+function arg(name: string, def: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : def;
+}
+const ROWS = Number(arg('rows', '1000000'));
+const DURATION = Number(arg('duration', '10'));
+const CONNECTIONS = Number(arg('connections', '50'));
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const OUT = fileURLToPath(new URL('./out/', import.meta.url));
+const label = ROWS % 1_000_000 === 0 ? `${ROWS / 1_000_000}m` : String(ROWS);
+const CSV = `${OUT}ucdp-${label}.csv`;
+const DB = `${OUT}server-${label}.db`;
+const DONE = `${DB}.complete`;
+
+const say = (s: string) => process.stderr.write(`${s}\n`);
+
+async function buildStore(): Promise<void> {
+  if (existsSync(DONE)) return;
+  mkdirSync(OUT, { recursive: true });
+  if (!existsSync(CSV)) {
+    say(`generating ${CSV} (${ROWS.toLocaleString('en')} rows)…`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/generate-ucdp.ts', '--rows', String(ROWS), '--out', CSV], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('generator failed');
+  }
+  for (const f of [DB, `${DB}-wal`, `${DB}-shm`]) rmSync(f, { force: true });
+  say(`importing ${CSV} into ${DB} (once; reused by later runs)…`);
+  const store = await openStore({ dialect: 'sqlite', path: DB });
+  try {
+    const t0 = performance.now();
+    const s = await runImport({ source: CSV, format: 'ucdp', store, actor: 'bench', batchSize: 5000 });
+    say(`  ${s.imported.toLocaleString('en')} imported, ${s.rejected} rejected in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  } finally {
+    await store.close();
+  }
+  writeFileSync(DONE, new Date().toISOString());
+}
+
+async function benchToken(): Promise<string> {
+  const store = await openStore({ dialect: 'sqlite', path: DB });
+  try {
+    if (!(await store.accounts.findUser('bench'))) {
+      await addUser(store, 'bench', { username: 'bench', role: 'observer', password: 'bench-password-not-secret' });
+    }
+    return (await issueToken(store, 'bench', 'bench', 'bench/server.ts')).token;
+  } finally {
+    await store.close();
+  }
+}
+
+function startServer(): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/foedus.js', 'serve', '--db', DB, '--port', '0', '--host', '127.0.0.1'], {
+      cwd: ROOT,
+      env: { ...process.env, FOEDUS_LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (d: string) => {
+      err += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(err);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${err}`)));
+  });
+}
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A map viewport over the Sahel: centre in Mali / Burkina Faso / Niger, 0.5°–4° wide. */
+function viewport(rand: () => number): string {
+  const w = 0.5 + rand() * 3.5;
+  const h = w * 0.6;
+  const lon = -11 + rand() * 24;
+  const lat = 11 + rand() * 11;
+  const f = (x: number) => x.toFixed(3);
+  return `${f(lon - w / 2)},${f(lat - h / 2)},${f(lon + w / 2)},${f(lat + h / 2)}`;
+}
+
+const ASSESS_BODY = JSON.stringify({
+  incident: {
+    date: '2024-03-10',
+    kind: 'armed_attack',
+    location: { lat: 15.92, lon: 2.4 },
+    perpetrator: { type: 'non_state_armed_group', name: 'IS Sahel' },
+    target: { type: 'armed_forces', country: 'MLI' },
+    fatalities: 12,
+  },
+});
+
+interface Figures {
+  name: string;
+  what: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  kbPerReq: number;
+}
+
+async function load(name: string, what: string, opts: autocannon.Options, duration: number): Promise<Figures> {
+  const r = await autocannon({ connections: CONNECTIONS, duration, ...opts });
+  return {
+    name,
+    what,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    kbPerReq: r.requests.total ? r.throughput.total / r.requests.total / 1024 : 0,
+  };
+}
+
+async function main(): Promise<void> {
+  await buildStore();
+  const token = await benchToken();
+  const { child, url } = await startServer();
+  const auth = { authorization: `Bearer ${token}` };
+  try {
+    const check = await fetch(`${url}/api/v1/incidents/count`, { headers: auth });
+    const { count } = (await check.json()) as { count: number };
+    say(`server ${url} (child pid ${child.pid}) on ${count.toLocaleString('en')} incidents; ${cpus().length} cores shared by server and load generator`);
+
+    const rand = prng(42);
+    const scenarios: Array<[string, string, autocannon.Options]> = [
+      ['trivial', 'GET /healthz', { url: `${url}/healthz` }],
+      ['query', 'GET /api/v1/incidents?bbox=… (varied viewport, first page of 100)', {
+        url,
+        headers: auth,
+        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/incidents?bbox=${viewport(rand)}` }) }],
+      }],
+      ['assess', 'POST /api/v1/assess', {
+        url: `${url}/api/v1/assess`,
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: ASSESS_BODY,
+      }],
+    ];
+    const results: Figures[] = [];
+    for (const [name, what, o] of scenarios) {
+      await load(name, what, o, 2); // warm-up
+      const f = await load(name, what, o, DURATION);
+      say(`  ${name.padEnd(8)} ${Math.round(f.rps).toLocaleString('en').padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  ${f.kbPerReq.toFixed(1)} KiB/resp  non-2xx ${f.non2xx}  errors ${f.errors}`);
+      results.push(f);
+    }
+    const trivial = results[0]!.rps;
+    const lines = [
+      `| endpoint | req/s | p50 ms | p99 ms | KiB/response | vs trivial | target |`,
+      `|---|---|---|---|---|---|---|`,
+      ...results.map((f) => {
+        const ratio = f.name === 'trivial' ? '100 %' : `${((f.rps / trivial) * 100).toFixed(0)} %`;
+        const target = f.name === 'query' ? (f.rps / trivial >= 0.3 ? '≥ 30 % ✔' : '≥ 30 % ✘') : f.name === 'assess' ? (f.rps / trivial >= 0.5 ? '≥ 50 % ✔' : '≥ 50 % ✘') : '';
+        return `| ${f.what} | ${Math.round(f.rps).toLocaleString('en')} | ${f.p50} | ${f.p99} | ${f.kbPerReq.toFixed(1)} | ${ratio} | ${target} |`;
+      }),
+    ];
+    process.stdout.write(`\n${lines.join('\n')}\n`);
+    if (results.some((f) => f.non2xx > 0 || f.errors > 0)) {
+      say('some requests failed (non-2xx or errors): the figures are not valid');
+      process.exitCode = 1;
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

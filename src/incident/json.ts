@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { InputError } from '../errors.ts';
+import type { Incident } from './incident.ts';
+import type { IncidentRecord, LocationPrecision, SourceDataset } from './record.ts';
+import { admin1At } from './geo/index.ts';
+import { parseIncident } from './validate.ts';
+
+/**
+ * The incident JSON format (one incident or an array, as in issue 2) →
+ * incident records. Each element is validated and normalised on its own:
+ * a bad element is reported with its JSON path and the rest go on.
+ * Record ids are `incident_json:<id>` when the incident has an id, else
+ * `incident_json:<hash of its content>`, so re-importing a file is idempotent.
+ */
+
+/** A rejected element of a JSON or GeoJSON import. */
+export interface ItemError {
+  /** Position of the element in the array (0 for a lone object). */
+  index: number;
+  /** File and JSON path of the fault: "incidents.json: [3].location.lat". */
+  where: string;
+  reason: string;
+}
+
+export function isItemError(x: IncidentRecord | ItemError): x is ItemError {
+  return !('incident' in x);
+}
+
+/** JSON with object keys sorted at every level: equal content, equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** First 16 hex digits of the SHA-256 of the canonical JSON. */
+export function contentHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
+}
+
+/** Split an InputError into (where, reason) for an ItemError. */
+export function itemErrorFrom(e: unknown, index: number, fallbackWhere: string): ItemError {
+  if (e instanceof InputError) {
+    const where = e.where ?? fallbackWhere;
+    const reason = e.message.startsWith(`${where}: `) ? e.message.slice(where.length + 2) : e.message;
+    return { index, where, reason };
+  }
+  throw e;
+}
+
+export interface RecordExtras {
+  sourceId: string;
+  raw: Record<string, unknown>;
+  placeName?: string | null;
+  notes?: string | null;
+  locationPrecision?: LocationPrecision;
+}
+
+/** Wrap a validated incident as a record of `dataset` (shared by incident JSON and GeoJSON). */
+export function recordFromIncident(dataset: SourceDataset, incident: Incident, extras: RecordExtras, now: string): IncidentRecord {
+  const id = `${dataset}:${extras.sourceId}`;
+  const { lat, lon } = incident.location;
+  const hasPoint = lat !== undefined && lon !== undefined;
+  const inc: Incident = { ...incident, id: incident.id ?? id };
+  return {
+    id,
+    incident: inc,
+    source: { dataset, id: extras.sourceId, eventType: null, subEventType: null, timestamp: null },
+    // The format's perpetrator is stated by whoever wrote the incident: kept as such.
+    actors: incident.perpetrator.name
+      ? [{ name: incident.perpetrator.name, role: 'perpetrator', ...(incident.perpetrator.country ? { country: incident.perpetrator.country } : {}) }]
+      : [],
+    admin1: null,
+    admin2: null,
+    admin1Derived: hasPoint ? (admin1At(lat, lon)?.name ?? null) : null,
+    placeName: extras.placeName ?? null,
+    locationPrecision: extras.locationPrecision ?? (hasPoint ? 'exact' : 'country'),
+    sourcePrecision: {},
+    dateEnd: null,
+    datePrecision: 'day',
+    fatalities: { best: incident.fatalities ?? null, low: null, high: null },
+    notes: extras.notes ?? null,
+    sources: [],
+    textLang: null,
+    reports: [{ dataset, sourceId: extras.sourceId, sourceTimestamp: null, raw: extras.raw, importedAt: now }],
+    assessment: null,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** One incident (already parsed JSON) → a record or an ItemError. */
+export function mapIncidentJsonItem(value: unknown, index: number, where: string, now: string): IncidentRecord | ItemError {
+  let incident: Incident;
+  try {
+    incident = parseIncident(value, where);
+  } catch (e) {
+    return itemErrorFrom(e, index, where);
+  }
+  const raw = value as Record<string, unknown>;
+  // Hash the input as given (not the normalised form): the same file gives the same ids.
+  const sourceId = incident.id ?? contentHash(raw);
+  return recordFromIncident('incident_json', incident, { sourceId, raw }, now);
+}
+
+/**
+ * Parsed JSON (one incident object or an array of them) → one result per
+ * incident, in order. `file` prefixes the JSON paths in errors.
+ */
+export function mapIncidentJson(value: unknown, now: string, file?: string): (IncidentRecord | ItemError)[] {
+  const at = (path: string): string => (file ? `${file}: ${path}` : path);
+  if (Array.isArray(value)) return value.map((v, i) => mapIncidentJsonItem(v, i, at(`[${i}]`), now));
+  if (value && typeof value === 'object') return [mapIncidentJsonItem(value, 0, file ?? '(top level)', now)];
+  throw new InputError('expected an incident object or an array of incidents', { code: 'invalid_incident', where: file ?? '(top level)' });
+}
+
+/** JSON text → results, with a readable error (and position) for text that is not JSON. */
+export function parseIncidentJsonText(text: string, now: string, file = 'input'): (IncidentRecord | ItemError)[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`not valid JSON (${(e as Error).message}); the incident format is one JSON object or an array of them`, {
+      code: 'invalid_json',
+      where: file,
+    });
+  }
+  return mapIncidentJson(value, now, file);
+}

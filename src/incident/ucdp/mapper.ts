@@ -9,8 +9,8 @@ import {
 
 export type { RowError } from './wire.ts';
 
-/** Precisions at which a point says which admin-1 it is in (where_prec 1–4); coarser ones sit at a centroid. */
-const ADMIN1_DERIVABLE = new Set(['exact', 'near', 'admin2', 'admin1']);
+/** where_prec at which a point says which admin-1 it is in (1–4); 5–7 sit at the centroid of a larger area. */
+const ADMIN1_DERIVABLE = new Set(['1', '2', '3', '4']);
 
 export function isRowError(x: IncidentRecord | RowError): x is RowError {
   return 'reason' in x && 'line' in x && !('incident' in x);
@@ -154,7 +154,7 @@ function map(row: UcdpRow, now: string): IncidentRecord {
     }
   }
 
-  const derived = ADMIN1_DERIVABLE.has(locationPrecision) ? admin1At(lat, lon) : null;
+  const derived = ADMIN1_DERIVABLE.has(row.where_prec.trim()) ? admin1At(lat, lon) : null;
   const notes = uniq([row.where_description, row.source_headline]).join('\n');
   const raw: Record<string, unknown> = row; // the reader gives a fresh object per record: kept as is, not copied
 

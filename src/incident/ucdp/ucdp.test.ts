@@ -125,6 +125,8 @@ describe('mapUcdpRow', () => {
     expect(m.incident.kind).toBe('other');
     expect(m.incident.perpetrator).toEqual({ type: 'non_state_armed_group', name: 'Koglweogo' });
     expect(m.locationPrecision).toBe('admin1'); // where_prec 5: a part of the country, treated as admin-1 level
+    expect(m.admin1Derived).toBeNull(); // …but its point is a centroid of a wider area: no region is derived from it
+    expect(m.admin1).toBeNull(); // UCDP gives no adm_1 for it
   });
 
   it('keeps UCDP\'s country for BFA 501478 though the point lies in Nigeria', () => {

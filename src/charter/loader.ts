@@ -55,8 +55,12 @@ export function formatCharterPath(path: readonly PathItem[]): string {
   return out || '(top level)';
 }
 
-/** The line of the deepest YAML node found along `path` (1-based). */
-function lineOf(doc: Document, lc: LineCounter, path: readonly PathItem[], keyOnly = false): number {
+/**
+ * The line (1-based) of the deepest YAML node found along `path`: the key's
+ * line for a map entry, the item's first line for a sequence item. A path
+ * that goes further than the file (a missing field) stops at its parent.
+ */
+function lineOf(doc: Document, lc: LineCounter, path: readonly PathItem[]): number {
   let node: unknown = doc.contents;
   let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
   for (const key of path) {
@@ -66,13 +70,11 @@ function lineOf(doc: Document, lc: LineCounter, path: readonly PathItem[], keyOn
       const k = pair.key as Node;
       if (k.range) offset = k.range[0];
       node = pair.value;
-      if (keyOnly && key === path[path.length - 1]) break;
-      if (node && (node as Node).range) offset = (node as Node).range![0];
     } else if (isSeq(node) && typeof key === 'number') {
-      const item = node.items[key];
+      const item = node.items[key] as Node | undefined;
       if (!item) break;
       node = item;
-      if ((node as Node).range) offset = (node as Node).range![0];
+      if (item.range) offset = item.range[0];
     } else break;
   }
   return lc.linePos(offset).line;
@@ -121,7 +123,7 @@ function issueToProblem(i: z.core.$ZodIssue, doc: Document, lc: LineCounter, fil
     const key = i.keys[0] ?? '';
     return {
       file,
-      line: lineOf(doc, lc, [...path, key], true),
+      line: lineOf(doc, lc, [...path, key]),
       path: formatCharterPath([...path, key]),
       reason: `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}; remove it or check the spelling (see charters/schema.json)`,
     };

@@ -43,7 +43,9 @@ export function incidentFromText(text: string, where: string): Incident {
   return parseIncident(data, where);
 }
 
-const KIND_WORDS: Record<Lang, Record<string, string>> = {
+type Words = Record<'triggered' | 'not' | 'conflicts' | 'none' | 'beneficiary' | 'obligated' | 'obligation' | 'decision' | 'deadline' | 'armed' | 'why' | 'assessed' | 'incident' | 'human', string>;
+
+const KIND_WORDS: Record<Lang, Words> = {
   en: { triggered: 'TRIGGERED', not: 'NOT TRIGGERED', conflicts: 'CONFLICTS', none: '(none)', beneficiary: 'beneficiary', obligated: 'obligated', obligation: 'obligation', decision: 'decision', deadline: 'deadline', armed: 'armed force', why: 'why', assessed: 'assessed on', incident: 'Incident', human: 'The engine only reports; a human confirms before anything is done.' },
   fr: { triggered: 'DÉCLENCHÉES', not: 'NON DÉCLENCHÉES', conflicts: 'CONFLITS', none: '(aucune)', beneficiary: 'bénéficiaire', obligated: 'obligés', obligation: 'obligation', decision: 'décision', deadline: 'délai', armed: 'force armée', why: 'pourquoi', assessed: 'évalué au', incident: 'Incident', human: "Le moteur ne fait que signaler ; un humain confirme avant toute action." },
 };

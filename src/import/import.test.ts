@@ -120,6 +120,23 @@ describe.each(DIALECTS)('runImport on %s', (dialect) => {
     expect(await t.store.incidents.count({})).toBe(before + 3_200);
   });
 
+  it('gives the same result parsing in a worker thread as in this one', async () => {
+    const file = join(tmp.dir, `parallel-${dialect}.csv`);
+    const rows = syntheticRows(1_500, 17).map((r, i) => {
+      r[col.id] = String(300_000_000 + i);
+      return r;
+    });
+    rows[700]![col.best_est] = '-4';
+    writeUcdp(file, rows);
+    const inWorker = await runImport({ source: file, store: t.store, actor: 'test', parallel: true, batchSize: 400 });
+    expect(inWorker).toMatchObject({ rows: 1_500, imported: 1_499, rejected: 1, rejections: [{ column: 'best_est' }], batches: 4 });
+    const sample = await t.store.incidents.get('ucdp_ged:300001234');
+    const inThread = await runImport({ source: file, store: t.store, actor: 'test', parallel: false, batchSize: 400 });
+    expect(inThread).toMatchObject({ rows: 1_500, imported: 0, unchanged: 1_499, rejected: 1 });
+    expect(inThread.rejections).toEqual(inWorker.rejections);
+    expect(await t.store.incidents.get('ucdp_ged:300001234')).toEqual(sample);
+  });
+
   it('reads a stream (an upload) and detects its format from the header', async () => {
     const s = await runImport({ source: createReadStream(MALI), fileName: 'upload-1', store: t.store, actor: 'test' });
     expect(s).toMatchObject({ file: 'upload-1', format: 'ucdp', rows: 2_120, rejected: 0 });

@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.ts';
@@ -6,6 +6,7 @@ import type { IncidentRecord } from '../incident/record.ts';
 import type { Store } from '../store/store.ts';
 import { detectFormat, peekStream } from './formats.ts';
 import { readerFor } from './readers.ts';
+import { readInWorker } from './worker.ts';
 import type { ImportFormat, ImportItem, ImportOptions, ImportProgress, ImportSummary, RowRejection } from './types.ts';
 
 /**
@@ -47,34 +48,78 @@ function repos(store: Store): ImportRepos {
   return s as ImportRepos;
 }
 
+/** Files at least this large are parsed in a worker thread while this one writes (see worker.ts). */
+export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
+
 interface Opened {
-  stream: Readable;
+  items: AsyncIterable<ImportItem>;
+  format: ImportFormat;
   file: string;
   bytesTotal: number | null;
   bytesRead: () => number;
+  /** Releases the input (the for-await over `items` also does, when it ends early). */
+  close: () => void;
 }
 
-function openSource(source: string | Readable, fileName?: string): Opened {
+function statFile(path: string): number {
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new InputError(`${path} is a folder; give the path of a file to import`, { code: 'unreadable_input' });
+    return st.size;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new InputError(`cannot read ${path}: ${why}; check the path`, { code: 'unreadable_input' });
+  }
+}
+
+function readHead(path: string, n: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    return buf.subarray(0, readSync(fd, buf, 0, n, 0));
+  } catch (err) {
+    throw asInputError(err, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function openSource(opts: ImportOptions, now: Date): Promise<Opened> {
+  const { source } = opts;
   if (typeof source === 'string') {
-    let size: number;
-    try {
-      const st = statSync(source);
-      if (st.isDirectory()) throw new InputError(`${source} is a folder; give the path of a file to import`, { code: 'unreadable_input' });
-      size = st.size;
-    } catch (err) {
-      if (err instanceof InputError) throw err;
-      const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-      throw new InputError(`cannot read ${source}: ${why}; check the path`, { code: 'unreadable_input' });
+    const size = statFile(source);
+    const file = opts.fileName ?? source;
+    const format = opts.format ?? detectFormat(file, readHead(source, 64 * 1024));
+    const parallel = opts.parallel ?? size >= PARALLEL_MIN_BYTES;
+    if (parallel) {
+      const w = readInWorker({ path: source, file, format, now });
+      return { items: w.items, format, file, bytesTotal: size, bytesRead: w.bytesRead, close: () => {} };
     }
     const stream = createReadStream(source, { highWaterMark: 256 * 1024 });
-    return { stream, file: fileName ?? source, bytesTotal: size, bytesRead: () => stream.bytesRead };
+    return { items: readerFor(format)(stream, { file, now: () => now }), format, file, bytesTotal: size, bytesRead: () => stream.bytesRead, close: () => stream.destroy() };
   }
+  const file = opts.fileName ?? 'upload';
   let n = 0;
   source.on('data', (c: Buffer | string) => {
     n += typeof c === 'string' ? Buffer.byteLength(c) : c.length;
   });
-  return { stream: source, file: fileName ?? 'upload', bytesTotal: null, bytesRead: () => n };
+  let stream: Readable = source;
+  let format: ImportFormat;
+  try {
+    if (opts.format) {
+      format = opts.format;
+    } else {
+      const peeked = await peekStream(source, 64 * 1024);
+      stream = peeked.stream;
+      format = detectFormat(file, peeked.head);
+    }
+  } catch (err) {
+    stream.destroy();
+    throw err;
+  }
+  return { items: readerFor(format)(stream, { file, now: () => now }), format, file, bytesTotal: null, bytesRead: () => n, close: () => stream.destroy() };
 }
 
 /** A file that fails while being read (permissions, a folder, a vanished upload) is the user's input, not a bug. */
@@ -98,23 +143,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   repos(opts.store); // fail early on a store without the repositories
   opts.signal?.throwIfAborted();
 
-  const opened = openSource(opts.source, opts.fileName);
-  const file = opened.file;
-  let stream = opened.stream;
-  let format: ImportFormat;
-  try {
-    if (opts.format) {
-      format = opts.format;
-    } else {
-      const peeked = await peekStream(stream, 64 * 1024);
-      stream = peeked.stream;
-      format = detectFormat(file, peeked.head);
-    }
-  } catch (err) {
-    stream.destroy();
-    throw err;
-  }
-  const items = readerFor(format)(stream, { file, now: opts.now ?? (() => new Date()) });
+  const opened = await openSource(opts, opts.now?.() ?? new Date());
+  const { file, format, items } = opened;
 
   const summary: ImportSummary = {
     file: basename(file),
@@ -246,7 +276,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       throw asInputError(err, file);
     } finally {
       if (pending) await (pending as Promise<Written>).catch(() => {});
-      stream.destroy();
+      opened.close();
     }
     opts.signal?.throwIfAborted();
   };

@@ -43,6 +43,11 @@ export interface ImportOptions {
   signal?: AbortSignal;
   /** How many rejections the summary lists (the count is always complete). Default 100. */
   maxRejections?: number;
+  /**
+   * Parse in a worker thread while this thread writes (files only; streams
+   * are parsed in this thread). Default: for files of 4 MB and more.
+   */
+  parallel?: boolean;
   /** Clock for the mappers' created/imported stamps (tests). */
   now?: () => Date;
 }

@@ -114,9 +114,9 @@ describe('foedus import (CLI)', () => {
     const db = join(tmp.dir, 'strict-kill.db');
     expect(foedus(['import', NIGER, '--db', db]).code).toBe(0);
     const file = join(tmp.dir, 'strict-kill.csv');
-    writeUcdp(file, syntheticRows(20_000, 5));
+    writeUcdp(file, syntheticRows(8_000, 5));
 
-    const run = await importAndKill([file, '--db', db, '--strict', '--batch-size', '500'], (lines) => lines.filter((l) => l.event === 'written').length >= 3);
+    const run = await importAndKill([file, '--db', db, '--strict', '--batch-size', '250'], (lines) => lines.filter((l) => l.event === 'written').length >= 3);
     expect(run.killed).toBe(true);
     expect(run.lines.filter((l) => l.event === 'written').length).toBeGreaterThanOrEqual(3);
     expect(run.lines.some((l) => l.event === 'committed')).toBe(false);
@@ -135,10 +135,10 @@ describe('foedus import (CLI)', () => {
   it('a normal import killed with SIGKILL keeps every batch it reported, and the re-run completes it', { timeout: 180_000 }, async () => {
     const db = join(tmp.dir, 'kill.db');
     const file = join(tmp.dir, 'kill.csv');
-    const rows = syntheticRows(20_000, 9);
+    const rows = syntheticRows(8_000, 9);
     writeUcdp(file, rows);
 
-    const run = await importAndKill([file, '--db', db, '--batch-size', '500'], (lines) => lines.filter((l) => l.event === 'committed').length >= 4);
+    const run = await importAndKill([file, '--db', db, '--batch-size', '250'], (lines) => lines.filter((l) => l.event === 'committed').length >= 4);
     expect(run.killed).toBe(true);
     const reported = run.lines.filter((l) => l.event === 'committed');
     expect(reported.length).toBeGreaterThanOrEqual(4);
@@ -161,14 +161,14 @@ describe('foedus import (CLI)', () => {
     const rerun = foedus(['import', file, '--db', db, '--json']);
     expect(rerun.code).toBe(0);
     const s = JSON.parse(rerun.stdout) as ImportSummary;
-    expect(s.rows).toBe(20_000);
+    expect(s.rows).toBe(8_000);
     expect(s.rejected).toBe(0);
     expect(s.unchanged).toBeGreaterThanOrEqual(last.rows);
-    expect(s.imported + s.unchanged).toBe(20_000);
+    expect(s.imported + s.unchanged).toBe(8_000);
 
     // The same total as a clean import of the file.
     const clean = JSON.parse(foedus(['import', file, '--db', join(tmp.dir, 'clean.db'), '--json']).stdout) as ImportSummary;
-    expect(clean.imported).toBe(20_000);
+    expect(clean.imported).toBe(8_000);
     const after = await openStore({ dialect: 'sqlite', path: db });
     try {
       expect(await after.incidents.count({})).toBe(clean.imported);

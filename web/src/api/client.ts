@@ -1,6 +1,6 @@
 import type {
-  Assessment, CharterDetail, CharterSummary, ClusterResponse, AreaCount, Incident, IncidentFilters,
-  IncidentRecord, ImportJob, Lang, LedgerEntry, Page, Session, TimelineBucket,
+  Assessment, CharterDetail, CharterSummary, ClusterResponse, AreaCount, Incident, IncidentCreate, IncidentFilters,
+  IncidentRecord, ImportJob, ImportStarted, Lang, LedgerEntry, Page, Session, TimelineBucket,
 } from './types.ts';
 
 /** A refusal from the API: {error: {code, message, details?}} with its HTTP status. */
@@ -71,13 +71,12 @@ export const api = {
   logout: () => request<void>('POST', '/auth/logout', { body: {} }),
   me: () => request<Session>('GET', '/auth/me', { quiet401: true }),
 
-  charters: () => request<CharterSummary[] | { charters: CharterSummary[] }>('GET', '/charters')
-    .then((r) => (Array.isArray(r) ? r : r.charters)),
+  charters: () => request<CharterSummary[]>('GET', '/charters'),
   charter: (id: string, at?: string) => request<CharterDetail>('GET', `/charters/${encodeURIComponent(id)}`, { query: { at } }),
   assess: (incident: Incident, at?: string, lang?: Lang) => request<Assessment>('POST', '/assess', { body: { incident, ...(at ? { at } : {}), ...(lang ? { lang } : {}) } }),
 
   incidents: (f: Filtered & { cursor?: string | null; limit?: number }, signal?: AbortSignal) =>
-    request<Page<IncidentRecord>>('GET', '/incidents', { query: { ...f }, signal }),
+    request<Page>('GET', '/incidents', { query: { ...f }, signal }),
   count: (f: Filtered, signal?: AbortSignal) => request<{ count: number }>('GET', '/incidents/count', { query: { ...f }, signal }),
   timeline: (f: Filtered & { interval: 'day' | 'week' | 'month' }, signal?: AbortSignal) =>
     request<{ buckets: TimelineBucket[] }>('GET', '/incidents/timeline', { query: { ...f }, signal }),
@@ -86,18 +85,14 @@ export const api = {
   clusters: (f: Filtered & { bbox: string; zoom: number }, signal?: AbortSignal) =>
     request<ClusterResponse>('GET', '/incidents/clusters', { query: { ...f }, signal }),
   incident: (id: string) => request<IncidentRecord>('GET', `/incidents/${encodeURIComponent(id)}`),
-  history: (id: string) => request<LedgerEntry[] | { entries?: LedgerEntry[]; items?: LedgerEntry[]; history?: LedgerEntry[] }>('GET', `/incidents/${encodeURIComponent(id)}/history`)
-    .then((r) => (Array.isArray(r) ? r : r.entries ?? r.items ?? r.history ?? [])),
-  createIncident: (incident: Incident, notes?: string) =>
-    request<IncidentRecord | { incident: IncidentRecord }>('POST', '/incidents', { body: { incident, ...(notes ? { notes } : {}) } })
-      .then((r) => ('version' in r ? r : r.incident)),
+  history: (id: string) => request<{ entries: LedgerEntry[] }>('GET', `/incidents/${encodeURIComponent(id)}/history`).then((r) => r.entries),
+  createIncident: (body: IncidentCreate) => request<IncidentRecord>('POST', '/incidents', { body }),
 
   startImport: (file: File, format?: string) => {
     const form = new FormData();
     if (format) form.append('format', format);
     form.append('file', file, file.name);
-    return request<{ job: ImportJob } | ImportJob>('POST', '/imports', { form }).then((r) => ('job' in r ? r.job : r));
+    return request<ImportStarted>('POST', '/imports', { form }).then((r) => r.job);
   },
-  importJob: (id: string) => request<ImportJob | { job: ImportJob }>('GET', `/imports/${encodeURIComponent(id)}`)
-    .then((r) => ('job' in r ? r.job : r)),
+  importJob: (id: string) => request<ImportJob>('GET', `/imports/${encodeURIComponent(id)}`),
 };

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Assessment, CharterSummary, NotTriggered, TraceStep, Triggered } from '../api/types.ts';
 import { countryName } from '../lib/countries.ts';
-import { day, text } from '../lib/format.ts';
+import { day } from '../lib/format.ts';
 import { currentLang } from '../i18n/index.ts';
 
 function Trace({ trace }: { trace: TraceStep[] }) {
@@ -18,6 +18,13 @@ function Trace({ trace }: { trace: TraceStep[] }) {
       ))}
     </ol>
   );
+}
+
+/** "6.collective_defence" → "Collective defence" (the provision's type after the article prefix). */
+function ProvisionName({ id }: { id: string }) {
+  const { t } = useTranslation('components');
+  const type = id.includes('.') ? id.slice(id.indexOf('.') + 1) : id;
+  return <span title={id}>{t(`provision.${type}`, { defaultValue: type.replace(/_/g, ' ') })}</span>;
 }
 
 function Parties({ codes }: { codes: string[] }) {
@@ -38,14 +45,15 @@ function TriggeredCard({ p }: { p: Triggered }) {
     <article className="provision triggered" data-testid="triggered" data-charter={p.charter} data-article={String(p.article)}>
       <header>
         <span className="badge hot">{t('assess.triggeredBadge')}</span>
-        <h4>{t('assess.article', { article: p.article })} · {t(`provision.${p.provision}`, { defaultValue: p.provision.replace(/_/g, ' ') })}</h4>
+        <h4>{t('assess.article', { article: p.article })} · <ProvisionName id={p.provision} /></h4>
       </header>
       <dl className="facts">
         {p.beneficiary && (<><dt>{t('assess.beneficiary')}</dt><dd>{countryName(p.beneficiary, lang)}</dd></>)}
         <dt>{t('assess.obligated')}</dt><dd><Parties codes={p.obligated} /></dd>
-        <dt>{t('assess.obligation')}</dt><dd>{text(p.obligation, lang)}</dd>
-        <dt>{t('assess.decision')}</dt><dd>{text(p.decision, lang)}</dd>
-        <dt>{t('assess.deadline')}</dt><dd>{p.deadline ? text(p.deadline, lang) : t('assess.noDeadline')}</dd>
+        <dt>{t('assess.obligation')}</dt>
+        <dd>{p.obligation.summary}{p.obligation.armed_force && <span className="muted small"> · {t('assess.armedForceIs', { v: t(`assess.force.${p.obligation.armed_force}`, { defaultValue: p.obligation.armed_force }) })}</span>}</dd>
+        <dt>{t('assess.decision')}</dt><dd>{p.decision.summary}</dd>
+        <dt>{t('assess.deadline')}</dt><dd>{p.deadline.text || t('assess.noDeadline')}{p.deadline.value && <span className="muted small"> ({p.deadline.value})</span>}</dd>
       </dl>
       <details>
         <summary>{t('assess.why', { count: p.trace.length })}</summary>
@@ -62,7 +70,7 @@ function NotTriggeredItem({ p }: { p: NotTriggered }) {
     <li className="provision not-triggered" data-testid="not-triggered">
       <details>
         <summary>
-          <strong>{t('assess.article', { article: p.article })} · {t(`provision.${p.provision}`, { defaultValue: p.provision.replace(/_/g, ' ') })}</strong>
+          <strong>{t('assess.article', { article: p.article })} · <ProvisionName id={p.provision} /></strong>
           {failed[0] && <span className="muted"> — {failed[0].condition}{failed[0].detail ? `: ${failed[0].detail}` : ''}</span>}
         </summary>
         <Trace trace={p.trace} />
@@ -80,7 +88,10 @@ function NotTriggeredItem({ p }: { p: NotTriggered }) {
 export function AssessmentView({ assessment, charters, columns }: { assessment: Assessment; charters: CharterSummary[]; columns?: boolean }) {
   const { t } = useTranslation('components');
   const lang = currentLang();
-  const title = (id: string) => charters.find((c) => c.id === id)?.title[lang] ?? id;
+  const title = (id: string) => {
+    const c = charters.find((x) => x.id === id);
+    return c ? (c.shortTitle ?? c.title)[lang] : id;
+  };
   const ids = [...new Set([
     ...assessment.triggered.map((p) => p.charter),
     ...charters.map((c) => c.id),

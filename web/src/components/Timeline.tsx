@@ -3,15 +3,40 @@ import type { TimelineBucket } from '../api/types.ts';
 import { num } from '../lib/format.ts';
 import { currentLang } from '../i18n/index.ts';
 
+/** Months without incidents as empty bars, so the time axis is linear. */
+function continuous(buckets: TimelineBucket[]): TimelineBucket[] {
+  if (buckets.length < 2) return buckets;
+  const byMonth = new Map(buckets.map((b) => [b.period.slice(0, 7), b]));
+  const first = buckets[0]!.period.slice(0, 7);
+  const last = buckets[buckets.length - 1]!.period.slice(0, 7);
+  let [y, m] = first.split('-').map(Number) as [number, number];
+  const out: TimelineBucket[] = [];
+  for (let guard = 0; guard < 2400; guard++) {
+    const key = `${y}-${String(m).padStart(2, '0')}`;
+    out.push(byMonth.get(key) ?? { period: key, count: 0, fatalities: 0 });
+    if (key >= last) break;
+    m += 1;
+    if (m > 12) { m = 1; y += 1; }
+  }
+  return out;
+}
+
 /** Incidents per month as bars; a bar is a button that narrows the date filter to its month. */
 export function Timeline({ buckets, onPick, loading }: {
   buckets: TimelineBucket[]; onPick?: (period: string) => void; loading?: boolean;
 }) {
   const { t } = useTranslation('components');
   const lang = currentLang();
+  buckets = continuous(buckets);
   const max = Math.max(1, ...buckets.map((b) => b.count));
   const total = buckets.reduce((s, b) => s + b.count, 0);
-  const every = Math.max(1, Math.ceil(buckets.length / 12));
+  const years = buckets.length / 12;
+  const yearStep = Math.max(1, Math.ceil(years / 12));
+  const tick = (period: string, i: number): string => {
+    if (buckets.length <= 24) return i % 2 === 0 ? period.slice(0, 7) : '';
+    const y = Number(period.slice(0, 4));
+    return period.slice(5, 7) === '01' && y % yearStep === 0 ? String(y) : '';
+  };
   return (
     <figure className="timeline" aria-busy={loading}>
       <figcaption>
@@ -26,7 +51,7 @@ export function Timeline({ buckets, onPick, loading }: {
                 title={t('timeline.bar', { period: b.period.slice(0, 7), count: b.count, fatalities: b.fatalities })}
                 aria-label={t('timeline.bar', { period: b.period.slice(0, 7), count: b.count, fatalities: b.fatalities })}
                 onClick={() => onPick?.(b.period)} />
-              <span className="tick" aria-hidden="true">{i % every === 0 ? b.period.slice(0, 7) : ''}</span>
+              <span className="tick" aria-hidden="true">{tick(b.period, i)}</span>
             </div>
           ))}
         </div>

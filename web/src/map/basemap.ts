@@ -95,6 +95,6 @@ export function createMap(container: HTMLElement, opts: { center?: [number, numb
 }
 
 /** Where the AES state labels sit (inside each state, away from the borders). */
-export const AES_LABELS: Record<string, [number, number]> = { MLI: [-2.5, 18.2], BFA: [-1.6, 12.4], NER: [9.5, 17.2] };
+export const AES_LABELS: Record<string, [number, number]> = { MLI: [-4.2, 21.2], BFA: [-1.6, 12.4], NER: [9.5, 17.2] };
 
 export { maplibregl };

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
-import type { CharterDetail, Lang } from '../../api/types.ts';
+import type { CharterArticle, CharterDetail, Lang } from '../../api/types.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { countryName } from '../../lib/countries.ts';
 import { day, today } from '../../lib/format.ts';
@@ -32,6 +32,10 @@ export function Charters({ id, at }: { id: string | null; at: string | null }) {
   }, [selected, date]);
 
   const go = (cid: string, d: string) => navigate(`/charters/${encodeURIComponent(cid)}?at=${d}`);
+  const s = detail?.summary;
+  const articles = (detail?.charter.articles as CharterArticle[] | undefined) ?? [];
+  const inForce = detail?.parties.filter((p) => p.inForce) ?? [];
+  const former = detail?.parties.filter((p) => !p.inForce) ?? [];
 
   return (
     <main id="main" tabIndex={-1} className="page wide charters">
@@ -42,45 +46,58 @@ export function Charters({ id, at }: { id: string | null; at: string | null }) {
             {charters.map((c) => (
               <li key={c.id}>
                 <a href={`${href('charters', c.id)}?at=${date}`} aria-current={c.id === selected ? 'page' : undefined}>
-                  <strong>{c.title[lang]}</strong>
-                  <span className="muted small">{t('signedOn', { date: day(c.signed) })}{c.inForce.until ? ` · ${t('until', { date: day(c.inForce.until) })}` : ''}</span>
+                  <strong>{(c.shortTitle ?? c.title)[lang]}</strong>
+                  <span className="muted small">{t('signedOn', { date: day(c.signed.date) })}{c.inForce.until ? ` · ${t('until', { date: day(c.inForce.until) })}` : ''}</span>
                 </a>
               </li>
             ))}
           </ul>
         </nav>
-        <section className="charter-detail">
+        <section className="charter-detail" aria-live="polite">
           <ErrorBox error={error} />
           {!detail && !error && <p className="muted">{tc('loading')}</p>}
-          {detail && (
+          {detail && s && (
             <>
               <header>
-                <h2 lang={lang}>{detail.title[lang]}</h2>
-                <p className="muted" lang={other}>{detail.title[other]}</p>
-                <p className="small">{t('signedOn', { date: day(detail.signed) })} · {t('inForce', { from: day(detail.inForce.from), until: detail.inForce.until ? day(detail.inForce.until) : t('open') })}</p>
+                <h2 lang={lang}>{s.title[lang]}</h2>
+                <p className="muted" lang={other}>{s.title[other]}</p>
+                <p className="small">{t('signedAt', { date: day(s.signed.date), place: s.signed.place })} · {t('inForce', { from: day(s.inForce.from), until: s.inForce.until ? day(s.inForce.until) : t('open') })}</p>
               </header>
               <div className="row">
                 <label><span>{t('at')}</span>
-                  <input type="date" name="at" value={date} onChange={(e) => e.target.value && go(detail.id, e.target.value)} />
+                  <input type="date" name="at" value={date} onChange={(e) => e.target.value && go(s.id, e.target.value)} />
                 </label>
                 <label className="check"><input type="checkbox" checked={both} onChange={(e) => setBoth(e.target.checked)} /><span>{t('both')}</span></label>
               </div>
-              <h3>{t('parties', { date: day(date) })}</h3>
-              {detail.parties.length === 0 ? <p className="muted">{t('noParties')}</p> : (
+              <h3>{t('parties', { date: day(detail.at) })}{!detail.charterInForce && <span className="warn-text"> — {t('notInForce')}</span>}</h3>
+              {inForce.length === 0 ? <p className="muted">{t('noParties')}</p> : (
                 <ul className="chips parties" data-testid="parties">
-                  {detail.parties.map((p) => (
-                    <li key={p.party} className={`chip${p.suspended ? ' suspended' : ''}`} title={p.party}>
-                      {countryName(p.party, lang)}
-                      {p.suspended && <span className="suspended-tag"> — {t('suspended')}{p.suspendedFrom ? ` ${t('since', { date: day(p.suspendedFrom) })}` : ''}</span>}
+                  {inForce.map((p) => (
+                    <li key={p.country} className={`chip${p.suspended ? ' suspended' : ''}`} title={p.suspension ? p.suspension.scope[lang] : p.country} data-suspended={p.suspended}>
+                      {countryName(p.country, lang)}
+                      {p.suspended && <span className="suspended-tag"> — {t('suspended')}{p.suspension ? ` ${t('since', { date: day(p.suspension.from) })}` : ''}</span>}
                     </li>
                   ))}
                 </ul>
               )}
+              {former.length > 0 && (
+                <details className="former">
+                  <summary>{t('notParties', { n: former.length })}</summary>
+                  <ul className="chips">
+                    {former.map((p) => (
+                      <li key={p.country} className="chip muted">
+                        {countryName(p.country, lang)} <span className="small">({p.membership.map((m) => `${day(m.joined)} → ${m.left ? day(m.left) : '…'}`).join(', ')})</span>
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              )}
               <h3>{t('articles')}</h3>
               <ol className="articles">
-                {detail.articles.map((a) => (
-                  <li key={String(a.number)} className="article" id={`art-${a.number}`}>
-                    <h4><span className="art-no">{t('article', { n: a.number })}</span> <span lang={lang}>{a.title[lang]}</span></h4>
+                {articles.map((a) => (
+                  <li key={a.number} className="article" id={`art-${a.number}`}>
+                    <h4><span className="art-no">{t('article', { n: a.number })}</span> <span lang={lang}>{a.title[lang]}</span>
+                      {a.confidence && a.confidence !== 'verified' && <span className="tag doubt" title={t('confidenceHint')}>{a.confidence}</span>}</h4>
                     <p lang={lang}>{a.summary[lang]}</p>
                     {both && (
                       <div className="other-lang" lang={other}>

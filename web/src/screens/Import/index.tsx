@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
-import type { ImportJob, RejectedRow } from '../../api/types.ts';
+import type { ImportJob } from '../../api/types.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { canRecord, useAuth } from '../../lib/auth.tsx';
 import { num } from '../../lib/format.ts';
@@ -10,21 +10,6 @@ import { currentLang } from '../../i18n/index.ts';
 import './styles.css';
 
 const FORMATS = ['', 'ucdp', 'acled', 'geojson', 'incident'] as const;
-
-function fraction(job: ImportJob): number | null {
-  const p = job.progress;
-  if (typeof p === 'number') return p > 1 ? p / 100 : p;
-  if (p && typeof p.fraction === 'number') return p.fraction;
-  if (p && p.bytes != null && p.totalBytes) return p.bytes / p.totalBytes;
-  return null;
-}
-
-function rejectedRows(job: ImportJob): RejectedRow[] {
-  const s = job.summary;
-  if (!s) return [];
-  if (Array.isArray(s.rejected)) return s.rejected;
-  return s.rejectedRows ?? s.errors ?? [];
-}
 
 /** Upload a UCDP, ACLED, GeoJSON or incident file; follow the job live; read what was refused, row by row. */
 export function Import() {
@@ -73,7 +58,7 @@ export function Import() {
     setJob(null);
     try {
       const j = await api.startImport(file, format || undefined);
-      setJob(j);
+      void refresh(j.id);
       // The live feed pushes progress; polling once a second covers a feed that is down or behind a proxy.
       if (poll.current) window.clearInterval(poll.current);
       poll.current = window.setInterval(() => { void refresh(j.id); }, 1000);
@@ -84,10 +69,8 @@ export function Import() {
     }
   }
 
-  const f = job ? fraction(job) : null;
   const s = job?.summary ?? null;
-  const rows = job ? rejectedRows(job) : [];
-  const rejectedCount = s ? (Array.isArray(s.rejected) ? s.rejected.length : s.rejected) : 0;
+  const counts = s ?? job?.progress ?? null;
   return (
     <main id="main" tabIndex={-1} className="page import">
       <h1>{t('title')}</h1>
@@ -108,29 +91,26 @@ export function Import() {
         <section className="job" data-testid="import-job" aria-live="polite">
           <h2>{t('job', { id: job.id })}</h2>
           <p>{t(`status.${job.status}`, { defaultValue: job.status })}</p>
-          {job.status !== 'done' && job.status !== 'failed' && (
-            f !== null ? <progress max={1} value={f}>{Math.round(f * 100)} %</progress> : <progress />
+          <p className="muted small">{job.file}{job.format ? ` · ${job.format}` : ''}</p>
+          {(job.status === 'queued' || job.status === 'running') && <progress aria-label={t(`status.${job.status}`)} />}
+          {job.progress && job.status === 'running' && <p className="muted">{t('rowsRead', { n: num(job.progress.rows, lang) })}</p>}
+          {job.error && <p className="field-error" role="alert">{job.error.message} <code>{job.error.code}</code></p>}
+          {counts && (
+            <dl className="summary">
+              <div><dt>{t('imported')}</dt><dd>{num(counts.imported, lang)}</dd></div>
+              <div><dt>{t('updated')}</dt><dd>{num(counts.updated, lang)}</dd></div>
+              <div><dt>{t('unchanged')}</dt><dd>{num(counts.unchanged, lang)}</dd></div>
+              <div className={counts.rejected ? 'bad' : ''}><dt>{t('rejected')}</dt><dd>{num(counts.rejected, lang)}</dd></div>
+            </dl>
           )}
-          {typeof job.progress === 'object' && job.progress?.rows != null && <p className="muted">{t('rowsRead', { n: num(job.progress.rows, lang) })}</p>}
-          {job.error && <p className="field-error" role="alert">{job.error.message}</p>}
-          {s && (
-            <>
-              <dl className="summary">
-                <div><dt>{t('imported')}</dt><dd>{num(s.imported, lang)}</dd></div>
-                <div><dt>{t('updated')}</dt><dd>{num(s.updated, lang)}</dd></div>
-                <div><dt>{t('unchanged')}</dt><dd>{num(s.unchanged, lang)}</dd></div>
-                <div className={rejectedCount ? 'bad' : ''}><dt>{t('rejected')}</dt><dd>{num(rejectedCount, lang)}</dd></div>
-              </dl>
-              {rows.length > 0 && (
-                <table className="table compact" data-testid="rejected">
-                  <caption>{t('rejectedRows')}</caption>
-                  <thead><tr><th>{t('line')}</th><th>{t('column')}</th><th>{t('reason')}</th></tr></thead>
-                  <tbody>
-                    {rows.map((r, i) => <tr key={i}><td>{r.line ?? '—'}</td><td><code>{r.column ?? r.field ?? '—'}</code></td><td>{r.reason}</td></tr>)}
-                  </tbody>
-                </table>
-              )}
-            </>
+          {s && s.rejections.length > 0 && (
+            <table className="table compact" data-testid="rejected">
+              <caption>{t('rejectedRows')}{s.rejectionsTruncated && <span className="muted"> — {t('truncated', { n: s.rejections.length })}</span>}</caption>
+              <thead><tr><th>{t('line')}</th><th>{t('column')}</th><th>{t('reason')}</th></tr></thead>
+              <tbody>
+                {s.rejections.map((r, i) => <tr key={i}><td>{s.file}:{r.line}</td><td><code>{r.column ?? '—'}</code></td><td>{r.reason}</td></tr>)}
+              </tbody>
+            </table>
           )}
         </section>
       )}

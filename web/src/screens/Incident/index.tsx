@@ -40,11 +40,11 @@ function History({ id, version }: { id: string; version: number }) {
         <table className="table compact">
           <thead><tr><th>{t('history.seq')}</th><th>{t('history.at')}</th><th>{t('history.actor')}</th><th>{t('history.action')}</th></tr></thead>
           <tbody>
-            {entries.map((e, i) => (
-              <tr key={e.seq ?? e.sequence ?? i}>
-                <td>{e.seq ?? e.sequence ?? i + 1}</td>
-                <td>{stamp(e.at ?? e.time)}</td>
-                <td>{e.actor ?? '—'}</td>
+            {entries.map((e) => (
+              <tr key={e.seq}>
+                <td>{e.seq}</td>
+                <td>{stamp(e.at)}</td>
+                <td>{e.actor}</td>
                 <td><code>{e.action}</code>{e.hash && <span className="muted small" title={e.hash}> {e.hash.slice(0, 10)}…</span>}</td>
               </tr>
             ))}

@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
-import { isCoarse, type Cluster, type TimelineBucket } from '../../api/types.ts';
+import { isCoarse, type Cluster, type IncidentRecord, type TimelineBucket } from '../../api/types.ts';
 import { AES_LABELS, createMap, maplibregl } from '../../map/basemap.ts';
 import { FilterBar } from '../../components/FilterBar.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { clean, monthRange, useFilters } from '../../lib/filters.tsx';
 import { countryName } from '../../lib/countries.ts';
-import { num } from '../../lib/format.ts';
+import { day, num } from '../../lib/format.ts';
 import { useLive } from '../../lib/live.ts';
 import { navigate, type Route } from '../../lib/router.ts';
 import { currentLang } from '../../i18n/index.ts';
@@ -19,8 +19,7 @@ interface ViewState {
   clusters: Cluster[];
   total: number;
   count: number | null;
-  coarse: number | null;
-  withoutLocation: number | null;
+  coarse: number;
   buckets: TimelineBucket[];
 }
 
@@ -29,6 +28,42 @@ function bboxOf(map: maplibregl.Map): string {
   const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
   return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)]
     .map((v) => v.toFixed(4)).join(',');
+}
+
+/** The incidents clustered at one place (deep zoom): a short list to open one. */
+function CellList({ cell }: { cell: { lat: number; lon: number; count: number } }) {
+  const { t } = useTranslation('map');
+  const tc = useTranslation('common').t;
+  const lang = currentLang();
+  const [filters] = useFilters();
+  const [items, setItems] = useState<IncidentRecord[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    let live = true;
+    const d = 0.0005;
+    const bbox = [cell.lon - d, cell.lat - d, cell.lon + d, cell.lat + d].map((v) => v.toFixed(5)).join(',');
+    setItems(null);
+    api.incidents({ ...clean(filters), bbox, limit: 100 }).then((p) => live && setItems(p.items), (e: unknown) => live && setError(e));
+    return () => { live = false; };
+  }, [cell, filters]);
+  return (
+    <section data-testid="cell-list">
+      <h2>{t('atPlace', { n: cell.count })}</h2>
+      <ErrorBox error={error} />
+      {!items && !error && <p className="muted">{tc('loading')}</p>}
+      {items && (
+        <ul className="cell-list">
+          {items.map((r) => (
+            <li key={r.id}>
+              <a href={`#/map?incident=${encodeURIComponent(r.id)}`}>{day(r.incident.date)} · {tc(`kind.${r.incident.kind}`)}</a>
+              <span className="muted small"> {[r.placeName, countryName(r.incident.location.country, lang)].filter(Boolean).join(', ')} · {num(r.fatalities.best, lang)} †</span>
+              {isCoarse(r.locationPrecision) && <span className="tag coarse">≈ {tc('approximate')}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
 }
 
 /** The home screen: incidents in view as server-side clusters over the offline basemap, filters, the monthly timeline. */
@@ -44,6 +79,7 @@ export function OperationsMap({ route }: { route: Route }) {
   const labels = useRef<maplibregl.Marker[]>([]);
   const abort = useRef<AbortController | null>(null);
   const [view, setView] = useState<ViewState | null>(null);
+  const [cell, setCell] = useState<{ lat: number; lon: number; count: number } | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(null);
   const filtersRef = useRef(filters);
@@ -56,7 +92,7 @@ export function OperationsMap({ route }: { route: Route }) {
     markers.current = clusters.map((c) => {
       const el = document.createElement('button');
       el.type = 'button';
-      const coarse = c.count === 1 ? isCoarse(c.precision ?? 'exact') && c.precision != null : c.coarse != null && c.coarse === c.count;
+      const coarse = c.count === 1 ? isCoarse(c.precision ?? (c.coarse ? 'country' : 'exact')) : c.coarse === c.count;
       el.className = `cluster${c.count > 1 ? ' many' : ' one'}${coarse ? ' coarse' : ''}`;
       el.dataset.count = String(c.count);
       if (c.id) el.dataset.id = c.id;
@@ -64,10 +100,12 @@ export function OperationsMap({ route }: { route: Route }) {
       el.style.width = el.style.height = `${size}px`;
       if (c.count > 1) {
         el.textContent = c.count >= 10000 ? `${Math.round(c.count / 1000)}k` : String(c.count);
-        el.setAttribute('aria-label', t('clusterLabel', { count: c.count }) + (coarse ? ` (${tc('approximate')})` : ''));
+        el.setAttribute('aria-label', t('clusterLabel', { n: c.count }) + (coarse ? ` (${tc('approximate')})` : ''));
         el.addEventListener('click', (ev) => {
           ev.stopPropagation();
-          map.easeTo({ center: [c.lon, c.lat], zoom: c.expansionZoom ?? Math.min(map.getZoom() + 2, 14) });
+          // Deep in, a cluster is incidents at one place (often one centroid): list them instead of zooming.
+          if (map.getZoom() >= 11) setCell({ lat: c.lat, lon: c.lon, count: c.count });
+          else map.easeTo({ center: [c.lon, c.lat], zoom: Math.min(map.getZoom() + 2, 14) });
         });
       } else {
         el.setAttribute('aria-label', t('incidentLabel', { id: c.id ?? '' }) + (coarse ? ` (${tc('approximate')})` : ''));
@@ -97,12 +135,16 @@ export function OperationsMap({ route }: { route: Route }) {
         api.timeline({ ...f, interval: 'month' }, ctl.signal),
       ]);
       if (ctl.signal.aborted) return;
-      const coarseSum = cl.clusters.every((c) => c.coarse != null || c.precision != null)
-        ? cl.clusters.reduce((s, c) => s + (c.coarse ?? (c.count === 1 && isCoarse(c.precision) ? 1 : 0)), 0) : null;
-      setView({ clusters: cl.clusters, total: cl.total, count: count.count, coarse: cl.coarse ?? coarseSum, withoutLocation: cl.withoutLocation ?? null, buckets: tl.buckets });
+      const coarse = cl.clusters.reduce((s, c) => s + c.coarse, 0);
+      setView({ clusters: cl.clusters, total: cl.total, count: count.count, coarse, buckets: tl.buckets });
       drawClusters(cl.clusters);
       setError(null);
-      box.current?.setAttribute('data-state', 'ready');
+      if (box.current) {
+        // For tests and support: which query the drawn clusters answer, and how many answers came back.
+        box.current.dataset.query = new URLSearchParams(f as Record<string, string>).toString();
+        box.current.dataset.loads = String(Number(box.current.dataset.loads ?? 0) + 1);
+        box.current.dataset.state = 'ready';
+      }
     } catch (e) {
       if ((e as Error).name === 'AbortError') return;
       setError(e);
@@ -153,7 +195,7 @@ export function OperationsMap({ route }: { route: Route }) {
 
   const clusterSum = view ? view.clusters.reduce((s, c) => s + c.count, 0) : 0;
   return (
-    <div className={`ops${selected ? ' with-panel' : ''}`}>
+    <div className={`ops${selected || cell ? ' with-panel' : ''}`}>
       <FilterBar value={filters} onChange={setFilters} />
       <div className="ops-body">
         <div className="map-wrap">
@@ -162,9 +204,8 @@ export function OperationsMap({ route }: { route: Route }) {
             {view && (
               <>
                 <span><strong data-testid="cluster-total" data-value={clusterSum}>{num(view.total, lang)}</strong> {t('inView')}</span>
-                {view.count !== null && <span className="muted" data-testid="count-total" data-value={view.count}>{t('countCheck', { count: num(view.count, lang) })}{view.count !== clusterSum && <strong className="warn"> ≠ {num(clusterSum, lang)}</strong>}</span>}
-                {view.coarse !== null && <span data-testid="coarse-total"><span className="legend-dot coarse" aria-hidden="true" /> {t('coarseCount', { count: num(view.coarse, lang) })}</span>}
-                {view.withoutLocation !== null && view.withoutLocation > 0 && <span>{t('withoutLocation', { count: num(view.withoutLocation, lang) })}</span>}
+                {view.count !== null && <span className="muted" data-testid="count-total" data-value={view.count}>{t('countCheck', { n: num(view.count, lang) })}{view.count !== clusterSum && <strong className="warn"> ≠ {num(clusterSum, lang)}</strong>}</span>}
+                {<span data-testid="coarse-total"><span className="legend-dot coarse" aria-hidden="true" /> {t('coarseCount', { n: num(view.coarse, lang) })}</span>}
               </>
             )}
             {loading && <span className="muted">{tc('loading')}</span>}
@@ -177,10 +218,13 @@ export function OperationsMap({ route }: { route: Route }) {
           <p className="credit" data-testid="credit">{tc('credit')}</p>
           {error != null && <div className="map-error"><ErrorBox error={error} onRetry={() => void load()} /></div>}
         </div>
-        {selected && (
+        {(selected || cell) && (
           <aside className="side-panel" aria-label={t('panel')}>
-            <button type="button" className="quiet close" onClick={() => navigate('/map')} aria-label={tc('close')}>✕</button>
-            <IncidentView id={selected} compact />
+            <button type="button" className="quiet close" onClick={() => { if (selected) navigate('/map'); else setCell(null); }} aria-label={tc('close')}>✕</button>
+            {selected ? <>
+              {cell && <button type="button" className="quiet back" onClick={() => navigate('/map')}>← {t('backToPlace', { n: cell.count })}</button>}
+              <IncidentView id={selected} compact />
+            </> : cell && <CellList cell={cell} />}
           </aside>
         )}
       </div>

@@ -6,6 +6,7 @@ import { IncidentFields, draftErrors, draftToIncident, emptyDraft, type Incident
 import { canRecord, useAuth } from '../../lib/auth.tsx';
 import { today } from '../../lib/format.ts';
 import { navigate } from '../../lib/router.ts';
+import { currentLang } from '../../i18n/index.ts';
 import './styles.css';
 
 /** A duty officer's manual report. Only the secretariat sees this screen; the server refuses anyone else anyway. */
@@ -15,6 +16,9 @@ export function Record() {
   const { user } = useAuth();
   const [draft, setDraft] = useState<IncidentDraft>(() => emptyDraft(today()));
   const [notes, setNotes] = useState('');
+  const [placeName, setPlaceName] = useState('');
+  const [sources, setSources] = useState('');
+  const lang = currentLang();
   const [showErrors, setShowErrors] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -31,7 +35,16 @@ export function Record() {
     setBusy(true);
     setError(null);
     try {
-      const rec = await api.createIncident(draftToIncident(draft), notes.trim() || undefined);
+      const incident = draftToIncident(draft);
+      const rec = await api.createIncident({
+        incident,
+        notes: notes.trim() || null,
+        placeName: placeName.trim() || null,
+        textLang: lang,
+        // A point typed or picked by the duty officer is a point; a country alone is a centroid.
+        locationPrecision: incident.location.lat !== undefined ? 'exact' : 'country',
+        ...(sources.trim() ? { sources: sources.split('\n').map((s) => s.trim()).filter(Boolean) } : {}),
+      });
       navigate(`/incidents/${encodeURIComponent(rec.id)}`);
     } catch (err) {
       setError(err);
@@ -50,8 +63,18 @@ export function Record() {
       <form onSubmit={submit} noValidate>
         <IncidentFields draft={draft} onChange={setDraft} errors={errors} showErrors={showErrors} />
         <fieldset>
-          <legend>{t('notes')}</legend>
-          <textarea name="notes" rows={4} maxLength={10000} value={notes} onChange={(e) => setNotes(e.target.value)} placeholder={t('notesPlaceholder')} />
+          <legend>{t('report')}</legend>
+          <div className="row">
+            <label className="grow"><span>{t('placeName')}</span>
+              <input type="text" name="place-name" maxLength={300} value={placeName} onChange={(e) => setPlaceName(e.target.value)} />
+            </label>
+          </div>
+          <label><span>{t('notes')}</span>
+            <textarea name="notes" rows={4} maxLength={10000} value={notes} onChange={(e) => setNotes(e.target.value)} placeholder={t('notesPlaceholder')} />
+          </label>
+          <label><span>{t('sources')}</span>
+            <textarea name="sources" rows={2} value={sources} onChange={(e) => setSources(e.target.value)} placeholder={t('sourcesPlaceholder')} />
+          </label>
         </fieldset>
         <ErrorBox error={error} />
         {details && <ul className="field-error">{details.map((d, i) => <li key={i}><code>{Array.isArray(d.path) ? d.path.join('.') : String(d.path ?? '')}</code> {d.message}</li>)}</ul>}

@@ -1,0 +1,145 @@
+// The UI in a real browser against a real Foedus server (demo mode, embedded store).
+// Screenshots go to bench/out/web/ for a person to look at.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterReload, buildUi, mapReady, openBrowser, shot, signIn, startDemoServer, type BrowserSession, type DemoServer } from './harness.ts';
+
+let server: DemoServer;
+let session: BrowserSession;
+let page: Page;
+
+beforeAll(async () => {
+  buildUi();
+  server = await startDemoServer();
+  session = await openBrowser('en-GB');
+  page = session.page;
+}, 180_000);
+
+afterAll(async () => {
+  await session?.close();
+  await server?.stop();
+});
+
+function password(user: string): string {
+  const p = server.accounts.get(user);
+  if (!p) throw new Error(`the demo server printed no password for ${user}`);
+  return p;
+}
+
+describe('Foedus UI in Chromium', () => {
+  it('refuses a wrong password with a clear message', async () => {
+    await page.goto(`${server.url}/`);
+    await page.locator('input[name=username]').fill('secretariat');
+    await page.locator('input[name=password]').fill('not-the-password');
+    await page.locator('form button[type=submit]').click();
+    await expect.poll(() => page.locator('[data-testid=signin-error]').textContent()).toContain('Wrong username or password');
+    await shot(page, '01-signin-error');
+  });
+
+  it('signs in as the secretariat and shows clusters whose total matches the count API', async () => {
+    await signIn(page, server.url, 'secretariat', password('secretariat'));
+    await mapReady(page);
+    const clusterSum = await page.locator('.cluster').evaluateAll((els) => els.reduce((s, e) => s + Number((e as HTMLElement).dataset.count), 0));
+    expect(clusterSum).toBeGreaterThan(0);
+    const bbox = await page.evaluate(() => {
+      const m = (window as unknown as { foedusMap: { getBounds(): { getWest(): number; getSouth(): number; getEast(): number; getNorth(): number } } }).foedusMap;
+      const b = m.getBounds();
+      const c = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+      return [c(b.getWest(), -180, 180), c(b.getSouth(), -90, 90), c(b.getEast(), -180, 180), c(b.getNorth(), -90, 90)].map((v) => v.toFixed(4)).join(',');
+    });
+    const res = await page.request.get(`${server.url}/api/v1/incidents/count?bbox=${bbox}`);
+    expect(res.ok()).toBe(true);
+    const { count } = (await res.json()) as { count: number };
+    expect(clusterSum).toBe(count);
+    expect(Number(await page.locator('[data-testid=count-total]').getAttribute('data-value'))).toBe(count);
+    await expect.poll(() => page.locator('[data-testid=credit]').textContent()).toContain('UCDP GED (CC BY 4.0)');
+    expect(await page.locator('.cluster.coarse').count() + Number(await page.locator('[data-testid=coarse-total]').count())).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=timeline] .bar').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('nav a[data-nav=record]').count()).toBe(1);
+    await shot(page, '02-map');
+  });
+
+  it('opens an incident and shows its assessment with a triggered provision', async () => {
+    // Narrow to terrorist attacks since the AES charter was signed, then zoom in as a duty officer would.
+    await afterReload(page, () => page.locator('.filters input[name=from]').fill('2023-09-16'));
+    await afterReload(page, () => page.locator('.filters select[name=kind]').selectOption('terrorist_attack'));
+    expect(await page.locator('[data-testid=ops-map]').getAttribute('data-query')).toContain('kind=terrorist_attack');
+    for (let i = 0; i < 8 && (await page.locator('.cluster.one').count()) === 0 && (await page.locator('[data-testid=cell-list]').count()) === 0; i++) {
+      await afterReload(page, () => page.locator('.cluster.many').first().click());
+    }
+    if ((await page.locator('.cluster.one').count()) > 0) await page.locator('.cluster.one').first().click();
+    else await page.locator('[data-testid=cell-list] a').first().click();
+    await page.locator('[data-testid=incident]').waitFor();
+    await page.locator('[data-testid=assessment]').waitFor();
+    expect(await page.locator('[data-testid=incident] [data-testid=triggered]').count()).toBeGreaterThan(0);
+    await page.locator('[data-testid=history] table, [data-testid=history] p').first().waitFor();
+    await shot(page, '03-incident-panel');
+  });
+
+  it('switches to French and shows French labels', async () => {
+    await page.locator('.lang-switch button[data-lang=fr]').click();
+    await expect.poll(() => page.locator('nav a[data-nav=map]').textContent()).toBe('Carte des opérations');
+    await expect.poll(() => page.locator('nav a[data-nav=assess]').textContent()).toBe('Évaluer un incident');
+    await expect.poll(() => page.locator('[data-testid=credit]').textContent()).toContain('Données : UCDP GED');
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    await page.locator('[data-testid=assessment]').waitFor();
+    await expect.poll(() => page.locator('[data-testid=assessment] .assess-at').textContent()).toContain('Évalué');
+    await shot(page, '04-incident-fr');
+  });
+
+  it('assesses a what-if armed attack on Niger by Nigeria on 2023-10-15: AES art. 6 triggered and a conflict listed', async () => {
+    await page.locator('nav a[data-nav=assess]').click();
+    await page.locator('input[name=date]').fill('2023-10-15');
+    await page.locator('select[name=kind]').selectOption('armed_attack');
+    await page.locator('input[name=lat]').fill('13.5116');
+    await page.locator('input[name=lon]').fill('2.1254');
+    await page.locator('#location-country').selectOption('NER');
+    await page.locator('select[name=perpetrator-type]').selectOption('state');
+    await page.locator('#perpetrator-country').selectOption('NGA');
+    await page.locator('select[name=target-type]').selectOption('territory');
+    await page.locator('#target-country').selectOption('NER');
+    await page.locator('.whatif-form button[type=submit]').click();
+    await page.locator('[data-testid=assessment]').waitFor();
+    const art6 = page.locator('[data-testid=triggered][data-charter=aes-2023][data-article="6"]');
+    expect(await art6.count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=conflict]').count()).toBeGreaterThan(0);
+    await page.locator('.whatif-result').scrollIntoViewIfNeeded();
+    await shot(page, '05-whatif-fr');
+  });
+
+  it('shows the charters with their parties on a day, suspended ones marked', async () => {
+    await page.goto(`${server.url}/#/charters/ecowas-pmad-1981?at=2024-01-01`);
+    await page.locator('[data-testid=parties]').waitFor();
+    expect(await page.locator('[data-testid=parties] .chip.suspended').count()).toBeGreaterThan(0);
+    await shot(page, '06-charters');
+  });
+
+  it('lists incidents with paging', async () => {
+    await page.locator('nav a[data-nav=incidents]').click();
+    await page.locator('[data-testid=incident-table] tbody tr').first().waitFor();
+    const before = await page.locator('[data-testid=incident-table] tbody tr').count();
+    await page.locator('.pager button').click();
+    await expect.poll(() => page.locator('[data-testid=incident-table] tbody tr').count()).toBeGreaterThan(before);
+    await shot(page, '07-list');
+  });
+
+  it('does not offer "Record an incident" to an observer', async () => {
+    await page.locator('.session button.quiet').click();
+    await page.locator('input[name=username]').waitFor();
+    await signIn(page, server.url, 'observer', password('observer'));
+    await mapReady(page);
+    expect(await page.locator('nav a[data-nav=record]').count()).toBe(0);
+    expect(await page.locator('nav a[data-nav=import]').count()).toBe(0);
+    await page.goto(`${server.url}/#/record`);
+    await expect.poll(() => page.locator('main [role=alert]').count()).toBe(1);
+  });
+
+  it('shows a liaison its party in the header', async () => {
+    await page.locator('.session button.quiet').click();
+    await page.locator('input[name=username]').waitFor();
+    await signIn(page, server.url, 'liaison-ner', password('liaison-ner'));
+    await expect.poll(() => page.locator('[data-testid=party]').textContent()).toContain('Niger');
+    await mapReady(page);
+    await shot(page, '08-liaison');
+  });
+});

@@ -131,7 +131,7 @@ export function decide(actor: Actor | null | undefined, action: Action, resource
   const scope = POLICY[kind]?.[action]?.[actor.role];
   const who = actor.role === 'liaison' ? `${ARTICLE.liaison} (for ${actor.party ?? 'no party'})` : ARTICLE[actor.role] ?? `role ${actor.role}`;
   if (!scope) {
-    const what = READ_ONLY_ACTIONS.has(action) && action === 'read' ? `read ${NOUN[kind]}` : `${action} ${NOUN[kind]}`;
+    const what = `${action} ${NOUN[kind]}`;
     const hint = actor.role === 'observer' && !READ_ONLY_ACTIONS.has(action) ? ' Observers have read-only access.' : '';
     return { allowed: false, status: 403, reason: `${capital(who)} may not ${what}.${hint}` };
   }

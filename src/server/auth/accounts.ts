@@ -31,9 +31,11 @@ export interface NewUser {
   mustChangePassword?: boolean;
 }
 
-export function checkUsername(username: string): string {
+/** Usernames are case-insensitive: kept in lower case. */
+export function checkUsername(input: string): string {
+  const username = input.trim().toLowerCase();
   if (!USERNAME_PATTERN.test(username)) {
-    throw new InputError(`invalid username "${username}": use 2–64 characters, lower-case letters, digits, ".", "_" or "-", starting with a letter or digit`, { code: 'invalid_username' });
+    throw new InputError(`invalid username "${input}": use 2–64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit`, { code: 'invalid_username' });
   }
   return username;
 }
@@ -78,7 +80,8 @@ export async function addUser(store: Store, by: string, input: NewUser): Promise
 }
 
 /** Disables a user: it can no longer sign in, its sessions end and its tokens stop working. */
-export async function disableUser(store: Store, by: string, username: string): Promise<User> {
+export async function disableUser(store: Store, by: string, name: string): Promise<User> {
+  const username = name.trim().toLowerCase();
   return store.transaction(async (tx) => {
     const existing = await tx.accounts.findUser(username);
     if (!existing) throw new InputError(`there is no user named "${username}"`, { code: 'user_not_found' });
@@ -91,7 +94,8 @@ export async function disableUser(store: Store, by: string, username: string): P
 }
 
 /** Issues a bearer API token for a user; the token is returned once and stored only as a hash. */
-export async function issueToken(store: Store, by: string, username: string, label?: string | null): Promise<{ token: string; user: User }> {
+export async function issueToken(store: Store, by: string, name: string, label?: string | null): Promise<{ token: string; user: User }> {
+  const username = name.trim().toLowerCase();
   const token = newApiToken();
   return store.transaction(async (tx) => {
     const user = await tx.accounts.findUser(username);

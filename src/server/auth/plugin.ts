@@ -198,9 +198,11 @@ export async function registerAuth(app: FastifyInstance, deps: AuthDeps): Promis
     const ipKey = request.ip;
     const wait = Math.max(ipLimiter.retryAfter(ipKey), userLimiter.retryAfter(username));
     if (wait > 0) throw tooMany(reply, wait);
-    ipLimiter.hit(ipKey);
     const user = await checkCredentials(store, username, request.body.password);
     if (!user) {
+      // Failures count, per address and per username: an operations centre behind one
+      // NAT address signing in all morning is not throttled, a guesser is.
+      ipLimiter.hit(ipKey);
       userLimiter.hit(username);
       request.log.warn({ username, ip: request.ip }, 'sign-in failed');
       throw new HttpError(401, 'invalid_credentials', 'Wrong username or password, or the account is disabled.');

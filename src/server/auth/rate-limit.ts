@@ -1,7 +1,10 @@
 /**
- * Login rate limiting: at most `max` attempts per `windowMs` per client address,
- * and at most `max` failed attempts per `windowMs` per username (so spreading a
- * guess over many addresses does not help). In memory, per server process: a
+ * Login rate limiting: at most `max` failed attempts per `windowMs` per client
+ * address, and as many per username (so spreading guesses over many addresses does
+ * not help either); then 429 with Retry-After until the window ends, even for the
+ * right password. Successful sign-ins are not counted (an office behind one NAT
+ * address is not throttled). The price of the per-username limit: someone can keep
+ * an account from signing in for a few minutes by failing on purpose. In memory, per server process: a
  * restart resets it, and several server processes each count on their own.
  *
  * A fixed window per key; the clock is injectable so tests need no waiting.

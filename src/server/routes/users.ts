@@ -107,7 +107,7 @@ export async function registerUserRoutes(app: FastifyInstance, deps: { store: St
       tags,
       summary: 'Issue a bearer API token for a user (admin). The token is shown once; only its hash is kept.',
       params: UsernameParams,
-      body: z.strictObject({ label: z.string().min(1).max(100).optional() }).optional(),
+      body: z.strictObject({ label: z.string().min(1).max(100).optional() }).nullish(),
       response: { 201: z.object({ token: z.string() }), 400: ErrorResponse, ...denied, 404: ErrorResponse },
     },
   }, async (request, reply) => {

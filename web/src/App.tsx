@@ -79,9 +79,10 @@ export function App() {
       void api.logout().catch(() => undefined).finally(() => {
         setCsrfToken(null);
         setSession(null);
+        setFilters({});
       });
     },
-  }, [session]);
+  }, [session, setFilters]);
 
   if (!checked) return <p className="muted" style={{ padding: '2rem' }}>{t('loading')}</p>;
   if (!auth) return <SignIn onSignedIn={signedIn} notice={notice} />;

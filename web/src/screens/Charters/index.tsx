@@ -14,6 +14,7 @@ import './styles.css';
 export function Charters({ id, at }: { id: string | null; at: string | null }) {
   const { t } = useTranslation('charters');
   const tc = useTranslation('common').t;
+  const tk = useTranslation('components').t;
   const lang = currentLang();
   const other: Lang = lang === 'fr' ? 'en' : 'fr';
   const charters = useCharters();
@@ -61,7 +62,7 @@ export function Charters({ id, at }: { id: string | null; at: string | null }) {
               <header>
                 <h2 lang={lang}>{s.title[lang]}</h2>
                 <p className="muted" lang={other}>{s.title[other]}</p>
-                <p className="small">{t('signedAt', { date: day(s.signed.date), place: s.signed.place })} · {t('inForce', { from: day(s.inForce.from), until: s.inForce.until ? day(s.inForce.until) : t('open') })}</p>
+                <p className="small">{t('signedAt', { date: day(s.signed.date), place: s.signed.place })} · {s.inForce.until ? t('inForce', { from: day(s.inForce.from), until: day(s.inForce.until) }) : t('inForceSince', { from: day(s.inForce.from) })}</p>
               </header>
               <div className="row">
                 <label><span>{t('at')}</span>
@@ -82,7 +83,7 @@ export function Charters({ id, at }: { id: string | null; at: string | null }) {
               )}
               {former.length > 0 && (
                 <details className="former">
-                  <summary>{t('notParties', { n: former.length })}</summary>
+                  <summary>{t('notParties', { count: former.length })}</summary>
                   <ul className="chips">
                     {former.map((p) => (
                       <li key={p.country} className="chip muted">
@@ -106,7 +107,7 @@ export function Charters({ id, at }: { id: string | null; at: string | null }) {
                       </div>
                     )}
                     {a.provisions && a.provisions.length > 0 && (
-                      <p className="small muted">{t('provisions')} {a.provisions.map((p) => p.type.replace(/_/g, ' ')).join(', ')}</p>
+                      <p className="small muted">{t('provisions')} {a.provisions.map((p) => tk(`provision.${p.type}`, { defaultValue: p.type.replace(/_/g, ' ') })).join(', ')}</p>
                     )}
                   </li>
                 ))}

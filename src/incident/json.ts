@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { InputError } from '../errors.ts';
 import type { Incident } from './incident.ts';
 import type { IncidentRecord, LocationPrecision, SourceDataset } from './record.ts';
 import { admin1At } from './geo/index.ts';
 import { parseIncident } from './validate.ts';
+import { readJsonElements } from './jsonstream.ts';
 
 /**
  * The incident JSON format (one incident or an array, as in issue 2) →
@@ -129,4 +131,21 @@ export function parseIncidentJsonText(text: string, now: string, file = 'input')
     });
   }
   return mapIncidentJson(value, now, file);
+}
+
+/**
+ * Stream an incident JSON file (an array, one object, or objects one per
+ * line) in constant memory: one result per incident, in order. Errors name
+ * the element, its line and the JSON path inside it.
+ */
+export async function* readIncidentJson(
+  stream: Readable | AsyncIterable<string | Buffer>,
+  now: string,
+  file = 'input',
+): AsyncGenerator<IncidentRecord | ItemError> {
+  for await (const el of readJsonElements(stream, { mode: 'array', file })) {
+    const where = el.lone && el.index === 0 ? `${file}:${el.line}` : `${file}:${el.line}: [${el.index}]`;
+    if (el.error !== undefined) yield { index: el.index, where, reason: `${el.error}; fix this element` };
+    else yield mapIncidentJsonItem(el.value, el.index, where, now);
+  }
 }

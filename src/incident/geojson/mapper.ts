@@ -1,4 +1,6 @@
+import type { Readable } from 'node:stream';
 import { InputError } from '../../errors.ts';
+import { readJsonElements } from '../jsonstream.ts';
 import type { Incident } from '../incident.ts';
 import type { IncidentRecord } from '../record.ts';
 import { contentHash, itemErrorFrom, recordFromIncident, type ItemError } from '../json.ts';
@@ -144,4 +146,33 @@ export function parseGeojsonText(text: string, now: string, file = 'input'): (In
     throw new InputError(`not valid JSON (${(e as Error).message}); expected a GeoJSON FeatureCollection`, { code: 'invalid_json', where: file });
   }
   return mapGeojson(value, now, file);
+}
+
+/**
+ * Stream a GeoJSON FeatureCollection in constant memory (one feature held
+ * at a time): one result per feature, in order. A document that turns out
+ * not to be a FeatureCollection is an InputError at the end.
+ */
+export async function* readGeojson(
+  stream: Readable | AsyncIterable<string | Buffer>,
+  now: string,
+  file = 'input',
+): AsyncGenerator<IncidentRecord | ItemError> {
+  let checked = false;
+  const check = (outer: Record<string, unknown>): void => {
+    checked = true;
+    if (outer.type !== 'FeatureCollection') {
+      const what = typeof outer.type === 'string' ? `a GeoJSON ${outer.type}` : 'an object without "type"';
+      throw new InputError(`expected a GeoJSON FeatureCollection ({"type": "FeatureCollection", "features": [...]}), got ${what}`, {
+        code: 'invalid_geojson',
+        where: file,
+      });
+    }
+  };
+  for await (const el of readJsonElements(stream, { mode: 'features', file, onOuter: check })) {
+    const where = `${file}:${el.line}: features[${el.index}]`;
+    if (el.error !== undefined) yield { index: el.index, where, reason: `${el.error}; fix this feature` };
+    else yield mapGeojsonFeature(el.value, el.index, where, now);
+  }
+  if (!checked) check({});
 }

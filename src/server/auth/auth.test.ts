@@ -142,6 +142,16 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
     const expired = await app.inject({ method: 'GET', url: '/api/v1/auth/me', cookies: { [SESSION_COOKIE]: s.cookie } });
     expect(expired.statusCode).toBe(401);
     expect(await t.store.accounts.findSession(sha256Hex(s.cookie))).toBeNull();
+
+    // Past the absolute limit (7 days) a session ends even if used a minute ago.
+    const s2 = await login(app, 'ana');
+    const d2 = openDatabase(t.config);
+    try {
+      await sql`update user_session set expires_at = ${new Date(Date.now() - 1000).toISOString()} where id_hash = ${sha256Hex(s2.cookie)}`.execute(d2.db);
+    } finally {
+      await closeDatabase(d2);
+    }
+    expect((await app.inject({ method: 'GET', url: '/api/v1/auth/me', cookies: { [SESSION_COOKIE]: s2.cookie } })).statusCode).toBe(401);
   });
 
   it('cookie-authenticated writes need the CSRF header (403 csrf), reads do not', async () => {

@@ -212,6 +212,8 @@ export async function registerAuth(app: FastifyInstance, deps: AuthDeps): Promis
     if (request.auth?.via === 'session') await store.accounts.deleteSession(sha256Hex(request.auth.sessionId!));
     const sid = newSessionId();
     const now = new Date();
+    // Sign-ins are rare: a good moment to drop every session that has run out.
+    await store.accounts.deleteExpiredSessions(now.toISOString(), new Date(now.getTime() - SESSION_IDLE_MS).toISOString());
     await store.accounts.createSession({
       idHash: sha256Hex(sid),
       userId: user.id,

@@ -44,8 +44,11 @@ describe('incident JSON → records', () => {
   it('maps an array, reporting bad elements by index and JSON path while the rest go on', () => {
     const out = mapIncidentJson([inc, { ...inc, location: { lat: 14.35 } }, { ...inc, date: '2023-02-29' }, { ...inc, location: { country: 'MLI' } }], NOW, 'batch.json');
     expect(out.map((r) => isItemError(r))).toEqual([false, true, true, false]);
-    expect(out[1]).toEqual({ index: 1, where: 'batch.json: [1]: location.lon', reason: 'latitude is given without longitude: give both lat and lon, or neither' });
-    expect((out[2] as ItemError).where).toBe('batch.json: [2]');
+    expect(out[1]).toEqual({
+      index: 1, line: 0, path: '[1].location.lon', where: 'batch.json: [1].location.lon',
+      reason: 'latitude is given without longitude: give both lat and lon, or neither',
+    });
+    expect(out[2]).toMatchObject({ index: 2, path: '[2].date', where: 'batch.json: [2].date' });
     expect((out[2] as ItemError).reason).toMatch(/^date: not a real calendar date/);
     expect((out[3] as IncidentRecord).locationPrecision).toBe('country');
   });
@@ -53,7 +56,8 @@ describe('incident JSON → records', () => {
   it('rejects what is not JSON or not an incident', () => {
     expect(() => parseIncidentJsonText('{"date": ', NOW, 'x.json')).toThrow(InputError);
     expect(() => parseIncidentJsonText('{"date": ', NOW, 'x.json')).toThrow(/^x\.json: not valid JSON/);
-    expect(() => mapIncidentJson(42, NOW, 'x.json')).toThrow(/expected an incident object or an array/);
+    expect(() => mapIncidentJson(42, NOW, 'x.json')).toThrow(/^x\.json: expected an incident object or an array/);
+    expect(mapIncidentJson({ ...inc, kind: 'war' }, NOW, 'lone.json')[0]).toMatchObject({ index: 0, path: 'kind', where: 'lone.json: kind' });
     expect(parseIncidentJsonText(JSON.stringify([inc]), NOW)).toHaveLength(1);
   });
 });

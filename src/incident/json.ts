@@ -4,7 +4,8 @@ import { InputError } from '../errors.ts';
 import type { Incident } from './incident.ts';
 import type { IncidentRecord, LocationPrecision, SourceDataset } from './record.ts';
 import { admin1At } from './geo/index.ts';
-import { parseIncident } from './validate.ts';
+import { describeZodIssues, formatPath, normaliseIncident } from './validate.ts';
+import { incidentSchema } from './incident.ts';
 import { readJsonElements } from './jsonstream.ts';
 
 /**
@@ -19,9 +20,55 @@ import { readJsonElements } from './jsonstream.ts';
 export interface ItemError {
   /** Position of the element in the array (0 for a lone object). */
   index: number;
-  /** File and JSON path of the fault: "incidents.json: [3].location.lat". */
+  /** Line where the element starts in the file, 0 when not known (already-parsed input). */
+  line: number;
+  /** JSON path of the fault from the document's root ("[3].location.lat", "features[2].geometry.type"); null for a whole lone document. */
+  path: string | null;
+  /** For people: file, line and path ("incidents.json:12: [3].location.lat"). */
   where: string;
   reason: string;
+}
+
+/** Where an element sits: its index, line (0 unknown), path from the root ("[3]", "features[3]", "" for a lone object). */
+export interface ElementAt {
+  file: string;
+  index: number;
+  line: number;
+  path: string;
+}
+
+export function joinPath(base: string, inner: string | null): string | null {
+  if (!inner) return base || null;
+  if (!base) return inner;
+  return inner.startsWith('[') ? `${base}${inner}` : `${base}.${inner}`;
+}
+
+export function itemError(at: ElementAt, inner: string | null, reason: string): ItemError {
+  const path = joinPath(at.path, inner);
+  const where = `${at.file}${at.line ? `:${at.line}` : ''}${path ? `: ${path}` : ''}`;
+  return { index: at.index, line: at.line, path, where, reason };
+}
+
+/**
+ * Validate and normalise one incident-format object; on failure, the JSON
+ * path of the (first) fault inside it and the reason (all schema problems).
+ */
+export function validateElement(value: unknown): { incident: Incident } | { path: string | null; reason: string } {
+  const parsed = incidentSchema.safeParse(value);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const path = first && first.path.length ? formatPath(first.path) : null;
+    return { path, reason: describeZodIssues(parsed.error.issues) };
+  }
+  const marker = '\u0000';
+  try {
+    return { incident: normaliseIncident(parsed.data, marker) };
+  } catch (e) {
+    if (e instanceof InputError && e.where?.startsWith(`${marker}: `)) {
+      return { path: e.where.slice(marker.length + 2), reason: e.message.slice(e.where.length + 2) };
+    }
+    throw e;
+  }
 }
 
 export function isItemError(x: IncidentRecord | ItemError): x is ItemError {
@@ -40,16 +87,6 @@ export function canonicalJson(value: unknown): string {
 /** First 16 hex digits of the SHA-256 of the canonical JSON. */
 export function contentHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
-}
-
-/** Split an InputError into (where, reason) for an ItemError. */
-export function itemErrorFrom(e: unknown, index: number, fallbackWhere: string): ItemError {
-  if (e instanceof InputError) {
-    const where = e.where ?? fallbackWhere;
-    const reason = e.message.startsWith(`${where}: `) ? e.message.slice(where.length + 2) : e.message;
-    return { index, where, reason };
-  }
-  throw e;
 }
 
 export interface RecordExtras {
@@ -95,13 +132,10 @@ export function recordFromIncident(dataset: SourceDataset, incident: Incident, e
 }
 
 /** One incident (already parsed JSON) → a record or an ItemError. */
-export function mapIncidentJsonItem(value: unknown, index: number, where: string, now: string): IncidentRecord | ItemError {
-  let incident: Incident;
-  try {
-    incident = parseIncident(value, where);
-  } catch (e) {
-    return itemErrorFrom(e, index, where);
-  }
+export function mapIncidentJsonItem(value: unknown, at: ElementAt, now: string): IncidentRecord | ItemError {
+  const v = validateElement(value);
+  if (!('incident' in v)) return itemError(at, v.path, v.reason);
+  const incident = v.incident;
   const raw = value as Record<string, unknown>;
   // Hash the input as given (not the normalised form): the same file gives the same ids.
   const sourceId = incident.id ?? contentHash(raw);
@@ -112,11 +146,10 @@ export function mapIncidentJsonItem(value: unknown, index: number, where: string
  * Parsed JSON (one incident object or an array of them) → one result per
  * incident, in order. `file` prefixes the JSON paths in errors.
  */
-export function mapIncidentJson(value: unknown, now: string, file?: string): (IncidentRecord | ItemError)[] {
-  const at = (path: string): string => (file ? `${file}: ${path}` : path);
-  if (Array.isArray(value)) return value.map((v, i) => mapIncidentJsonItem(v, i, at(`[${i}]`), now));
-  if (value && typeof value === 'object') return [mapIncidentJsonItem(value, 0, file ?? '(top level)', now)];
-  throw new InputError('expected an incident object or an array of incidents', { code: 'invalid_incident', where: file ?? '(top level)' });
+export function mapIncidentJson(value: unknown, now: string, file = 'input'): (IncidentRecord | ItemError)[] {
+  if (Array.isArray(value)) return value.map((v, i) => mapIncidentJsonItem(v, { file, index: i, line: 0, path: `[${i}]` }, now));
+  if (value && typeof value === 'object') return [mapIncidentJsonItem(value, { file, index: 0, line: 0, path: '' }, now)];
+  throw new InputError('expected an incident object or an array of incidents', { code: 'invalid_incident', where: file });
 }
 
 /** JSON text → results, with a readable error (and position) for text that is not JSON. */
@@ -144,8 +177,8 @@ export async function* readIncidentJson(
   file = 'input',
 ): AsyncGenerator<IncidentRecord | ItemError> {
   for await (const el of readJsonElements(stream, { mode: 'array', file })) {
-    const where = el.lone && el.index === 0 ? `${file}:${el.line}` : `${file}:${el.line}: [${el.index}]`;
-    if (el.error !== undefined) yield { index: el.index, where, reason: `${el.error}; fix this element` };
-    else yield mapIncidentJsonItem(el.value, el.index, where, now);
+    const at: ElementAt = { file, index: el.index, line: el.line, path: el.lone ? '' : `[${el.index}]` };
+    if (el.error !== undefined) yield itemError(at, null, `${el.error}; fix this element`);
+    else yield mapIncidentJsonItem(el.value, at, now);
   }
 }

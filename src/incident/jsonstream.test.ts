@@ -58,7 +58,7 @@ describe('readIncidentJson / readGeojson (streaming)', () => {
     const out: (IncidentRecord | ItemError)[] = [];
     for await (const r of readIncidentJson(Readable.from(text.split('')), 'NOW', 'a.json')) out.push(r);
     expect(isItemError(out[0]!)).toBe(false);
-    expect(out[1]).toMatchObject({ index: 1, where: 'a.json:3: [1]' });
+    expect(out[1]).toMatchObject({ index: 1, line: 3, path: '[1].kind', where: 'a.json:3: [1].kind' });
     expect((out[1] as ItemError).reason).toMatch(/^kind: /);
   });
 

@@ -31,14 +31,17 @@ describe('GeoJSON → records', () => {
     const poly = { type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] }, properties: props };
     const out = mapGeojson(fc({ type: 'Feature', geometry: point(-1.5, 12.4), properties: props }, poly), NOW, 'b.geojson');
     expect(isItemError(out[0]!)).toBe(false);
-    expect(out[1]).toEqual({ index: 1, where: 'b.geojson: features[1].geometry.type', reason: 'geometry is a Polygon; an incident is imported as a Point at its location (coordinates [longitude, latitude])' });
+    expect(out[1]).toEqual({
+      index: 1, line: 0, path: 'features[1].geometry.type', where: 'b.geojson: features[1].geometry.type',
+      reason: 'geometry is a Polygon; an incident is imported as a Point at its location (coordinates [longitude, latitude])',
+    });
   });
 
   it('points out [lat, lon] written the wrong way round', () => {
     // Ouagadougou given as [lat, lon]; the country says BFA.
     const out = mapGeojson(fc({ type: 'Feature', geometry: point(12.3714, -1.5197), properties: { ...props, country: 'BFA' } }), NOW, 'c.geojson');
     const err = out[0] as ItemError;
-    expect(err.where).toBe('c.geojson: features[0]: location');
+    expect(err.where).toBe('c.geojson: features[0].geometry');
     expect(err.reason).toMatch(/^coordinates look swapped \(lat -1\.5197, lon 12\.3714 lies in Gabon; did you mean lat 12\.3714, lon -1\.5197\?\); GeoJSON coordinates are \[longitude, latitude\]$/);
   });
 
@@ -54,9 +57,9 @@ describe('GeoJSON → records', () => {
     ), NOW);
     const errs = out.map((r) => (isItemError(r) ? `${r.where} | ${r.reason}` : 'ok'));
     expect(errs[0]).toMatch(/^input: features\[0\]\.geometry\.coordinates \| a Point needs coordinates \[longitude, latitude\]/);
-    expect(errs[1]).toMatch(/^input: features\[1\] \| location\.lat: latitude must be between -90 and 90/);
-    expect(errs[2]).toMatch(/^input: features\[2\] \| kind: /);
-    expect(errs[3]).toMatch(/^input: features\[3\]: location \| a location needs a country \(ISO3\) or lat and lon/);
+    expect(errs[1]).toMatch(/^input: features\[1\]\.geometry\.coordinates \| location\.lat: latitude must be between -90 and 90/);
+    expect(errs[2]).toMatch(/^input: features\[2\]\.properties\.kind \| kind: /);
+    expect(errs[3]).toMatch(/^input: features\[3\]\.geometry \| a location needs a country \(ISO3\) or lat and lon/);
     expect(errs[4]).toBe('ok');
     expect(errs[5]).toMatch(/^input: features\[5\] \| not a GeoJSON Feature/);
     expect(errs[6]).toMatch(/^input: features\[6\]\.properties\.country \| properties\.country \("BFA"\) disagrees with properties\.location\.country \("MLI"\)/);

@@ -3,8 +3,7 @@ import { InputError } from '../../errors.ts';
 import { readJsonElements } from '../jsonstream.ts';
 import type { Incident } from '../incident.ts';
 import type { IncidentRecord } from '../record.ts';
-import { contentHash, itemErrorFrom, recordFromIncident, type ItemError } from '../json.ts';
-import { parseIncident } from '../validate.ts';
+import { contentHash, itemError, recordFromIncident, validateElement, type ElementAt, type ItemError } from '../json.ts';
 
 /**
  * GeoJSON (RFC 7946) FeatureCollection of Point features → incident records.
@@ -93,26 +92,32 @@ function incidentInput(feature: Json): Json {
   return out;
 }
 
-/** One feature → record or ItemError. `where` is e.g. "events.geojson: features[3]". */
-export function mapGeojsonFeature(feature: unknown, index: number, where: string, now: string): IncidentRecord | ItemError {
+/** Where an incident-format path comes from in a feature. */
+function featurePath(incidentPath: string | null): string | null {
+  if (!incidentPath) return null;
+  if (/^location\.(lat|lon)\b/.test(incidentPath)) return 'geometry.coordinates';
+  if (incidentPath === 'location') return 'geometry';
+  return `properties.${incidentPath}`;
+}
+
+/** One feature → record or ItemError. `at.path` is "features[3]". */
+export function mapGeojsonFeature(feature: unknown, at: ElementAt, now: string): IncidentRecord | ItemError {
   if (!isObj(feature) || feature.type !== 'Feature') {
-    return { index, where, reason: 'not a GeoJSON Feature (an object with "type": "Feature", "geometry" and "properties")' };
+    return itemError(at, null, 'not a GeoJSON Feature (an object with "type": "Feature", "geometry" and "properties")');
   }
   let input: Json;
   try {
     input = incidentInput(feature);
   } catch (e) {
-    if (e instanceof Reject) return { index, where: `${where}.${e.path}`, reason: e.reason };
+    if (e instanceof Reject) return itemError(at, e.path, e.reason);
     throw e;
   }
-  let incident: Incident;
-  try {
-    incident = parseIncident(input, where);
-  } catch (e) {
-    const err = itemErrorFrom(e, index, where);
-    if (/coordinates look swapped/.test(err.reason)) err.reason += '; GeoJSON coordinates are [longitude, latitude]';
-    return err;
+  const v = validateElement(input);
+  if (!('incident' in v)) {
+    const reason = /coordinates look swapped/.test(v.reason) ? `${v.reason}; GeoJSON coordinates are [longitude, latitude]` : v.reason;
+    return itemError(at, featurePath(v.path), reason);
   }
+  const incident: Incident = v.incident;
   const fid = feature.id;
   const sourceId = typeof fid === 'string' && fid !== '' ? fid : typeof fid === 'number' ? String(fid) : incident.id ?? contentHash({ geometry: feature.geometry ?? null, properties: feature.properties ?? null });
   const props = isObj(feature.properties) ? feature.properties : {};
@@ -134,7 +139,7 @@ export function mapGeojson(value: unknown, now: string, file = 'input'): (Incide
       where: file,
     });
   }
-  return value.features.map((f, i) => mapGeojsonFeature(f, i, `${file}: features[${i}]`, now));
+  return value.features.map((f, i) => mapGeojsonFeature(f, { file, index: i, line: 0, path: `features[${i}]` }, now));
 }
 
 /** GeoJSON text → results; text that is not JSON is an InputError. */
@@ -170,9 +175,9 @@ export async function* readGeojson(
     }
   };
   for await (const el of readJsonElements(stream, { mode: 'features', file, onOuter: check })) {
-    const where = `${file}:${el.line}: features[${el.index}]`;
-    if (el.error !== undefined) yield { index: el.index, where, reason: `${el.error}; fix this feature` };
-    else yield mapGeojsonFeature(el.value, el.index, where, now);
+    const at: ElementAt = { file, index: el.index, line: el.line, path: `features[${el.index}]` };
+    if (el.error !== undefined) yield itemError(at, null, `${el.error}; fix this feature`);
+    else yield mapGeojsonFeature(el.value, at, now);
   }
   if (!checked) check({});
 }

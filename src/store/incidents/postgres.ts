@@ -72,9 +72,10 @@ function stageLine(p: PreparedRecord, now: string): string {
   const vals: unknown[] = PG_COLUMNS.map((c) => r[c]);
   vals[PG_COLUMNS.indexOf('record')] = r.record.includes('\\u0000') ? pgJson(JSON.parse(r.record)) : r.record;
   vals.push(p.search);
-  vals.push(
-    pgJson(p.reports.map((x) => ({ dataset: x.dataset, source_id: x.sourceId ?? null, source_timestamp: x.sourceTimestamp ?? null, imported_at: x.importedAt || now, raw: x.raw ?? {} }))),
+  const reps = p.reports.map(
+    (x) => `{"dataset":${JSON.stringify(x.dataset)},"source_id":${JSON.stringify(x.sourceId)},"source_timestamp":${x.sourceTimestamp ?? 'null'},"imported_at":${JSON.stringify(x.importedAt ?? now)},"raw":${x.rawJson.includes('\\u0000') ? pgJson(JSON.parse(x.rawJson)) : x.rawJson}}`,
   );
+  vals.push(`[${reps.join(',')}]`);
   return vals.map(copyValue).join('\t') + '\n';
 }
 

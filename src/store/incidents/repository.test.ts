@@ -196,7 +196,10 @@ describe.each(DIALECTS)('incident repository on %s', (dialect) => {
 
   it('clusters reconcile with count at every zoom, on the fast path and the grouped path', async () => {
     const boxes: Array<[number, number, number, number]> = [[-12, 10, 4, 25], [-6, 12, -1, 16], [-180, -85, 180, 85], [-3.3, 14.1, -3.1, 14.3]];
-    const extras: IncidentFilter[] = [{}, { from: '2021-01-01', to: '2022-12-31' }, { precision: 'precise' }, { kind: 'armed_attack' }, { q: 'clashes', country: 'MLI' }];
+    const extras: IncidentFilter[] = [
+      {}, { from: '2021-01-01', to: '2022-12-31' }, { from: '2021-03-15', to: '2022-08-02' }, { from: '2022-02-01', to: '2022-02-20' }, { to: '2021-06-30' },
+      { precision: 'precise' }, { kind: 'armed_attack' }, { q: 'clashes', country: 'MLI' },
+    ];
     for (const bbox of boxes) {
       for (const extra of extras) {
         const n = await t.store.incidents.count({ ...extra, bbox });
@@ -398,6 +401,33 @@ describe.each(DIALECTS)('incident writes on %s', (dialect) => {
     });
     expect(await t.store.incidents.count()).toBe(before + 2);
     expect((await t.store.incidents.get('ucdp_ged:rb1'))!.assessment).toEqual(['x/1']);
+  });
+
+  it('keeps the cluster summary right through inserts, updates, moves and removals', async () => {
+    const recs = Array.from({ length: 60 }, (_, k) =>
+      makeRecord({ id: `ucdp_ged:sum${k}`, lat: 11 + (k % 10) * 1.3, lon: -10 + Math.floor(k / 10) * 2.1, date: `20${18 + (k % 6)}-0${1 + (k % 9)}-15`, precision: k % 4 ? 'exact' : 'admin1' }),
+    );
+    await t.store.incidents.upsertMany(recs);
+    // Move some (new coordinates and dates), change others in place, remove a few.
+    await t.store.incidents.upsertMany(recs.slice(0, 20).map((r, k) => makeRecord({ id: r.id, lat: 20 - k * 0.4, lon: 3 - k * 0.6, date: '2019-12-31' })));
+    await t.store.incidents.upsertMany(recs.slice(20, 30).map((r) => ({ ...r, notes: 'changed' })));
+    for (const r of recs.slice(30, 35)) await t.store.incidents.remove(r.id);
+    await t.store.transaction(async (tx) => {
+      await tx.incidents.upsertMany(recs.slice(35, 40).map((r) => makeRecord({ id: r.id, lat: 12, lon: -1 })));
+      throw new Error('rolled back');
+    }).catch(() => {});
+    const everything = { dataset: ['ucdp_ged', 'acled', 'geojson', 'incident_json', 'manual'] as IncidentFilter['dataset'] };
+    for (const bbox of [[-12, 10, 4, 25], [-180, -85, 180, 85], [-6.5, 12.3, 0.2, 19.9]] as Array<[number, number, number, number]>) {
+      for (const extra of [{}, { from: '2019-01-01', to: '2021-12-31' }, { from: '2019-06-01' }] as IncidentFilter[]) {
+        for (const zoom of [1, 4, 6, 8]) {
+          const fast = await t.store.incidents.clusters({ ...extra, bbox, zoom });
+          const slow = await t.store.incidents.clusters({ ...extra, ...everything, bbox, zoom });
+          expect(fast.total).toBe(await t.store.incidents.count({ ...extra, bbox }));
+          const key = (r: typeof fast) => r.clusters.map((c) => [c.cell, c.count, c.coarse, c.id ?? null, Math.round(c.lat * 1e4), Math.round(c.lon * 1e4)]).sort();
+          expect(key(fast), `${bbox} ${JSON.stringify(extra)} z${zoom}`).toEqual(key(slow));
+        }
+      }
+    }
   });
 
   it('keeps records without coordinates out of spatial queries but in the others', async () => {

@@ -9,7 +9,7 @@ import {
   compileFilter, cursorCondition, decodeCursor, encodeCursor, isSpatialOnly, normaliseFilter, rtreeCondition, whereSql, type NormalFilter,
 } from './filter.ts';
 import { onClient, pgJson, pgUpsertMany, PG_COLUMNS } from './postgres.ts';
-import { cellIndex, cellRange, E6, mercator, MORTON_LEVEL, prepareRecord, reportFromRow, rowToRecord, type PreparedRecord } from './rows.ts';
+import { cellIndex, cellRange, E6, interleave, mercator, MORTON_LEVEL, prepareRecord, reportFromRow, rowToRecord, type PreparedRecord, type ReportRow } from './rows.ts';
 import { SqliteIncidentWriter } from './sqlite.ts';
 import {
   VersionConflict, type AreaCount, type AreaLevel, type Cluster, type ClusterQuery, type ClusterResult, type IncidentChanges, type IncidentFilter,
@@ -119,10 +119,10 @@ export class IncidentRepository {
     return !!(this.ctx.database.raw as SQLite.Database).prepare('select 1 from incidents where id = ?').get(id);
   }
 
-  private async pgReports(c: pg.PoolClient, id: string, reports: SourceReport[], now: string): Promise<void> {
+  private async pgReports(c: pg.PoolClient, id: string, reports: ReportRow[], now: string): Promise<void> {
     for (const r of reports) {
       await c.query(`insert into incident_reports (incident_id, dataset, source_id, source_timestamp, imported_at, raw) values ($1, $2, $3, $4, $5, $6::jsonb)`, [
-        id, r.dataset, r.sourceId ?? null, r.sourceTimestamp ?? null, r.importedAt || now, pgJson(r.raw ?? {}),
+        id, r.dataset, r.sourceId, r.sourceTimestamp, r.importedAt ?? now, r.rawJson.includes('\\u0000') ? pgJson(JSON.parse(r.rawJson)) : r.rawJson,
       ]);
     }
   }
@@ -240,36 +240,52 @@ export class IncidentRepository {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new InputError(`limit must be an integer from 1 to ${MAX_PAGE}`, { code: 'invalid_filter' });
     const f = normaliseFilter(filter);
     const cur = page.cursor ? decodeCursor(page.cursor) : null;
-    const rows = await this.pageRows(f, cur, limit + 1);
-    const items = await this.withReports(rows.slice(0, limit));
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    const keys = await this.pageKeys(f, cur, limit + 1);
+    const items = await this.fetch(keys.slice(0, limit).map((k) => k.key));
+    const last = keys.length > limit ? keys[limit - 1] : undefined;
     return { items, nextCursor: last ? encodeCursor(last.date, last.id) : null };
   }
 
-  private async pageRows(f: NormalFilter, cur: { date: string; id: string } | null, n: number): Promise<Record<string, any>[]> {
+  /** Full records for keys (SQLite rid, PostgreSQL id), in the order given. */
+  private async fetch(keys: Array<number | string>): Promise<IncidentRecord[]> {
+    if (keys.length === 0) return [];
+    const col = this.dialect === 'sqlite' ? sql.raw('i.rid') : sql.raw('i.id');
+    const res = await sql<Record<string, any>>`select ${col} as k, ${READ_COLS} from incidents i where ${col} in (${sql.join(keys)})`.execute(this.db);
+    const by = new Map(res.rows.map((r) => [this.dialect === 'sqlite' ? Number(r.k) : r.k, r]));
+    return this.withReports(keys.map((k) => by.get(k)).filter((r): r is Record<string, any> => r !== undefined));
+  }
+
+  /**
+   * The keys of one page, sorted. Only narrow columns travel through the sort; the records are read after.
+   */
+  private async pageKeys(f: NormalFilter, cur: { date: string; id: string } | null, n: number): Promise<Array<{ key: number | string; date: string; id: string }>> {
     const curCond = cur ? [cursorCondition(cur)] : [];
+    const key = this.dialect === 'sqlite' ? sql.raw('i.rid') : sql.raw('i.id');
+    const out = (rows: Record<string, any>[]) => rows.map((r) => ({ key: this.dialect === 'sqlite' ? Number(r.k) : (r.k as string), date: r.date as string, id: r.id as string }));
     if (this.dialect === 'sqlite' && f.box && !f.empty) {
       // The planner trap (research/stack.md): with a box, SQLite must either walk the date index and test each
-      // row, which is fast when the box holds many rows, or start from the R*Tree, which is fast when it holds
-      // few. Try the first within a budget of rows; if the page is not full by then, the box is selective: go R*Tree.
+      // row, which is fast when the box holds many of the rows, or start from the R*Tree, which is fast when it
+      // holds few. Walk the date index over at most SCAN_BUDGET rows (bounded by the date of the row that far
+      // down, read from the index alone); if the page is not full by then, the box is selective: go R*Tree.
       const window = [...curCond];
       if (f.from) window.push(sql`i.date >= ${f.from}`);
       if (f.to) window.push(sql`i.date <= ${f.to}`);
-      const inner = whereSql(window);
-      const conds = compileFilter(f, 'sqlite', { spatial: 'columns' });
+      const bound = await sql<{ date: string }>`
+        select i.date as date from incidents i indexed by incidents_date ${whereSql(window)}
+        order by i.date desc, i.id limit 1 offset ${SCAN_BUDGET}`.execute(this.db);
+      const floor = bound.rows[0]?.date;
+      const conds = [...compileFilter(f, 'sqlite', { spatial: 'columns' }), ...window, ...(floor ? [sql`i.date >= ${floor}`] : [])];
       const first = await sql<Record<string, any>>`
-        select ${READ_COLS} from (select rid from incidents i indexed by incidents_date ${inner} order by i.date desc, i.id limit ${SCAN_BUDGET}) w
-        join incidents i on i.rid = w.rid
-        ${whereSql(conds)}
+        select i.rid as k, i.date, i.id from incidents i indexed by incidents_date ${whereSql(conds)}
         order by i.date desc, i.id limit ${n}`.execute(this.db);
-      if (first.rows.length === n) return first.rows;
+      if (first.rows.length === n || !floor) return out(first.rows);
       const conds2 = [...compileFilter(f, 'sqlite', { spatial: 'rtree' }), ...curCond];
-      const second = await sql<Record<string, any>>`select ${READ_COLS} from incidents i ${whereSql(conds2)} order by i.date desc, i.id limit ${n}`.execute(this.db);
-      return second.rows;
+      const second = await sql<Record<string, any>>`select i.rid as k, i.date, i.id from incidents i ${whereSql(conds2)} order by i.date desc, i.id limit ${n}`.execute(this.db);
+      return out(second.rows);
     }
     const conds = [...compileFilter(f, this.dialect), ...curCond];
-    const res = await sql<Record<string, any>>`select ${READ_COLS} from incidents i ${whereSql(conds)} order by i.date desc, i.id limit ${n}`.execute(this.db);
-    return res.rows;
+    const res = await sql<Record<string, any>>`select ${key} as k, i.date, i.id from incidents i ${whereSql(conds)} order by i.date desc, i.id limit ${n}`.execute(this.db);
+    return out(res.rows);
   }
 
   async count(filter: IncidentFilter = {}): Promise<number> {
@@ -340,22 +356,33 @@ export class IncidentRepository {
     const tl = mercator(b.maxLat / E6, b.minLon / E6), br = mercator(b.minLat / E6, b.maxLon / E6);
     const x0 = cellIndex(tl.x, level), x1 = cellIndex(br.x, level), y0 = cellIndex(tl.y, level), y1 = cellIndex(br.y, level);
     const cells = (x1 - x0 + 1) * (y1 - y0 + 1);
-    type Agg = { cx: number; cy: number; n: number; slat: number; slon: number; coarse: number; one: string | number | null };
     let aggs: Agg[];
-    if (isSpatialOnly(f) && cells <= MAX_CELL_QUERIES) {
-      aggs = await this.cellsByRange(f, level, x0, x1, y0, y1);
+    if (isSpatialOnly(f, false) && level <= SUMMARY_LEVEL && cells <= MAX_CELL_QUERIES) {
+      aggs = await this.cellsBySummary(f, level, x0, x1, y0, y1);
+    } else if (isSpatialOnly(f) && cells <= MAX_CELL_QUERIES) {
+      aggs = await this.cellsByRange(f, level, rangesOf(level, x0, x1, y0, y1, MORTON_LEVEL));
     } else {
       aggs = await this.cellsByGroup(f, level);
     }
     // Single incidents: their id and precision.
-    const singles = aggs.filter((a) => a.n === 1 && a.one !== null).map((a) => a.one!);
     const info = new Map<string | number, { id: string; precision: LocationPrecision }>();
-    if (singles.length) {
-      const key = this.dialect === 'sqlite' && typeof singles[0] === 'number' ? sql.raw('rid') : sql.raw('id');
-      for (let k = 0; k < singles.length; k += 500) {
-        const part = singles.slice(k, k + 500);
-        const r = await sql<Record<string, any>>`select ${key} as k, id, location_precision from incidents where ${key} in (${sql.join(part)})`.execute(this.db);
-        for (const x of r.rows) info.set(typeof part[0] === 'number' ? Number(x.k) : x.k, { id: x.id, precision: x.location_precision });
+    const singles = aggs.filter((a) => a.n === 1 && a.one !== null).map((a) => a.one!);
+    const byKey = async (keys: Array<string | number>, col: 'rid' | 'id') => {
+      for (let k = 0; k < keys.length; k += 500) {
+        const part = keys.slice(k, k + 500);
+        const r = await sql<Record<string, any>>`select ${sql.ref(col)} as k, id, location_precision from incidents where ${sql.ref(col)} in (${sql.join(part)})`.execute(this.db);
+        for (const x of r.rows) info.set(col === 'rid' ? Number(x.k) : x.k, { id: x.id, precision: x.location_precision });
+      }
+    };
+    await byKey(singles.filter((k) => typeof k === 'number'), 'rid');
+    await byKey(singles.filter((k) => typeof k === 'string'), 'id');
+    for (const a of aggs) {
+      if (a.n === 1 && a.one === null) {
+        const one = await this.findSingle(f, level, a.cx, a.cy);
+        if (one) {
+          a.one = `single:${one.id}`;
+          info.set(a.one, one);
+        }
       }
     }
     let total = 0;
@@ -373,8 +400,92 @@ export class IncidentRepository {
     return { clusters, total, level };
   }
 
+  /**
+   * From the per-(level-10 cell, year) summary for the cells wholly inside the box and the whole years of the
+   * window; from the rows for the summary cells on the box's edge and for the partial years at the window's ends.
+   */
+  private async cellsBySummary(f: NormalFilter, level: number, x0: number, x1: number, y0: number, y1: number): Promise<Agg[]> {
+    const b = f.box!;
+    const [la0, la1, lo0, lo1] = [b.minLat / E6, b.maxLat / E6, b.minLon / E6, b.maxLon / E6];
+    const year = (d: string) => Number(d.slice(0, 4));
+    const fullFrom = f.from ? (f.from.endsWith('-01-01') ? year(f.from) : year(f.from) + 1) : -9999;
+    const fullTo = f.to ? (f.to.endsWith('-12-31') ? year(f.to) : year(f.to) - 1) : 9999;
+    const partial: Array<[string | null, string | null]> = [];
+    if (fullFrom > fullTo) partial.push([f.from, f.to]);
+    else {
+      if (f.from && !f.from.endsWith('-01-01')) partial.push([f.from, `${year(f.from)}-12-31`]);
+      if (f.to && !f.to.endsWith('-12-31')) partial.push([`${year(f.to)}-01-01`, f.to]);
+    }
+    const merged = new Map<string, Agg>();
+    const add = (a: Agg) => {
+      const k = `${a.cx}/${a.cy}`;
+      const m = merged.get(k);
+      if (!m) merged.set(k, { ...a });
+      else {
+        m.n += a.n;
+        m.slat += a.slat;
+        m.slon += a.slon;
+        m.coarse += a.coarse;
+        m.one = null;
+      }
+    };
+    if (fullFrom <= fullTo) {
+      const down = SUMMARY_LEVEL - level;
+      const eps = 1e-7;
+      const summary = await this.summaryRows(rangesOf(level, x0, x1, y0, y1, SUMMARY_LEVEL), fullFrom, fullTo);
+      const edges: number[] = [];
+      for (const r of summary) {
+        const { cx: sx, cy: sy } = deinterleave(r.cell);
+        const inside = lonAt(sx, SUMMARY_LEVEL) >= lo0 + eps && lonAt(sx + 1, SUMMARY_LEVEL) <= lo1 - eps && latAt(sy + 1, SUMMARY_LEVEL) >= la0 + eps && latAt(sy, SUMMARY_LEVEL) <= la1 - eps;
+        if (inside) add({ cx: Math.floor(sx / 2 ** down), cy: Math.floor(sy / 2 ** down), n: r.n, slat: r.slat, slon: r.slon, coarse: r.coarse, one: null });
+        else edges.push(r.cell);
+      }
+      if (edges.length) {
+        const span = 4 ** (MORTON_LEVEL - SUMMARY_LEVEL);
+        const yearsOnly: NormalFilter = { ...f, from: fullFrom > -9999 ? `${fullFrom}-01-01` : null, to: fullTo < 9999 ? `${fullTo}-12-31` : null, preciseOnly: false };
+        const ranges = edges.map((cell) => {
+          const { cx: sx, cy: sy } = deinterleave(cell);
+          return { cx: Math.floor(sx / 2 ** down), cy: Math.floor(sy / 2 ** down), lo: cell * span, hi: cell * span + span - 1 };
+        });
+        for (const a of await this.cellsByRange(yearsOnly, level, ranges)) add(a);
+      }
+    }
+    for (const [from, to] of partial) {
+      for (const a of await this.cellsByGroup({ ...f, from, to }, level)) add(a);
+    }
+    return [...merged.values()];
+  }
+
+  private async summaryRows(ranges: CellRange[], y0: number, y1: number): Promise<Array<{ cell: number; n: number; slat: number; slon: number; coarse: number }>> {
+    const conv = (x: Record<string, any>) => ({ cell: Number(x.cell), n: Number(x.n), slat: Number(x.slat), slon: Number(x.slon), coarse: Number(x.coarse) });
+    if (this.dialect === 'sqlite') {
+      const out: Array<{ cell: number; n: number; slat: number; slon: number; coarse: number }> = [];
+      for (const r of ranges) {
+        const res = await sql<Record<string, any>>`
+          select cell, sum(n) as n, sum(sum_lat) as slat, sum(sum_lon) as slon, sum(coarse) as coarse from incident_cells
+          where cell between ${r.lo} and ${r.hi} and year between ${y0} and ${y1} group by cell having sum(n) > 0`.execute(this.db);
+        for (const x of res.rows) out.push(conv(x));
+      }
+      return out;
+    }
+    const res = await sql<Record<string, any>>`
+      select c.cell, sum(c.n) as n, sum(c.sum_lat) as slat, sum(c.sum_lon) as slon, sum(c.coarse) as coarse
+      from unnest(${ranges.map((r) => r.lo)}::bigint[], ${ranges.map((r) => r.hi)}::bigint[]) as r(lo, hi)
+      join incident_cells c on c.cell between r.lo and r.hi and c.year between ${y0} and ${y1}
+      group by c.cell having sum(c.n) > 0`.execute(this.db);
+    return res.rows.map(conv);
+  }
+
+  /** The one incident of a single-incident cluster (when its aggregate came from the summary). */
+  private async findSingle(f: NormalFilter, level: number, cx: number, cy: number): Promise<{ id: string; precision: LocationPrecision } | null> {
+    const [lo, hi] = cellRange(cx, cy, level);
+    const conds = [...compileFilter(f, this.dialect, { spatial: 'columns' }), sql`i.morton between ${lo} and ${hi}`];
+    const r = await sql<Record<string, any>>`select i.id, i.location_precision from incidents i ${whereSql(conds)} limit 2`.execute(this.db);
+    return r.rows.length === 1 ? { id: r.rows[0]!.id, precision: r.rows[0]!.location_precision } : null;
+  }
+
   /** One index range of `morton` per cell (the cells index covers box, date and precision): no sort, no row lookups. */
-  private async cellsByRange(f: NormalFilter, level: number, x0: number, x1: number, y0: number, y1: number) {
+  private async cellsByRange(f: NormalFilter, level: number, ranges: CellRange[]): Promise<Agg[]> {
     const b = f.box!;
     const [la0, la1, lo0, lo1] = [b.minLat / E6, b.maxLat / E6, b.minLon / E6, b.maxLon / E6];
     const extra: RawBuilder<unknown>[] = [];
@@ -382,12 +493,7 @@ export class IncidentRepository {
     if (f.to) extra.push(sql`and date <= ${f.to}`);
     if (f.preciseOnly) extra.push(sql`and coarse = 0`);
     const more = sql.join(extra, sql` `);
-    const ranges: { cx: number; cy: number; lo: number; hi: number }[] = [];
-    for (let cy = y0; cy <= y1; cy++) for (let cx = x0; cx <= x1; cx++) {
-      const [lo, hi] = cellRange(cx, cy, level);
-      ranges.push({ cx, cy, lo, hi });
-    }
-    const out: { cx: number; cy: number; n: number; slat: number; slon: number; coarse: number; one: string | number | null }[] = [];
+    const out: Agg[] = [];
     if (this.dialect === 'sqlite') {
       for (const r of ranges) {
         const res = await sql<Record<string, any>>`
@@ -416,7 +522,7 @@ export class IncidentRepository {
   }
 
   /** Any filter: one GROUP BY over the cell prefix of `morton`. */
-  private async cellsByGroup(f: NormalFilter, level: number) {
+  private async cellsByGroup(f: NormalFilter, level: number): Promise<Agg[]> {
     const shift = 2 * (MORTON_LEVEL - level);
     const conds = [...compileFilter(f, this.dialect), sql`i.morton is not null`];
     const res = await sql<Record<string, any>>`
@@ -439,6 +545,33 @@ export class IncidentRepository {
       cursor = page.nextCursor;
     } while (cursor);
   }
+}
+
+type Agg = { cx: number; cy: number; n: number; slat: number; slon: number; coarse: number; one: string | number | null };
+type CellRange = { cx: number; cy: number; lo: number; hi: number };
+
+/** Cells of the summary table: Web Mercator level 10 (1024 per axis). */
+const SUMMARY_LEVEL = 10;
+
+/** For each level-`level` cell in [x0..x1]×[y0..y1]: its range of codes at level `at` (≥ level). */
+function rangesOf(level: number, x0: number, x1: number, y0: number, y1: number, at: number): CellRange[] {
+  const out: CellRange[] = [];
+  const span = 4 ** (at - level);
+  for (let cy = y0; cy <= y1; cy++) {
+    for (let cx = x0; cx <= x1; cx++) {
+      const lo = interleave(cx, cy) * span;
+      out.push({ cx, cy, lo, hi: lo + span - 1 });
+    }
+  }
+  return out;
+}
+
+function lonAt(x: number, level: number): number {
+  return (x / 2 ** level) * 360 - 180;
+}
+
+function latAt(y: number, level: number): number {
+  return (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / 2 ** level))) * 180) / Math.PI;
 }
 
 function compact(v: number): number {

@@ -79,12 +79,17 @@ export function cellRange(cx: number, cy: number, level: number): [number, numbe
 // ---------------------------------------------------------------- text
 
 /** Lower case without diacritics: "Ménaka" → "menaka". Search and actor matching use it on both stores. */
+// eslint-disable-next-line no-control-regex -- "only ASCII" is exactly the range 0x00–0x7f
+const ASCII = /^[\x00-\x7f]*$/;
+
 export function fold(s: string): string {
+  if (ASCII.test(s)) return s.toLowerCase();
   return s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
 }
 
 export function words(s: string): string[] {
-  return fold(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const f = fold(s);
+  return (ASCII.test(f) ? f.split(/[^a-z0-9]+/) : f.split(/[^\p{L}\p{N}]+/u)).filter(Boolean);
 }
 
 function searchBody(r: IncidentRecord): string {
@@ -98,19 +103,6 @@ function searchBody(r: IncidentRecord): string {
 
 // ---------------------------------------------------------------- hashing
 
-function stable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stable);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value as object).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = stable(v);
-    }
-    return out;
-  }
-  return value;
-}
-
 /** The record as stored in the `record` column: everything but what the store manages in its own columns/tables. */
 export type StoredContent = Omit<IncidentRecord, 'id' | 'reports' | 'assessment' | 'version' | 'createdAt' | 'updatedAt'>;
 
@@ -120,13 +112,39 @@ export function contentOf(r: IncidentRecord): StoredContent {
   return content;
 }
 
+/** One raw report ready to store: its raw row already serialised. */
+export interface ReportRow {
+  dataset: string;
+  sourceId: string | null;
+  sourceTimestamp: number | null;
+  importedAt: string | null;
+  rawJson: string;
+}
+
 /**
- * Hash of what the source said: the content plus the raw reports (without
- * their import time). Re-importing the same row gives the same hash.
+ * Hash of what the source said: the stored content plus the raw reports
+ * (without their import time). Re-importing the same row gives the same
+ * hash: importers build records deterministically, so the JSON text is
+ * compared as produced (no key sorting, which cost more than the write itself).
  */
+function hashOf(recordJson: string, reports: ReportRow[]): string {
+  const h = createHash('sha256').update(recordJson);
+  for (const r of reports) h.update(`\u0001${r.dataset}\u0002${r.sourceId ?? ''}\u0002${r.sourceTimestamp ?? ''}\u0002${r.rawJson}`);
+  return h.digest('base64url');
+}
+
 export function contentHash(r: IncidentRecord): string {
-  const reports = (r.reports ?? []).map((p) => ({ dataset: p.dataset, sourceId: p.sourceId, sourceTimestamp: p.sourceTimestamp ?? null, raw: p.raw }));
-  return createHash('sha256').update(JSON.stringify(stable({ content: contentOf(r), reports }))).digest('base64url');
+  return hashOf(JSON.stringify(contentOf(r)), reportRows(r.reports ?? []));
+}
+
+function reportRows(reports: SourceReport[]): ReportRow[] {
+  return reports.map((p) => ({
+    dataset: p.dataset,
+    sourceId: p.sourceId ?? null,
+    sourceTimestamp: typeof p.sourceTimestamp === 'number' && Number.isFinite(p.sourceTimestamp) ? p.sourceTimestamp : null,
+    importedAt: p.importedAt || null,
+    rawJson: JSON.stringify(p.raw ?? {}),
+  }));
 }
 
 // ---------------------------------------------------------------- rows
@@ -165,7 +183,7 @@ export interface PreparedRecord {
   search: string;
   /** R*Tree entry: [lonE6, latE6, day], null without coordinates. */
   point: [number, number, number] | null;
-  reports: SourceReport[];
+  reports: ReportRow[];
 }
 
 function num(v: number | null | undefined): number | null {
@@ -180,6 +198,8 @@ export function prepareRecord(r: IncidentRecord): PreparedRecord {
   const lat = hasPoint ? quantise(lat0) : null;
   const lon = hasPoint ? quantise(lon0) : null;
   const names = r.actors.map((a) => a.name).filter(Boolean);
+  const recordJson = JSON.stringify(contentOf(r));
+  const reports = reportRows(r.reports ?? []);
   if (inc.perpetrator.name) names.push(inc.perpetrator.name);
   const row: IncidentRow = {
     id: r.id,
@@ -203,14 +223,14 @@ export function prepareRecord(r: IncidentRecord): PreparedRecord {
     source_id: r.source.id ?? null,
     source_timestamp: num(r.source.timestamp),
     actors_text: fold(names.join('\n')),
-    record: JSON.stringify(contentOf(r)),
-    content_hash: contentHash(r),
+    record: recordJson,
+    content_hash: hashOf(recordJson, reports),
   };
   return {
     row,
     search: searchBody(r),
     point: hasPoint ? [toE6(lon0), toE6(lat0), dayNumber(inc.date)] : null,
-    reports: r.reports ?? [],
+    reports,
   };
 }
 

@@ -1,7 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import { inPrepared, preparePolygon, type PreparedPolygon } from '../../incident/geo/pip.ts';
-import type { IncidentRecord, SourceReport } from '../../incident/record.ts';
-import { prepareRecord, type IncidentRow, type PreparedRecord } from './rows.ts';
+import type { IncidentRecord } from '../../incident/record.ts';
+import { prepareRecord, type IncidentRow, type PreparedRecord, type ReportRow } from './rows.ts';
 import type { UpsertResult } from './types.ts';
 
 /**
@@ -69,10 +69,8 @@ export class SqliteIncidentWriter {
     if (p.search) this.s.ftsInsert.run(rid, p.search);
   }
 
-  private reports(id: string, reports: SourceReport[], now: string): void {
-    for (const r of reports) {
-      this.s.report.run(id, r.dataset, r.sourceId ?? null, r.sourceTimestamp ?? null, r.importedAt || now, JSON.stringify(r.raw ?? {}));
-    }
+  private reports(id: string, reports: ReportRow[], now: string): void {
+    for (const r of reports) this.s.report.run(id, r.dataset, r.sourceId, r.sourceTimestamp, r.importedAt ?? now, r.rawJson);
   }
 
   /** Inserts a record known to be new; returns its rid. Throws on a duplicate id (UNIQUE). */

@@ -16,6 +16,11 @@ import type { Migration } from './migration.ts';
  * a map cell at any coarser level is one contiguous range of it, which is how
  * clusters are counted from an index range per cell.
  *
+ * `incident_cells` is a summary kept by triggers: incidents per (Web Mercator
+ * cell at level 10, about 39 km at the equator; year), with their coordinate
+ * sums. Cluster queries over large viewports read it instead of every row
+ * (only the cells on the viewport's edge go back to the rows).
+ *
  * SQLite: `rid INTEGER PRIMARY KEY` (a stable rowid: R*Tree and FTS5 refer to
  * it), an R*Tree over (lon, lat, day) in microdegrees and days since
  * 1970-01-01, and a contentless FTS5 table over notes, place and actor names.
@@ -80,6 +85,31 @@ const SQLITE = [
     raw text not null
   )`,
   `create index incident_reports_incident on incident_reports (incident_id, rid)`,
+  `create table incident_cells (
+    cell integer not null,
+    year integer not null,
+    n integer not null,
+    sum_lat real not null,
+    sum_lon real not null,
+    coarse integer not null,
+    primary key (cell, year)
+  ) without rowid`,
+  `create trigger incidents_cells_insert after insert on incidents when new.morton is not null begin
+    insert into incident_cells (cell, year, n, sum_lat, sum_lon, coarse)
+    values (new.morton >> 24, cast(substr(new.date, 1, 4) as integer), 1, new.lat, new.lon, new.coarse)
+    on conflict (cell, year) do update set n = n + 1, sum_lat = sum_lat + excluded.sum_lat, sum_lon = sum_lon + excluded.sum_lon, coarse = coarse + excluded.coarse;
+  end`,
+  `create trigger incidents_cells_delete after delete on incidents when old.morton is not null begin
+    update incident_cells set n = n - 1, sum_lat = sum_lat - old.lat, sum_lon = sum_lon - old.lon, coarse = coarse - old.coarse
+    where cell = old.morton >> 24 and year = cast(substr(old.date, 1, 4) as integer);
+  end`,
+  `create trigger incidents_cells_update after update of morton, lat, lon, date, coarse on incidents begin
+    update incident_cells set n = n - 1, sum_lat = sum_lat - old.lat, sum_lon = sum_lon - old.lon, coarse = coarse - old.coarse
+    where old.morton is not null and cell = old.morton >> 24 and year = cast(substr(old.date, 1, 4) as integer);
+    insert into incident_cells (cell, year, n, sum_lat, sum_lon, coarse)
+    select new.morton >> 24, cast(substr(new.date, 1, 4) as integer), 1, new.lat, new.lon, new.coarse where new.morton is not null
+    on conflict (cell, year) do update set n = n + 1, sum_lat = sum_lat + excluded.sum_lat, sum_lon = sum_lon + excluded.sum_lon, coarse = coarse + excluded.coarse;
+  end`,
 ];
 
 const POSTGRES = [
@@ -131,4 +161,42 @@ const POSTGRES = [
     raw jsonb not null
   )`,
   `create index incident_reports_incident on incident_reports (incident_id, seq)`,
+  `create table incident_cells (
+    cell bigint not null,
+    year integer not null,
+    n bigint not null,
+    sum_lat double precision not null,
+    sum_lon double precision not null,
+    coarse bigint not null,
+    primary key (cell, year)
+  )`,
+  // Statement-level triggers with transition tables: one grouped upsert per statement, not one per row.
+  `create function incidents_cells_delta() returns trigger language plpgsql as $$
+  begin
+    if tg_op = 'INSERT' then
+      insert into incident_cells (cell, year, n, sum_lat, sum_lon, coarse)
+      select morton >> 24, substr(date, 1, 4)::int, count(*), sum(lat), sum(lon), sum(coarse) from new_rows where morton is not null group by 1, 2
+      on conflict (cell, year) do update set n = incident_cells.n + excluded.n, sum_lat = incident_cells.sum_lat + excluded.sum_lat,
+        sum_lon = incident_cells.sum_lon + excluded.sum_lon, coarse = incident_cells.coarse + excluded.coarse;
+    elsif tg_op = 'DELETE' then
+      insert into incident_cells (cell, year, n, sum_lat, sum_lon, coarse)
+      select morton >> 24, substr(date, 1, 4)::int, -count(*), -sum(lat), -sum(lon), -sum(coarse) from old_rows where morton is not null group by 1, 2
+      on conflict (cell, year) do update set n = incident_cells.n + excluded.n, sum_lat = incident_cells.sum_lat + excluded.sum_lat,
+        sum_lon = incident_cells.sum_lon + excluded.sum_lon, coarse = incident_cells.coarse + excluded.coarse;
+    else
+      insert into incident_cells (cell, year, n, sum_lat, sum_lon, coarse)
+      select cell, year, sum(d), sum(la), sum(lo), sum(co) from (
+        select morton >> 24 as cell, substr(date, 1, 4)::int as year, 1 as d, lat as la, lon as lo, coarse as co from new_rows where morton is not null
+        union all
+        select morton >> 24, substr(date, 1, 4)::int, -1, -lat, -lon, -coarse from old_rows where morton is not null
+      ) x group by cell, year
+      having sum(d) <> 0 or sum(la) <> 0 or sum(lo) <> 0 or sum(co) <> 0
+      on conflict (cell, year) do update set n = incident_cells.n + excluded.n, sum_lat = incident_cells.sum_lat + excluded.sum_lat,
+        sum_lon = incident_cells.sum_lon + excluded.sum_lon, coarse = incident_cells.coarse + excluded.coarse;
+    end if;
+    return null;
+  end $$`,
+  `create trigger incidents_cells_insert after insert on incidents referencing new table as new_rows for each statement execute function incidents_cells_delta()`,
+  `create trigger incidents_cells_update after update on incidents referencing old table as old_rows new table as new_rows for each statement execute function incidents_cells_delta()`,
+  `create trigger incidents_cells_delete after delete on incidents referencing old table as old_rows for each statement execute function incidents_cells_delta()`,
 ];

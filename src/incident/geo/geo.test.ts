@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { admin1At, countryAt, pointInGeometry } from './index.ts';
+import { admin1At, countryAt, pointInGeometry, splitAntimeridian } from './index.ts';
 import type { FeatureCollection } from 'geojson';
 
 describe('countryAt', () => {
@@ -17,6 +17,11 @@ describe('countryAt', () => {
     ['Honolulu', 21.3069, -157.8583, 'USA'],
     ['Ikeja (Lagos)', 6.6018, 3.3515, 'NGA'],
     ['Tokyo', 35.6762, 139.6503, 'JPN'],
+    // Polygons across the antimeridian in Natural Earth 1:50m.
+    ['Chukotka, west of 180°', 68, 179.5, 'RUS'],
+    ['Chukotka, east of 180°', 66, -172, 'RUS'],
+    ['Vanua Levu (Fiji)', -16.5, 179.2, 'FJI'],
+    ['Taveuni (Fiji), east of 180°', -16.85, -179.97, 'FJI'],
   ])('%s → %s (lat, lon, expected)', (_name, lat, lon, iso3) => {
     expect(countryAt(lat, lon)).toBe(iso3);
   });
@@ -88,5 +93,19 @@ describe('pointInGeometry', () => {
     const mali = fc.features.find((f) => f.properties?.iso3 === 'MLI')!.geometry;
     expect(pointInGeometry(12.6392, -8.0029, mali)).toBe(true);
     expect(pointInGeometry(13.5116, 2.1254, mali)).toBe(false);
+  });
+});
+
+describe('splitAntimeridian', () => {
+  it('unwraps a ring that jumps across ±180° and adds its 360° twin', () => {
+    const ring = [[179, 0], [-179, 0], [-179, 1], [179, 1], [179, 0]];
+    const out = splitAntimeridian([ring]);
+    expect(out).toEqual([[[[179, 0], [181, 0], [181, 1], [179, 1], [179, 0]]], [[[-181, 0], [-179, 0], [-179, 1], [-181, 1], [-181, 0]]]]);
+  });
+  it('leaves ordinary rings and pole-encircling rings alone', () => {
+    const plain = [[[0, 0], [1, 0], [1, 1], [0, 0]]];
+    expect(splitAntimeridian(plain)).toEqual([plain]);
+    const polar = [[[-180, -80], [0, -80], [180, -80], [-180, -80]]];
+    expect(splitAntimeridian(polar)).toEqual([polar]);
   });
 });

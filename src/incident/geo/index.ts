@@ -59,13 +59,49 @@ function buildLayer<T>(items: { geometry: Geometry | null; value: T }[]): Layer<
     if (!geometry) continue;
     const polys: Position[][][] =
       geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
-    for (const rings of polys) parts.push({ poly: preparePolygon(rings), value });
+    for (const rings of polys) for (const r of splitAntimeridian(rings)) parts.push({ poly: preparePolygon(r), value });
   }
   const index = new Flatbush(Math.max(1, parts.length));
   for (const { poly } of parts) index.add(poly.minX, poly.minY, poly.maxX, poly.maxY);
   if (parts.length === 0) index.add(0, 0, 0, 0);
   index.finish();
   return { index, parts };
+}
+
+/**
+ * A polygon whose rings jump across the antimeridian (±180°: Russia's
+ * Chukotka, Fiji in Natural Earth 1:50m) is not a valid planar polygon. Its
+ * rings are unwrapped into one continuous longitude range (e.g. 170…190)
+ * and indexed twice, as is and shifted by 360°, so a query in -180…180 finds
+ * it on either side. A ring that does not close once unwrapped goes round a
+ * pole (Antarctica) and is already a valid planar ring: kept as it is.
+ */
+export function splitAntimeridian(rings: Position[][]): Position[][][] {
+  const jumps = rings.some((r) => r.some((p, i) => i > 0 && Math.abs(p[0]! - r[i - 1]![0]!) > 180));
+  if (!jumps) return [rings];
+  const unwrapped: Position[][] = [];
+  for (const ring of rings) {
+    let shift = 0;
+    const out: Position[] = [];
+    ring.forEach((p, i) => {
+      if (i > 0) {
+        const d = p[0]! - ring[i - 1]![0]!;
+        if (d > 180) shift -= 360;
+        else if (d < -180) shift += 360;
+      }
+      out.push([p[0]! + shift, p[1]!]);
+    });
+    if (shift !== 0) return [rings]; // encircles a pole: leave it
+    unwrapped.push(out);
+  }
+  // Bring the unwrapped polygon to start on the same side as its first ring's start, then add the 360° twin.
+  let minX = Infinity, maxX = -Infinity;
+  for (const r of unwrapped) for (const p of r) { minX = Math.min(minX, p[0]!); maxX = Math.max(maxX, p[0]!); }
+  const shifted = (dx: number): Position[][] => unwrapped.map((r) => r.map((p) => [p[0]! + dx, p[1]!]));
+  const out = [unwrapped];
+  if (maxX > 180) out.push(shifted(-360));
+  if (minX < -180) out.push(shifted(360));
+  return out;
 }
 
 function lookup<T>(layer: Layer<T>, lat: number, lon: number): T | null {

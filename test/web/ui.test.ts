@@ -1,8 +1,10 @@
 // The UI in a real browser against a real Foedus server (demo mode, embedded store).
 // Screenshots go to bench/out/web/ for a person to look at.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { afterReload, buildUi, mapReady, openBrowser, shot, signIn, startDemoServer, type BrowserSession, type DemoServer } from './harness.ts';
+import { ROOT, afterReload, buildUi, mapReady, openBrowser, shot, signIn, startDemoServer, type BrowserSession, type DemoServer } from './harness.ts';
 
 let server: DemoServer;
 let session: BrowserSession;
@@ -105,6 +107,45 @@ describe('Foedus UI in Chromium', () => {
     expect(await page.locator('[data-testid=conflict]').count()).toBeGreaterThan(0);
     await page.locator('.whatif-result').scrollIntoViewIfNeeded();
     await shot(page, '05-whatif-fr');
+  });
+
+  it('records an incident as the secretariat and shows it assessed, with its history', async () => {
+    await page.locator('nav a[data-nav=record]').click();
+    await page.locator('input[name=date]').fill('2024-03-01');
+    await page.locator('select[name=kind]').selectOption('terrorist_attack');
+    await page.locator('[data-testid=point-picker]').waitFor();
+    await page.locator('input[name=lat]').fill('14.3489');
+    await page.locator('input[name=lon]').fill('-3.6098');
+    await page.locator('select[name=perpetrator-type]').selectOption('non_state_armed_group');
+    await page.locator('input[name=perpetrator-name]').fill('JNIM');
+    await page.locator('select[name=target-type]').selectOption('armed_forces');
+    await page.locator('#target-country').selectOption('MLI');
+    await page.locator('input[name=fatalities]').fill('4');
+    await page.locator('input[name=place-name]').fill('Bandiagara');
+    await page.locator('textarea[name=notes]').fill('Embuscade contre une patrouille, signalée par le poste de Mopti.');
+    await shot(page, '09-record-form');
+    await page.locator('main form button[type=submit]').click();
+    await page.locator('[data-testid=incident]').waitFor();
+    const id = await page.locator('[data-testid=incident]').getAttribute('data-id');
+    expect(id).not.toMatch(/^ucdp_ged:/);
+    await page.locator('[data-testid=assessment]').waitFor();
+    expect(await page.locator('[data-testid=triggered][data-charter=aes-2023]').count()).toBeGreaterThan(0);
+    await page.locator('[data-testid=history] tbody tr').first().waitFor();
+    await shot(page, '10-recorded');
+  });
+
+  it('imports a file and lists the rejected row with its line and reason', async () => {
+    await page.locator('nav a[data-nav=import]').click();
+    // Two rows in the real UCDP GED layout, made from the first row of the shipped Mali file: one good, one with an impossible date.
+    const [header, first] = readFileSync(join(ROOT, 'data/ucdp/ged_mali.csv'), 'utf8').split('\n');
+    const row = first!.replace(/^\d+,/, '');
+    const csv = [header, `999000001,${row}`, `999000002,${row.replace(/\d\d\/\d\d\/(\d{4}) 00:00:00,/, '13/45/$1 00:00:00,')}`, ''].join('\n');
+    await page.locator('input[type=file]').setInputFiles({ name: 'ged-two-rows.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.locator('select[name=format]').selectOption('ucdp');
+    await page.locator('main form button[type=submit]').click();
+    await page.locator('[data-testid=rejected] tbody tr').first().waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid=rejected]').textContent()).toMatch(/ged-two-rows\.csv:3.*date_start/);
+    await shot(page, '11-import');
   });
 
   it('shows the charters with their parties on a day, suspended ones marked', async () => {

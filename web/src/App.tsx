@@ -15,6 +15,7 @@ import { Incidents } from './screens/Incidents/index.tsx';
 import { Charters } from './screens/Charters/index.tsx';
 import { Record } from './screens/Record/index.tsx';
 import { Import } from './screens/Import/index.tsx';
+import { Password } from './screens/Password/index.tsx';
 
 const FILTERS_KEY = 'foedus.filters';
 
@@ -89,7 +90,9 @@ export function App() {
 
   const [section = 'map', arg] = route.parts;
   let screen;
-  switch (section) {
+  if (session?.user.mustChangePassword) screen = <Password onChanged={signedIn} forced />;
+  else switch (section) {
+    case 'password': screen = <Password onChanged={signedIn} forced={false} />; break;
     case 'incidents': screen = arg ? <IncidentPage id={arg} /> : <Incidents exportPath={exportPath} />; break;
     case 'assess': screen = <WhatIf />; break;
     case 'charters': screen = <Charters id={arg ?? null} at={route.query.get('at')} />; break;

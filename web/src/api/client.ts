@@ -1,6 +1,6 @@
 import type {
   Assessment, CharterDetail, CharterSummary, ClusterResponse, AreaCount, Incident, IncidentCreate, IncidentFilters,
-  IncidentRecord, ImportJob, ImportStarted, Lang, LedgerEntry, Page, Session, TimelineBucket,
+  IncidentRecord, ImportJob, ImportStarted, Json, Lang, LedgerEntry, Page, Session, TimelineBucket,
 } from './types.ts';
 
 /** A refusal from the API: {error: {code, message, details?}} with its HTTP status. */
@@ -70,6 +70,8 @@ export const api = {
   login: (username: string, password: string) => request<Session>('POST', '/auth/login', { body: { username, password }, quiet401: true }),
   logout: () => request<void>('POST', '/auth/logout', { body: {} }),
   me: () => request<Session>('GET', '/auth/me', { quiet401: true }),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<Json<'/api/v1/auth/password', 'post'>>('POST', '/auth/password', { body: { currentPassword, newPassword } }),
 
   charters: () => request<CharterSummary[]>('GET', '/charters'),
   charter: (id: string, at?: string) => request<CharterDetail>('GET', `/charters/${encodeURIComponent(id)}`, { query: { at } }),

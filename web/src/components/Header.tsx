@@ -45,6 +45,7 @@ export function Header({ route }: { route: Route }) {
           )}
         </span>
         <LangSwitch />
+        <a href="#/password" className="small" data-nav="password">{t('password')}</a>
         <button type="button" className="quiet" onClick={signOut}>{t('signOut')}</button>
       </div>
     </header>

@@ -12,7 +12,13 @@ export function dayNumber(s: string): number {
   const y = (s.charCodeAt(0) - 48) * 1000 + (s.charCodeAt(1) - 48) * 100 + (s.charCodeAt(2) - 48) * 10 + (s.charCodeAt(3) - 48);
   const m = (s.charCodeAt(5) - 48) * 10 + (s.charCodeAt(6) - 48);
   const d = (s.charCodeAt(8) - 48) * 10 + (s.charCodeAt(9) - 48);
-  return Date.UTC(y, m - 1, d) / MS_PER_DAY;
+  // Days from the civil calendar (H. Hinnant's algorithm): integer arithmetic only.
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 export function dayString(day: number): string {

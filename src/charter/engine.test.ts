@@ -298,6 +298,14 @@ describe('ECOWAS Mutual Assistance on Defence Protocol (ecowas-pmad-1981)', () =
     expect(t.trace.find((i) => i.condition === 'beneficiary_party')!.detail).toContain('suspended from all ECOWAS decision-making bodies since 30 May 2021');
   });
 
+  it('the suspension of an obligated party is read on the day (Burkina Faso, 27 vs 28 Jan 2022), also after a cached day', () => {
+    const onGhana = (date: string) => incident({ date, kind: 'armed_attack', location: { country: 'GHA' }, perpetrator: { type: 'state', country: 'CMR' }, target: { type: 'territory', country: 'GHA' }, assistance_requested_by: ['GHA'] });
+    const suspended = (date: string) => find(assess(onGhana(date), CHARTERS), 'ecowas-pmad-1981', '3.mutual_assistance')!.trace.filter((i) => i.condition === 'suspension').map((i) => i.detail.slice(0, 12));
+    expect(suspended('2022-01-28')).toEqual(['Burkina Faso', 'Mali (MLI) i']);
+    expect(suspended('2022-01-27')).toEqual(['Mali (MLI) i']);
+    expect(suspended('2022-01-28')).toEqual(['Burkina Faso', 'Mali (MLI) i']);
+  });
+
   it('Niger was suspended from 10 Dec 2023, not after the July 2023 coup', () => {
     const attackOnNiger = (date: string) => incident({ date, kind: 'armed_attack', location: { country: 'NER' }, perpetrator: { type: 'state', country: 'LBY' }, target: { type: 'territory', country: 'NER' }, assistance_requested_by: ['NER'] });
     const d9 = find(assess(attackOnNiger('2023-12-09'), CHARTERS), 'ecowas-pmad-1981', '3.mutual_assistance')!;

@@ -3,7 +3,7 @@ import { INCIDENT_KINDS, PERPETRATOR_TYPES, TARGET_TYPES } from '../incident/inc
 import { dayNumber, formatDay, OPEN_END } from './dates.ts';
 import { compileRegion, regionHit, type CompiledRegion, type RegionHit } from './geo.ts';
 import { KIND_LABEL, PERPETRATOR_LABEL, SENTENCES, TARGET_LABEL, art, listParties, partyName, type Sentences } from './i18n.ts';
-import { Membership, intervalAt, notPartyReason, suspensionAt } from './membership.ts';
+import { Membership, intervalAt, notPartyReason, statusCode, suspensionAt } from './membership.ts';
 import type { Charter, Lang, Provision, Scope, Text } from './schema.ts';
 
 /**
@@ -86,16 +86,20 @@ export interface AssessOptions {
 interface ClauseC {
   scope: Scope;
   regions: CompiledRegion[];
-  targetTypes: Set<string> | null;
+  /** Bit mask of the target types the clause applies to (0: all). */
+  targetMask: number;
+  /** Sentences of clauses that held, by place (they do not depend on the day). */
+  heldItems: Record<Lang, Map<string, TraceItem>>;
   deployedAbroad: boolean;
   label: Text;
   articleRef: Record<Lang, string>;
 }
 
 interface ProvisionTexts {
-  kind: Record<string, string>;
-  perp: Record<string, string>;
-  target: Record<string, string>;
+  /** Trace items that depend only on the provision and one incident field: built once, shared (frozen). */
+  kind: Record<string, TraceItem>;
+  perp: Record<string, TraceItem>;
+  target: Record<string, TraceItem>;
   obligation: ObligationOut;
   decision: DecisionOut;
   deadline: DeadlineOut;
@@ -107,9 +111,9 @@ interface ProvisionC {
   charter: CharterC;
   article: string;
   id: string;
-  kinds: Set<string>;
-  perpTypes: Set<string>;
-  targetTypes: Set<string>;
+  kindMask: number;
+  perpMask: number;
+  targetMask: number;
   perpState: 'any' | 'party' | 'not_party' | 'outside_backer';
   beneficiary: 'target' | 'location' | 'none';
   clauses: ClauseC[];
@@ -117,6 +121,24 @@ interface ProvisionC {
   obligated: 'other_parties' | 'all_parties' | 'perpetrator';
   assistsAgainstPerpetrator: boolean;
   t: Record<Lang, ProvisionTexts>;
+  /** The not-triggered result when traces are off: always the same, so built once (frozen). */
+  silentMiss: NotTriggeredProvision;
+  /** Obligated lists and their trace items, by parties-in-force list (interned), then beneficiary|perpetrator. */
+  obligCache: Map<readonly string[], Map<string, Map<string, ObligEntry>>>;
+}
+
+interface ObligEntry {
+  obligated: string[];
+  items: Record<Lang, TraceItem[] | undefined>;
+}
+
+const KIND_BIT: Record<string, number> = Object.fromEntries(INCIDENT_KINDS.map((k, i) => [k, 1 << i]));
+const PERP_BIT: Record<string, number> = Object.fromEntries(PERPETRATOR_TYPES.map((k, i) => [k, 1 << i]));
+const TARGET_BIT: Record<string, number> = Object.fromEntries(TARGET_TYPES.map((k, i) => [k, 1 << i]));
+function mask(bits: Record<string, number>, values: readonly string[]): number {
+  let m = 0;
+  for (const v of values) m |= bits[v]!;
+  return m;
 }
 
 interface CharterC {
@@ -132,6 +154,10 @@ interface CharterC {
   /** The article that binds the parties to one another, for conflict reports. */
   bondArticle: string;
   bondText: Record<Lang, string>;
+  /** in_force trace items per day (they depend on the day only). */
+  inForceItems: Record<Lang, Map<number, TraceItem>>;
+  /** Sentences about a state's status (code → variant * 100000 + status → item); they do not depend on the day itself. */
+  statusItems: Record<Lang, Map<string, Map<number, TraceItem>>>;
 }
 
 export interface CompiledCharters {
@@ -139,7 +165,8 @@ export interface CompiledCharters {
 }
 
 const LANGS: Lang[] = ['en', 'fr'];
-const EMPTY: TraceItem[] = [];
+/** The trace of every result when traces are off (frozen, shared). */
+const EMPTY = Object.freeze([]) as unknown as TraceItem[];
 
 function byLang<T>(f: (lang: Lang) => T): Record<Lang, T> {
   return { en: f('en'), fr: f('fr') };
@@ -158,7 +185,8 @@ function compileProvision(ch: CharterC, articleNumber: string, p: Provision): Pr
   const clauses: ClauseC[] = p.trigger.where.map((w) => ({
     scope: w.scope,
     regions: w.regions.map((id) => regionById.get(id)!),
-    targetTypes: w.target_types ? new Set(w.target_types) : null,
+    targetMask: w.target_types ? mask(TARGET_BIT, w.target_types) : 0,
+    heldItems: { en: new Map(), fr: new Map() },
     deployedAbroad: w.deployed_abroad === true,
     label: w.label,
     articleRef: byLang((l) => art(w.source_article, l)),
@@ -169,12 +197,12 @@ function compileProvision(ch: CharterC, articleNumber: string, p: Provision): Pr
     const kindLabels = p.trigger.kinds.map((k) => KIND_LABEL[lang][k]);
     const perpLabels = p.trigger.perpetrator_types.map((k) => PERPETRATOR_LABEL[lang][k]);
     const targetLabels = p.trigger.target_types.map((k) => TARGET_LABEL[lang][k]);
-    const kind: Record<string, string> = {};
-    for (const k of INCIDENT_KINDS) kind[k] = kinds.has(k) ? S.kindHeld(KIND_LABEL[lang][k], a) : S.kindFailed(KIND_LABEL[lang][k], a, orList(kindLabels, lang));
-    const perp: Record<string, string> = {};
-    for (const k of PERPETRATOR_TYPES) perp[k] = perpTypes.has(k) ? S.perpHeld(PERPETRATOR_LABEL[lang][k], a) : S.perpFailed(PERPETRATOR_LABEL[lang][k], a, orList(perpLabels, lang));
-    const target: Record<string, string> = {};
-    for (const k of TARGET_TYPES) target[k] = targetTypes.has(k) ? S.targetHeld(TARGET_LABEL[lang][k], a) : S.targetFailed(TARGET_LABEL[lang][k], a, orList(targetLabels, lang));
+    const kind: Record<string, TraceItem> = {};
+    for (const k of INCIDENT_KINDS) kind[k] = frozenItem('kind', kinds.has(k), kinds.has(k) ? S.kindHeld(KIND_LABEL[lang][k], a) : S.kindFailed(KIND_LABEL[lang][k], a, orList(kindLabels, lang)));
+    const perp: Record<string, TraceItem> = {};
+    for (const k of PERPETRATOR_TYPES) perp[k] = frozenItem('perpetrator_type', perpTypes.has(k), perpTypes.has(k) ? S.perpHeld(PERPETRATOR_LABEL[lang][k], a) : S.perpFailed(PERPETRATOR_LABEL[lang][k], a, orList(perpLabels, lang)));
+    const target: Record<string, TraceItem> = {};
+    for (const k of TARGET_TYPES) target[k] = frozenItem('target_type', targetTypes.has(k), targetTypes.has(k) ? S.targetHeld(TARGET_LABEL[lang][k], a) : S.targetFailed(TARGET_LABEL[lang][k], a, orList(targetLabels, lang)));
     return {
       kind,
       perp,
@@ -195,9 +223,9 @@ function compileProvision(ch: CharterC, articleNumber: string, p: Provision): Pr
     charter: ch,
     article: articleNumber,
     id: p.id,
-    kinds,
-    perpTypes,
-    targetTypes,
+    kindMask: mask(KIND_BIT, p.trigger.kinds),
+    perpMask: mask(PERP_BIT, p.trigger.perpetrator_types),
+    targetMask: mask(TARGET_BIT, p.trigger.target_types),
     perpState: p.trigger.perpetrator_state,
     beneficiary: p.trigger.beneficiary,
     clauses,
@@ -209,7 +237,13 @@ function compileProvision(ch: CharterC, articleNumber: string, p: Provision): Pr
     obligated: p.obligated,
     assistsAgainstPerpetrator: p.obligation.action === 'assist' && p.obligated !== 'perpetrator',
     t,
+    silentMiss: Object.freeze({ charter: ch.id, article: articleNumber, provision: p.id, trace: EMPTY }),
+    obligCache: new Map(),
   };
+}
+
+function frozenItem(condition: string, held: boolean, detail: string): TraceItem {
+  return Object.freeze({ condition, held, detail });
 }
 
 function compileCharter(c: Charter): CharterC {
@@ -236,6 +270,8 @@ function compileCharter(c: Charter): CharterC {
     provisions: [],
     bondArticle: bond.article,
     bondText: byLang((l) => `${art(bond.article, l)}, ${bond.title[l]}`),
+    inForceItems: { en: new Map(), fr: new Map() },
+    statusItems: { en: new Map(), fr: new Map() },
   };
   for (const a of c.articles) for (const p of a.provisions) ch.provisions.push(compileProvision(ch, a.number, p));
   return ch;
@@ -275,31 +311,91 @@ interface Ctx {
   lon: number | undefined;
   abroad: boolean;
   requested: string[] | undefined;
+  kindBit: number;
+  perpBit: number;
+  targetBit: number;
+  /** Scratch: the sentence of the last place clause evaluated (tracing only). */
+  detail: string;
+  /** Scratch: a cached trace item for a clause that held, when there is one. */
+  heldItem: TraceItem | null;
 }
+
+const CTX: Ctx = {
+  day: 0, on: '', lang: 'en', S: SENTENCES.en, tracing: true, kind: 'other', perpType: 'unknown', perpCountry: undefined,
+  targetType: 'territory', targetCountry: undefined, locCountry: undefined, lat: undefined, lon: undefined, abroad: false,
+  requested: undefined, kindBit: 0, perpBit: 0, targetBit: 0, detail: '', heldItem: null,
+};
 
 function item(condition: string, held: boolean, detail: string): TraceItem {
   return { condition, held, detail };
 }
 
-function partyStatus(ctx: Ctx, ch: CharterC, code: string): { held: boolean; detail: string } {
+/** The sentence saying whether `code` is a party on the day (and suspended). Tracing only. */
+function partyDetail(ctx: Ctx, ch: CharterC, code: string): string {
   const p = ch.membership.parties.get(code);
   const i = p ? intervalAt(p, ctx.day) : -1;
-  if (!ctx.tracing) return { held: i >= 0, detail: '' };
   const S = ctx.S;
   const who = partyName(code, ctx.lang);
+  const name = ch.name[ctx.lang];
   if (p && i >= 0) {
-    let d = S.partyOn(who, ch.name[ctx.lang], ctx.on, formatDay(p.joined[i]!, ctx.lang));
+    let d = S.partyOn(who, name, formatDay(p.joined[i]!, ctx.lang));
     const s = suspensionAt(p, ctx.day);
     if (s >= 0) d += S.suspended(who, p.susScope[s]![ctx.lang], formatDay(p.susFrom[s]!, ctx.lang));
-    return { held: true, detail: d };
+    return d;
   }
   const r = notPartyReason(p, ctx.day);
-  const name = ch.name[ctx.lang];
-  const detail =
-    r.kind === 'later' ? S.notPartyLater(who, name, ctx.on, formatDay(dayNumber(r.joined), ctx.lang))
-    : r.kind === 'left' ? S.notPartyLeft(who, name, ctx.on, formatDay(dayNumber(r.left), ctx.lang))
+  return r.kind === 'later' ? S.notPartyLater(who, name, formatDay(dayNumber(r.joined), ctx.lang))
+    : r.kind === 'left' ? S.notPartyLeft(who, name, formatDay(dayNumber(r.left), ctx.lang))
     : S.notPartyNever(who, name);
-  return { held: false, detail };
+}
+
+const V_BENEFICIARY = 0;
+const V_PERP_INFO = 1;
+const V_PERP_PARTY = 2;
+const V_PERP_MUST = 3;
+const V_PERP_NOT_PARTY = 4;
+const V_PERP_MUST_NOT = 5;
+
+/**
+ * The trace item about a state's status on the day, for one of the variants
+ * above. Its sentence depends on the state's status (which interval, which
+ * suspension), not on the day itself, so it is built once and shared.
+ */
+function statusItem(ctx: Ctx, ch: CharterC, variant: number, code: string, held: boolean): TraceItem {
+  const byCode = ch.statusItems[ctx.lang];
+  let cache = byCode.get(code);
+  if (cache === undefined) {
+    cache = new Map();
+    if (byCode.size > 1000) byCode.clear();
+    byCode.set(code, cache);
+  }
+  const key = variant * 100_000 + statusCode(ch.membership.parties.get(code), ctx.day);
+  let it = cache.get(key);
+  if (it === undefined) {
+    const S = ctx.S;
+    const who = partyName(code, ctx.lang);
+    let detail: string;
+    let condition = 'perpetrator_state';
+    switch (variant) {
+      case V_BENEFICIARY: detail = partyDetail(ctx, ch, code); condition = 'beneficiary_party'; break;
+      case V_PERP_INFO: detail = S.perpIsParty(who); break;
+      case V_PERP_PARTY: detail = partyDetail(ctx, ch, code); break;
+      case V_PERP_MUST: detail = S.perpMustBeParty(who); break;
+      case V_PERP_NOT_PARTY: detail = S.perpNotParty(who); break;
+      default: detail = S.perpMustNotBeParty(who);
+    }
+    it = frozenItem(condition, held, detail);
+    cache.set(key, it);
+  }
+  return it;
+}
+
+function heldPlace(ctx: Ctx, c: ClauseC, key: string, detail: string): void {
+  const it = frozenItem('place', true, detail);
+  const cache = c.heldItems[ctx.lang];
+  if (cache.size > 100_000) cache.clear();
+  cache.set(key, it);
+  ctx.heldItem = it;
 }
 
 function placeText(ctx: Ctx): string {
@@ -314,105 +410,153 @@ function hitText(ctx: Ctx, hit: RegionHit): string {
   return '';
 }
 
-/** Evaluates one place clause. Returns null when the clause does not apply to this target. */
-function evalClause(ctx: Ctx, p: ProvisionC, c: ClauseC, beneficiary: string | null): { held: boolean; detail: string } | null {
-  if (c.targetTypes !== null && !c.targetTypes.has(ctx.targetType)) return null;
-  if (c.deployedAbroad && !ctx.abroad) return null;
+function regionList(c: ClauseC, lang: Lang): string {
+  let out = '';
+  for (const r of c.regions) out += (out ? ', ' : '') + (lang === 'fr' ? `« ${r.name.fr} »` : r.name.en);
+  return out;
+}
+
+const NOT_APPLICABLE = 2;
+
+/**
+ * Evaluates one place clause: 1 held, 0 failed, NOT_APPLICABLE when the
+ * clause does not apply to this target. When tracing, ctx.heldItem holds the
+ * (cached) item of a clause that held and ctx.detail the sentence of one that failed.
+ */
+function evalClause(ctx: Ctx, p: ProvisionC, c: ClauseC, beneficiary: string | null): number {
+  if (c.targetMask !== 0 && (c.targetMask & ctx.targetBit) === 0) return NOT_APPLICABLE;
+  if (c.deployedAbroad && !ctx.abroad) return NOT_APPLICABLE;
   const lang = ctx.lang;
   const S = ctx.S;
-  const a = c.articleRef[lang];
   const tr = ctx.tracing;
+  const a = c.articleRef[lang];
   switch (c.scope) {
     case 'anywhere':
-      return { held: true, detail: tr ? S.whereAnywhere(c.label[lang], a) : '' };
+      if (tr) {
+        const it = c.heldItems[lang].get('');
+        if (it !== undefined) ctx.heldItem = it;
+        else heldPlace(ctx, c, '', S.whereAnywhere(c.label[lang], a));
+      }
+      return 1;
     case 'alliance_territory': {
       const ok = ctx.locCountry !== undefined && p.charter.membership.isParty(ctx.locCountry, ctx.day);
-      if (!tr) return { held: ok, detail: '' };
-      return { held: ok, detail: ok ? S.whereAlliance(placeText(ctx), c.label[lang], a) : S.whereNotAlliance(placeText(ctx), a) };
+      if (tr) {
+        if (ok) {
+          const it = c.heldItems[lang].get(ctx.locCountry!);
+          if (it !== undefined) ctx.heldItem = it;
+          else heldPlace(ctx, c, ctx.locCountry!, S.whereAlliance(partyName(ctx.locCountry!, lang), c.label[lang], a));
+        } else ctx.detail = S.whereNotAlliance(placeText(ctx), a);
+      }
+      return ok ? 1 : 0;
     }
     case 'party_territory': {
       const bene = beneficiary ?? ctx.locCountry;
-      if (bene === undefined) return { held: false, detail: tr ? S.noLocationCountry() : '' };
+      if (bene === undefined) {
+        if (tr) ctx.detail = S.noLocationCountry();
+        return 0;
+      }
       // Territory: the location's country, or a region that counted as the party's territory that day.
-      let territoryHow = '';
+      let territoryOf: CompiledRegion | null = null;
       let own = ctx.locCountry === bene;
       if (!own) {
         for (const r of p.charter.regions) {
           if (r.territoryOf === bene && regionHit(r, ctx.day, ctx.locCountry, ctx.lon, ctx.lat) !== null) {
             own = true;
-            if (tr) territoryHow = S.territoryOf(r.name[lang], partyName(bene, lang));
+            territoryOf = r;
             break;
           }
         }
       }
-      if (!own) return { held: false, detail: tr ? S.whereNotOwnTerritory(partyName(bene, lang), placeText(ctx), a) : '' };
+      if (!own) {
+        if (tr) ctx.detail = S.whereNotOwnTerritory(partyName(bene, lang), placeText(ctx), a);
+        return 0;
+      }
+      const how = territoryOf ? S.territoryOf(territoryOf.name[lang], partyName(bene, lang)) : c.label[lang];
       if (c.regions.length === 0) {
-        return { held: true, detail: tr ? S.whereOwnTerritory(partyName(bene, lang), territoryHow || c.label[lang], a) : '' };
+        if (tr) {
+          const key = territoryOf ? `${bene}|${territoryOf.id}` : bene;
+          const it = c.heldItems[lang].get(key);
+          if (it !== undefined) ctx.heldItem = it;
+          else heldPlace(ctx, c, key, S.whereOwnTerritory(partyName(bene, lang), how, a));
+        }
+        return 1;
       }
       for (const r of c.regions) {
         const hit = regionHit(r, ctx.day, ctx.locCountry, ctx.lon, ctx.lat);
         if (hit !== null) {
-          if (!tr) return { held: true, detail: '' };
-          return { held: true, detail: `${S.whereOwnTerritory(partyName(bene, lang), territoryHow || c.label[lang], a)} ${S.whereRegion(r.name[lang], hitText(ctx, hit), a)}` };
+          if (tr) {
+            const key = `${bene}|${ctx.locCountry}|${r.id}|${hit}|${territoryOf ? territoryOf.id : ''}`;
+            const it = c.heldItems[lang].get(key);
+            if (it !== undefined) ctx.heldItem = it;
+            else heldPlace(ctx, c, key, `${S.whereOwnTerritory(partyName(bene, lang), how, a)} ${S.whereRegion(r.name[lang], hitText(ctx, hit), a)}`);
+          }
+          return 1;
         }
       }
-      if (!tr) return { held: false, detail: '' };
-      return { held: false, detail: `${S.whereOwnTerritory(partyName(bene, lang), c.label[lang], a)} ${S.whereNotRegion(regionList(c, lang), a)}${placeSuffix(ctx)}` };
+      if (tr) ctx.detail = `${S.whereOwnTerritory(partyName(bene, lang), c.label[lang], a)} ${S.whereNotRegion(regionList(c, lang), a)} — ${placeText(ctx)}`;
+      return 0;
     }
     case 'regions': {
       for (const r of c.regions) {
         const hit = regionHit(r, ctx.day, ctx.locCountry, ctx.lon, ctx.lat);
-        if (hit !== null) return { held: true, detail: tr ? S.whereRegion(r.name[lang], hitText(ctx, hit), a) : '' };
+        if (hit !== null) {
+          if (tr) {
+            const key = `${ctx.locCountry ?? ''}|${r.id}|${hit}`;
+            const it = c.heldItems[lang].get(key);
+            if (it !== undefined) ctx.heldItem = it;
+            else heldPlace(ctx, c, key, S.whereRegion(r.name[lang], hitText(ctx, hit), a));
+          }
+          return 1;
+        }
       }
-      return { held: false, detail: tr ? S.whereNotRegion(regionList(c, lang), a) + placeSuffix(ctx) : '' };
+      if (tr) ctx.detail = `${S.whereNotRegion(regionList(c, lang), a)} — ${placeText(ctx)}`;
+      return 0;
     }
   }
 }
 
-function placeSuffix(ctx: Ctx): string {
-  return ` — ${placeText(ctx)}`;
+interface Sink {
+  triggered: TriggeredProvision[];
+  provisions: ProvisionC[];
+  notTriggered: NotTriggeredProvision[];
 }
 
-function regionList(c: ClauseC, lang: Lang): string {
-  return c.regions.map((r) => (lang === 'fr' ? `« ${r.name.fr} »` : r.name.en)).join(', ');
+function miss(sink: Sink, p: ProvisionC, trace: TraceItem[]): void {
+  sink.notTriggered.push(trace === EMPTY ? p.silentMiss : { charter: p.charter.id, article: p.article, provision: p.id, trace });
 }
 
-type Outcome = { triggered: true; result: TriggeredProvision } | { triggered: false; result: NotTriggeredProvision };
-
-function evalProvision(ctx: Ctx, p: ProvisionC, inForce: TraceItem | null, inForceHeld: boolean): Outcome {
+function evalProvision(ctx: Ctx, p: ProvisionC, inForce: TraceItem | null, inForceHeld: boolean, sink: Sink): void {
   const lang = ctx.lang;
   const t = p.t[lang];
   const ch = p.charter;
   const tr = ctx.tracing;
-  const trace: TraceItem[] = tr ? [] : EMPTY;
-  const fail = (): Outcome => ({ triggered: false, result: { charter: ch.id, article: p.article, provision: p.id, trace } });
+  const S = ctx.S;
+  const trace: TraceItem[] = tr ? [inForce!] : EMPTY;
+  if (!inForceHeld) return miss(sink, p, trace);
 
-  if (tr) trace.push(inForce!);
-  if (!inForceHeld) return fail();
+  let ok = (p.kindMask & ctx.kindBit) !== 0;
+  if (tr) trace.push(t.kind[ctx.kind]!);
+  if (!ok) return miss(sink, p, trace);
 
-  let ok = p.kinds.has(ctx.kind);
-  if (tr) trace.push(item('kind', ok, t.kind[ctx.kind]!));
-  if (!ok) return fail();
+  ok = (p.perpMask & ctx.perpBit) !== 0;
+  if (tr) trace.push(t.perp[ctx.perpType]!);
+  if (!ok) return miss(sink, p, trace);
 
-  ok = p.perpTypes.has(ctx.perpType);
-  if (tr) trace.push(item('perpetrator_type', ok, t.perp[ctx.perpType]!));
-  if (!ok) return fail();
-
-  ok = p.targetTypes.has(ctx.targetType);
-  if (tr) trace.push(item('target_type', ok, t.target[ctx.targetType]!));
-  if (!ok) return fail();
+  ok = (p.targetMask & ctx.targetBit) !== 0;
+  if (tr) trace.push(t.target[ctx.targetType]!);
+  if (!ok) return miss(sink, p, trace);
 
   // Beneficiary: the party hit, or the party on whose territory it happened.
   let beneficiary: string | null = null;
   if (p.beneficiary !== 'none') {
     const code = p.beneficiary === 'target' ? ctx.targetCountry : ctx.locCountry;
     if (code === undefined) {
-      if (tr) trace.push(item('beneficiary_party', false, p.beneficiary === 'target' ? ctx.S.noTargetCountry() : ctx.S.noLocationCountry()));
-      return fail();
+      if (tr) trace.push(item('beneficiary_party', false, p.beneficiary === 'target' ? S.noTargetCountry() : S.noLocationCountry()));
+      return miss(sink, p, trace);
     }
-    const st = partyStatus(ctx, ch, code);
-    if (tr) trace.push(item('beneficiary_party', st.held, st.detail));
-    if (!st.held) return fail();
+    ok = ch.membership.isParty(code, ctx.day);
+    if (tr) trace.push(statusItem(ctx, ch, V_BENEFICIARY, code, ok));
+    if (!ok) return miss(sink, p, trace);
     beneficiary = code;
   }
 
@@ -421,183 +565,229 @@ function evalProvision(ctx: Ctx, p: ProvisionC, inForce: TraceItem | null, inFor
   const perpIsParty = perp !== undefined && ch.membership.isParty(perp, ctx.day);
   switch (p.perpState) {
     case 'any':
-      if (tr && perpIsParty) trace.push(item('perpetrator_state', true, ctx.S.perpIsParty(partyName(perp, lang), ctx.on)));
+      if (tr && perpIsParty) trace.push(statusItem(ctx, ch, V_PERP_INFO, perp, true));
       break;
     case 'not_party':
-      if (tr) trace.push(item('perpetrator_state', !perpIsParty, perp === undefined ? ctx.S.perpNoState() : perpIsParty ? ctx.S.perpMustNotBeParty(partyName(perp, lang), ctx.on) : ctx.S.perpNotParty(partyName(perp, lang), ctx.on)));
-      if (perpIsParty) return fail();
+      if (tr) trace.push(perp === undefined ? item('perpetrator_state', true, S.perpNoState()) : statusItem(ctx, ch, perpIsParty ? V_PERP_MUST_NOT : V_PERP_NOT_PARTY, perp, !perpIsParty));
+      if (perpIsParty) return miss(sink, p, trace);
       break;
-    case 'party': {
+    case 'party':
       if (perp === undefined) {
-        if (tr) trace.push(item('perpetrator_state', false, ctx.S.perpNoState()));
-        return fail();
+        if (tr) trace.push(item('perpetrator_state', false, S.perpNoState()));
+        return miss(sink, p, trace);
       }
       if (perp === beneficiary) {
-        if (tr) trace.push(item('perpetrator_state', false, ctx.S.perpSameAsTarget(partyName(perp, lang))));
-        return fail();
+        if (tr) trace.push(item('perpetrator_state', false, S.perpSameAsTarget(partyName(perp, lang))));
+        return miss(sink, p, trace);
       }
-      if (!perpIsParty) {
-        if (tr) trace.push(item('perpetrator_state', false, ctx.S.perpMustBeParty(partyName(perp, lang), ctx.on)));
-        return fail();
-      }
-      if (tr) trace.push(item('perpetrator_state', true, partyStatus(ctx, ch, perp).detail));
+      if (tr) trace.push(statusItem(ctx, ch, perpIsParty ? V_PERP_PARTY : V_PERP_MUST, perp, perpIsParty));
+      if (!perpIsParty) return miss(sink, p, trace);
       break;
-    }
     case 'outside_backer': {
       const backer = ctx.perpCountry;
-      const held = backer !== undefined && backer !== beneficiary;
-      if (tr) trace.push(item('outside_support', held, held ? ctx.S.backerHeld(partyName(backer, lang), beneficiary ? partyName(beneficiary, lang) : '—') : ctx.S.backerFailed()));
-      if (!held) return fail();
+      ok = backer !== undefined && backer !== beneficiary;
+      if (tr) trace.push(item('outside_support', ok, ok ? S.backerHeld(partyName(backer!, lang), beneficiary ? partyName(beneficiary, lang) : '—') : S.backerFailed()));
+      if (!ok) return miss(sink, p, trace);
       break;
     }
   }
 
-  // Place.
+  // Place: any applicable clause.
   let placeHeld = false;
-  let placeDetail = '';
-  const failures: string[] = [];
+  let failures = '';
   let applicable = 0;
-  for (const c of p.clauses) {
-    const r = evalClause(ctx, p, c, beneficiary);
-    if (r === null) continue;
+  const clauses = p.clauses;
+  for (let k = 0; k < clauses.length; k++) {
+    const r = evalClause(ctx, p, clauses[k]!, beneficiary);
+    if (r === NOT_APPLICABLE) continue;
     applicable++;
-    if (r.held) {
+    if (r === 1) {
       placeHeld = true;
-      placeDetail = r.detail;
       break;
     }
-    if (tr) failures.push(r.detail);
+    if (tr) failures += (failures ? ' ' : '') + ctx.detail;
   }
   if (tr) {
-    if (!placeHeld && applicable === 0) {
-      placeDetail = p.clauses.map((c) => ctx.S.whereClauseNotApplicable(c.label[lang], c.articleRef[lang])).join(' ');
-    } else if (!placeHeld) placeDetail = failures.join(' ');
-    trace.push(item('place', placeHeld, placeDetail));
+    if (placeHeld) trace.push(ctx.heldItem!);
+    else if (applicable === 0) {
+      let detail = '';
+      for (const c of clauses) detail += (detail ? ' ' : '') + S.whereClauseNotApplicable(c.label[lang], c.articleRef[lang]);
+      trace.push(item('place', false, detail));
+    } else trace.push(item('place', false, failures));
   }
-  if (!placeHeld) return fail();
+  if (!placeHeld) return miss(sink, p, trace);
 
   // Request.
   if (p.request.required) {
     const a = p.request.articleRef[lang];
+    const asked = ctx.requested;
     if (p.request.by === 'beneficiary') {
-      const held = beneficiary !== null && ctx.requested !== undefined && ctx.requested.includes(beneficiary);
-      if (tr) trace.push(item('request', held, held ? ctx.S.requestHeld(partyName(beneficiary!, lang), a) : ctx.S.requestFailed(beneficiary ? partyName(beneficiary, lang) : '—', a)));
-      if (!held) return fail();
+      ok = beneficiary !== null && asked !== undefined && asked.includes(beneficiary);
+      if (tr) trace.push(item('request', ok, ok ? S.requestHeld(partyName(beneficiary!, lang), a) : S.requestFailed(beneficiary ? partyName(beneficiary, lang) : '—', a)));
+      if (!ok) return miss(sink, p, trace);
     } else {
-      const asker = ctx.requested?.find((c) => ch.membership.isParty(c, ctx.day));
-      if (tr) trace.push(item('request', asker !== undefined, asker !== undefined ? ctx.S.requestAnyHeld(partyName(asker, lang), a) : ctx.S.requestAnyFailed(a)));
-      if (asker === undefined) return fail();
+      let asker: string | undefined;
+      if (asked !== undefined) for (const c of asked) if (ch.membership.isParty(c, ctx.day)) { asker = c; break; }
+      if (tr) trace.push(item('request', asker !== undefined, asker !== undefined ? S.requestAnyHeld(partyName(asker, lang), a) : S.requestAnyFailed(a)));
+      if (asker === undefined) return miss(sink, p, trace);
     }
   }
 
-  // Who is obligated.
-  let obligated: string[];
-  if (p.obligated === 'perpetrator') obligated = perp !== undefined ? [perp] : [];
-  else {
-    const inForceParties = ch.membership.inForce(ctx.day);
-    obligated = [];
-    for (const code of inForceParties) {
-      if (code === perp) continue;
-      if (p.obligated === 'other_parties' && code === beneficiary) continue;
-      obligated.push(code);
-    }
+  // Who is obligated: parties in force that day (suspended ones included), never the perpetrator.
+  // Lists and their sentences are cached per (parties in force, beneficiary, perpetrator) and shared, frozen.
+  const inForceParties = ch.membership.inForce(ctx.day);
+  let byPair = p.obligCache.get(inForceParties);
+  if (byPair === undefined) {
+    byPair = new Map();
+    p.obligCache.set(inForceParties, byPair);
   }
+  const bKey = beneficiary ?? '';
+  let byPerp = byPair.get(bKey);
+  if (byPerp === undefined) {
+    byPerp = new Map();
+    byPair.set(bKey, byPerp);
+  }
+  const pKey = perp ?? '';
+  let entry = byPerp.get(pKey);
+  if (entry === undefined) {
+    let list: string[];
+    if (p.obligated === 'perpetrator') list = perp !== undefined ? [perp] : [];
+    else {
+      list = [];
+      const skipBeneficiary = p.obligated === 'other_parties';
+      for (const code of inForceParties) {
+        if (code === perp || (skipBeneficiary && code === beneficiary)) continue;
+        list.push(code);
+      }
+    }
+    entry = { obligated: Object.freeze(list) as string[], items: { en: undefined, fr: undefined } };
+    byPerp.set(pKey, entry);
+  }
+  const obligated = entry.obligated;
   if (tr) {
-    trace.push(item('obligated', true, ctx.S.obligated(ctx.on, listParties(obligated, lang), t.rule)));
-    for (const code of obligated) {
-      const party = ch.membership.parties.get(code)!;
-      const s = suspensionAt(party, ctx.day);
-      if (s >= 0) trace.push(item('suspension', true, ctx.S.obligatedSuspended(partyName(code, lang), formatDay(party.susFrom[s]!, lang), party.susScope[s]![lang])));
+    let items = entry.items[lang];
+    if (items === undefined) {
+      items = [frozenItem('obligated', true, S.obligated(listParties(obligated, lang), t.rule))];
+      for (const code of obligated) {
+        const party = ch.membership.parties.get(code)!;
+        const sIdx = suspensionAt(party, ctx.day);
+        if (sIdx >= 0) items.push(frozenItem('suspension', true, S.obligatedSuspended(partyName(code, lang), formatDay(party.susFrom[sIdx]!, lang), party.susScope[sIdx]![lang])));
+      }
+      entry.items[lang] = items;
     }
+    for (let k = 0; k < items.length; k++) trace.push(items[k]!);
   }
-  return {
-    triggered: true,
-    result: {
-      charter: ch.id,
-      article: p.article,
-      provision: p.id,
-      beneficiary,
-      obligated,
-      obligation: t.obligation,
-      decision: t.decision,
-      deadline: t.deadline,
-      trace,
-    },
-  };
+  sink.triggered.push({
+    charter: ch.id,
+    article: p.article,
+    provision: p.id,
+    beneficiary,
+    obligated,
+    obligation: t.obligation,
+    decision: t.decision,
+    deadline: t.deadline,
+    trace,
+  });
+  sink.provisions.push(p);
+}
+
+function inForceItem(ctx: Ctx, ch: CharterC, held: boolean): TraceItem {
+  const cache = ch.inForceItems[ctx.lang];
+  let it = cache.get(ctx.day);
+  if (it === undefined) {
+    const S = ctx.S;
+    const lang = ctx.lang;
+    const detail = held ? S.inForce(ch.name[lang], ctx.on, ch.fromText[lang])
+      : ctx.day < ch.from ? S.notYet(ch.name[lang], ctx.on, ch.fromText[lang])
+      : S.ended(ch.name[lang], ctx.on, ch.untilText[lang]);
+    it = frozenItem('in_force', held, detail);
+    if (cache.size > 50_000) cache.clear();
+    cache.set(ctx.day, it);
+  }
+  return it;
 }
 
 /**
  * Assesses one normalised incident against charters. Pure: no I/O, no clock;
  * the same input gives the same output, in the same order (charters by id,
- * then articles and provisions in the order of the text).
+ * then articles and provisions in the order of the text). Results share
+ * frozen pieces (trace items, texts) between calls: treat them as read-only.
  */
 export function assess(
   incident: Incident,
   charters: readonly Charter[] | CompiledCharters,
   at?: string,
-  options: AssessOptions = {},
+  options?: AssessOptions,
 ): Assessment {
   const compiled = isCompiled(charters) ? charters : compileCharters(charters);
-  const lang: Lang = options.lang ?? 'en';
-  const tracing = options.trace !== false;
+  const lang: Lang = options?.lang ?? 'en';
+  const tracing = options?.trace !== false;
   const atDay = at ?? incident.date;
   const day = dayNumber(atDay);
   const target = incident.target;
   const loc = incident.location;
-  const ctx: Ctx = {
-    day,
-    on: tracing ? formatDay(day, lang) : '',
-    lang,
-    S: SENTENCES[lang],
-    tracing,
-    kind: incident.kind,
-    perpType: incident.perpetrator.type,
-    perpCountry: incident.perpetrator.country,
-    targetType: target.type,
-    targetCountry: target.country ?? (target.type === 'territory' ? loc.country : undefined),
-    locCountry: loc.country,
-    lat: loc.lat,
-    lon: loc.lon,
-    abroad: target.deployed_abroad === true,
-    requested: incident.assistance_requested_by,
-  };
+  // One scratch context, overwritten by each call: assess() is synchronous and
+  // calls nothing that could re-enter it, so this stays pure from the outside.
+  const ctx = CTX;
+  ctx.day = day;
+  ctx.on = tracing ? formatDay(day, lang) : '';
+  ctx.lang = lang;
+  ctx.S = SENTENCES[lang];
+  ctx.tracing = tracing;
+  ctx.kind = incident.kind;
+  ctx.perpType = incident.perpetrator.type;
+  ctx.perpCountry = incident.perpetrator.country;
+  ctx.targetType = target.type;
+  ctx.targetCountry = target.country ?? (target.type === 'territory' ? loc.country : undefined);
+  ctx.locCountry = loc.country;
+  ctx.lat = loc.lat;
+  ctx.lon = loc.lon;
+  ctx.abroad = target.deployed_abroad === true;
+  ctx.requested = incident.assistance_requested_by;
+  ctx.kindBit = KIND_BIT[incident.kind]!;
+  ctx.perpBit = PERP_BIT[incident.perpetrator.type]!;
+  ctx.targetBit = TARGET_BIT[target.type]!;
+  ctx.detail = '';
+  ctx.heldItem = null;
 
-  const triggered: TriggeredProvision[] = [];
-  const notTriggered: NotTriggeredProvision[] = [];
-  for (const ch of compiled.charters) {
+  const sink: Sink = { triggered: [], provisions: [], notTriggered: [] };
+  const list = compiled.charters;
+  for (let c = 0; c < list.length; c++) {
+    const ch = list[c]!;
     const held = day >= ch.from && day <= ch.until;
-    let inForce: TraceItem | null = null;
-    if (tracing) {
-      const S = ctx.S;
-      const detail = held ? S.inForce(ch.name[lang], ctx.on, ch.fromText[lang])
-        : day < ch.from ? S.notYet(ch.name[lang], ctx.on, ch.fromText[lang])
-        : S.ended(ch.name[lang], ctx.on, ch.untilText[lang]);
-      inForce = item('in_force', held, detail);
-    }
-    for (const p of ch.provisions) {
-      const o = evalProvision(ctx, p, inForce, held);
-      if (o.triggered) triggered.push(o.result);
-      else notTriggered.push(o.result);
-    }
+    const inForce = tracing ? inForceItem(ctx, ch, held) : null;
+    const provs = ch.provisions;
+    for (let k = 0; k < provs.length; k++) evalProvision(ctx, provs[k]!, inForce, held, sink);
   }
 
-  return { at: atDay, triggered, not_triggered: notTriggered, conflicts: findConflicts(ctx, compiled, triggered) };
+  return { at: atDay, triggered: sink.triggered, not_triggered: sink.notTriggered, conflicts: findConflicts(ctx, compiled, sink) };
+}
+
+function conflictKey(c: Conflict): string {
+  return `${c.parties.join(',')}|${c.between[0]!.charter}|${c.between[0]!.article}|${c.between[1]!.charter}`;
+}
+
+function byKey(a: Conflict, b: Conflict): number {
+  const ka = conflictKey(a);
+  const kb = conflictKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 /**
  * A party obligated to assist against a perpetrator state that is bound to
  * it, that same day, by another charter in force.
  */
-function findConflicts(ctx: Ctx, compiled: CompiledCharters, triggered: TriggeredProvision[]): Conflict[] {
+function findConflicts(ctx: Ctx, compiled: CompiledCharters, sink: Sink): Conflict[] {
   const perp = ctx.perpType === 'state' ? ctx.perpCountry : undefined;
-  if (perp === undefined || triggered.length === 0) return [];
+  if (perp === undefined || sink.triggered.length === 0) return [];
   const out: Conflict[] = [];
   const seen = new Set<string>();
-  const byId = new Map(compiled.charters.map((c) => [c.id, c]));
-  for (const t of triggered) {
-    const ch = byId.get(t.charter)!;
-    const p = ch.provisions.find((x) => x.id === t.provision)!;
+  const lang = ctx.lang;
+  for (let k = 0; k < sink.triggered.length; k++) {
+    const t = sink.triggered[k]!;
+    const p = sink.provisions[k]!;
     if (!p.assistsAgainstPerpetrator) continue;
+    const ch = p.charter;
     for (const party of t.obligated) {
       for (const other of compiled.charters) {
         if (other === ch || ctx.day < other.from || ctx.day > other.until) continue;
@@ -605,9 +795,8 @@ function findConflicts(ctx: Ctx, compiled: CompiledCharters, triggered: Triggere
         const key = `${party}|${t.charter}|${t.article}|${other.id}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const lang = ctx.lang;
         out.push({
-          parties: [party, perp].sort(),
+          parties: party < perp ? [party, perp] : [perp, party],
           between: [
             { charter: t.charter, article: t.article },
             { charter: other.id, article: other.bondArticle },
@@ -621,11 +810,7 @@ function findConflicts(ctx: Ctx, compiled: CompiledCharters, triggered: Triggere
       }
     }
   }
-  out.sort((a, b) => {
-    const ka = `${a.parties.join(',')}|${a.between[0]!.charter}|${a.between[0]!.article}|${a.between[1]!.charter}`;
-    const kb = `${b.parties.join(',')}|${b.between[0]!.charter}|${b.between[0]!.article}|${b.between[1]!.charter}`;
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  });
+  out.sort(byKey);
   return out;
 }
 

@@ -66,15 +66,15 @@ export interface Sentences {
   targetFailed(target: string, article: string, covered: string): string;
   noTargetCountry(): string;
   noLocationCountry(): string;
-  partyOn(who: string, charter: string, on: string, since: string): string;
-  notPartyLater(who: string, charter: string, on: string, joined: string): string;
-  notPartyLeft(who: string, charter: string, on: string, left: string): string;
+  partyOn(who: string, charter: string, since: string): string;
+  notPartyLater(who: string, charter: string, joined: string): string;
+  notPartyLeft(who: string, charter: string, left: string): string;
   notPartyNever(who: string, charter: string): string;
   suspended(who: string, scope: string, since: string): string;
-  perpIsParty(who: string, on: string): string;
-  perpNotParty(who: string, on: string): string;
-  perpMustBeParty(who: string, on: string): string;
-  perpMustNotBeParty(who: string, on: string): string;
+  perpIsParty(who: string): string;
+  perpNotParty(who: string): string;
+  perpMustBeParty(who: string): string;
+  perpMustNotBeParty(who: string): string;
   perpNoState(): string;
   perpSameAsTarget(who: string): string;
   backerHeld(who: string, target: string): string;
@@ -98,7 +98,7 @@ export interface Sentences {
   requestFailed(who: string, article: string): string;
   requestAnyHeld(who: string, article: string): string;
   requestAnyFailed(article: string): string;
-  obligated(on: string, who: string, rule: string): string;
+  obligated(who: string, rule: string): string;
   obligatedSuspended(who: string, since: string, scope: string): string;
   ruleOther: string;
   ruleAll: string;
@@ -119,15 +119,15 @@ export const SENTENCES: Record<Lang, Sentences> = {
     targetFailed: (t, a, cov) => `The target is ${t}; ${a} covers only ${cov}.`,
     noTargetCountry: () => 'The incident does not say which state was hit (target.country); add it to assess this provision.',
     noLocationCountry: () => 'The incident took place outside any state (international waters or airspace, or no country given).',
-    partyOn: (w, c, on, since) => `${w} is a party to the ${c} on ${on} (party since ${since}).`,
-    notPartyLater: (w, c, on, j) => `${w} is not yet a party to the ${c} on ${on}: it became a party on ${j}.`,
-    notPartyLeft: (w, c, on, l) => `${w} is no longer a party to the ${c} on ${on}: its withdrawal took effect on ${l}.`,
+    partyOn: (w, c, since) => `${w} is a party to the ${c} that day (party since ${since}).`,
+    notPartyLater: (w, c, j) => `${w} is not yet a party to the ${c} that day: it became a party on ${j}.`,
+    notPartyLeft: (w, c, l) => `${w} is no longer a party to the ${c} that day: its withdrawal took effect on ${l}.`,
     notPartyNever: (w, c) => `${w} is not a party to the ${c}.`,
     suspended: (w, scope, since) => ` It is suspended from ${scope} since ${since}; a suspension does not release it from the treaty.`,
-    perpIsParty: (w, on) => `The perpetrator, ${w}, is itself a party on ${on}; it is not among those obligated.`,
-    perpNotParty: (w, on) => `The perpetrator, ${w}, is not a party on ${on}.`,
-    perpMustBeParty: (w, on) => `The perpetrator, ${w}, is not a party on ${on}; this undertaking binds parties only.`,
-    perpMustNotBeParty: (w, on) => `The perpetrator, ${w}, is a party on ${on}; this provision concerns outside aggression.`,
+    perpIsParty: (w) => `The perpetrator, ${w}, is itself a party that day; it is not among those obligated.`,
+    perpNotParty: (w) => `The perpetrator, ${w}, is not a party that day.`,
+    perpMustBeParty: (w) => `The perpetrator, ${w}, is not a party that day; this undertaking binds parties only.`,
+    perpMustNotBeParty: (w) => `The perpetrator, ${w}, is a party that day; this provision concerns outside aggression.`,
     perpNoState: () => 'The incident names no perpetrator state (perpetrator.country).',
     perpSameAsTarget: (w) => `${w} is both perpetrator and target; the undertaking concerns force against another party.`,
     backerHeld: (w, t) => `The incident names ${w} behind the perpetrators, a state other than ${t}: read as support from outside.`,
@@ -151,7 +151,7 @@ export const SENTENCES: Record<Lang, Sentences> = {
     requestFailed: (w, a) => `${w} has not requested assistance; ${a} requires its request (incident assistance_requested_by).`,
     requestAnyHeld: (w, a) => `${w} asked for consultation (${a}).`,
     requestAnyFailed: (a) => `No party has asked for consultation (${a}; incident assistance_requested_by).`,
-    obligated: (on, w, rule) => `Obligated on ${on}: ${w} (${rule}).`,
+    obligated: (w, rule) => `Obligated: ${w} (${rule}).`,
     obligatedSuspended: (w, since, scope) => `${w} is suspended from ${scope} since ${since} but remains bound.`,
     ruleOther: 'the other parties in force that day, never the perpetrator',
     ruleAll: 'all parties in force that day, never the perpetrator',
@@ -171,15 +171,15 @@ export const SENTENCES: Record<Lang, Sentences> = {
     targetFailed: (t, a, cov) => `La cible est ${t} ; l'${a} ne couvre que : ${cov}.`,
     noTargetCountry: () => "L'incident n'indique pas l'État touché (target.country) ; ajoutez-le pour évaluer cette disposition.",
     noLocationCountry: () => "L'incident s'est produit hors de tout État (eaux ou espace aérien internationaux, ou pays non indiqué).",
-    partyOn: (w, c, on, since) => `${w} : partie le ${on} (depuis le ${since}) — ${c}.`,
-    notPartyLater: (w, c, on, j) => `${w} : pas encore partie le ${on} ; partie à compter du ${j} — ${c}.`,
-    notPartyLeft: (w, c, on, l) => `${w} : n'est plus partie le ${on} ; son retrait a pris effet le ${l} — ${c}.`,
+    partyOn: (w, c, since) => `${w} : partie ce jour-là (depuis le ${since}) — ${c}.`,
+    notPartyLater: (w, c, j) => `${w} : pas encore partie ce jour-là ; partie à compter du ${j} — ${c}.`,
+    notPartyLeft: (w, c, l) => `${w} : n'est plus partie ce jour-là ; son retrait a pris effet le ${l} — ${c}.`,
     notPartyNever: (w, c) => `${w} : n'est pas partie — ${c}.`,
     suspended: (w, scope, since) => ` Suspendu de ${scope} depuis le ${since} ; une suspension ne le délie pas du traité.`,
-    perpIsParty: (w, on) => `L'auteur, ${w}, est lui-même partie le ${on} ; il ne figure pas parmi les obligés.`,
-    perpNotParty: (w, on) => `L'auteur, ${w}, n'est pas partie le ${on}.`,
-    perpMustBeParty: (w, on) => `L'auteur, ${w}, n'est pas partie le ${on} ; cet engagement ne lie que les parties.`,
-    perpMustNotBeParty: (w, on) => `L'auteur, ${w}, est partie le ${on} ; cette disposition vise une agression extérieure.`,
+    perpIsParty: (w) => `L'auteur, ${w}, est lui-même partie ce jour-là ; il ne figure pas parmi les obligés.`,
+    perpNotParty: (w) => `L'auteur, ${w}, n'est pas partie ce jour-là.`,
+    perpMustBeParty: (w) => `L'auteur, ${w}, n'est pas partie ce jour-là ; cet engagement ne lie que les parties.`,
+    perpMustNotBeParty: (w) => `L'auteur, ${w}, est partie ce jour-là ; cette disposition vise une agression extérieure.`,
     perpNoState: () => "L'incident ne nomme aucun État auteur (perpetrator.country).",
     perpSameAsTarget: (w) => `${w} est à la fois auteur et cible ; l'engagement vise la force contre une autre partie.`,
     backerHeld: (w, t) => `L'incident désigne ${w} derrière les auteurs, un État autre que ${t} : lu comme un soutien extérieur.`,
@@ -203,7 +203,7 @@ export const SENTENCES: Record<Lang, Sentences> = {
     requestFailed: (w, a) => `${w} n'a pas demandé assistance ; l'${a} exige sa demande (assistance_requested_by).`,
     requestAnyHeld: (w, a) => `${w} a demandé des consultations (${a}).`,
     requestAnyFailed: (a) => `Aucune partie n'a demandé de consultations (${a} ; assistance_requested_by).`,
-    obligated: (on, w, rule) => `Obligés le ${on} : ${w} (${rule}).`,
+    obligated: (w, rule) => `Obligés : ${w} (${rule}).`,
     obligatedSuspended: (w, since, scope) => `${w} : suspendu de ${scope} depuis le ${since}, mais toujours lié.`,
     ruleOther: "les autres parties en vigueur ce jour-là, jamais l'auteur",
     ruleAll: "toutes les parties en vigueur ce jour-là, jamais l'auteur",

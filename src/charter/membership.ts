@@ -71,6 +71,8 @@ export class Membership {
   readonly codes: string[];
   private readonly list: CompiledParty[];
   private readonly byDay = new Map<number, string[]>();
+  /** Interned lists: two days with the same parties and suspensions share one (frozen) array. */
+  private readonly interned = new Map<string, string[]>();
 
   constructor(charter: Charter) {
     this.list = charter.parties.map(compileParty).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
@@ -84,15 +86,42 @@ export class Membership {
     return p !== undefined && intervalAt(p, day) >= 0;
   }
 
-  /** Parties in force on `day`, alphabetical (suspended parties included: suspension is not loss of membership). The array is shared: do not mutate. */
+  /** Parties in force on `day`, alphabetical (suspended parties included: suspension is not loss of membership). The array is shared and frozen. */
   inForce(day: number): string[] {
     let r = this.byDay.get(day);
     if (r === undefined) {
-      r = [];
-      for (const p of this.list) if (intervalAt(p, day) >= 0) r.push(p.code);
+      const fresh: string[] = [];
+      let suspended = '';
+      for (const p of this.list) {
+        if (intervalAt(p, day) < 0) continue;
+        fresh.push(p.code);
+        const si = suspensionAt(p, day);
+        if (si >= 0) suspended += `${p.code}:${si},`;
+      }
+      // Same parties with the same suspensions → the same array (callers cache by its identity).
+      const key = `${fresh.join(',')}#${suspended}`;
+      r = this.interned.get(key);
+      if (r === undefined) {
+        r = Object.freeze(fresh) as string[];
+        this.interned.set(key, r);
+      }
       if (this.byDay.size > 20_000) this.byDay.clear();
       this.byDay.set(day, r);
     }
     return r;
   }
+}
+
+/**
+ * A small integer naming a state's status on a day, for caching sentences:
+ * a party in interval i with suspension s → i * 64 + s + 1; not a party
+ * after g intervals → 10_000 + g; never listed → 20_000.
+ */
+export function statusCode(p: CompiledParty | undefined, day: number): number {
+  if (p === undefined) return 20_000;
+  const i = intervalAt(p, day);
+  if (i >= 0) return i * 64 + suspensionAt(p, day) + 1;
+  let g = 0;
+  for (let k = 0; k < p.joined.length; k++) if (day >= p.joined[k]!) g++;
+  return 10_000 + g;
 }

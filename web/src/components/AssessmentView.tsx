@@ -12,8 +12,8 @@ function Trace({ trace }: { trace: TraceStep[] }) {
         <li key={i} className={s.held ? 'held' : 'failed'}>
           <span className="mark" aria-hidden="true">{s.held ? '✓' : '✗'}</span>
           <span className="visually-hidden">{s.held ? t('assess.held') : t('assess.failed')}: </span>
-          <span className="cond">{s.condition}</span>
-          {s.detail && <span className="detail"> — {s.detail}</span>}
+          <span className="detail">{s.detail || s.condition}</span>
+          {s.detail && <code className="cond">{s.condition}</code>}
         </li>
       ))}
     </ol>

@@ -36,7 +36,7 @@ export function Header({ route }: { route: Route }) {
       </nav>
       <div className="session">
         <span className="who" data-testid="who">
-          <strong>{user.username}</strong>
+          <a href="#/password" className="username" data-nav="password" title={t('password')}><strong>{user.username}</strong></a>
           <span className="role">{t(`role.${user.role}`)}</span>
           {user.party && (
             <span className="party" data-testid="party" title={t('party')}>
@@ -45,7 +45,6 @@ export function Header({ route }: { route: Route }) {
           )}
         </span>
         <LangSwitch />
-        <a href="#/password" className="small" data-nav="password">{t('password')}</a>
         <button type="button" className="quiet" onClick={signOut}>{t('signOut')}</button>
       </div>
     </header>

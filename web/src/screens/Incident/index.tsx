@@ -127,7 +127,7 @@ export function IncidentView({ id, compact }: { id: string; compact?: boolean })
         </dd>
         <dt>{t('source')}</dt>
         <dd>
-          {rec.source.dataset === 'ucdp_ged' ? 'UCDP GED' : rec.source.dataset}{rec.source.id ? ` #${rec.source.id}` : ''}
+          {t(`dataset.${rec.source.dataset}`)}{rec.source.id && rec.source.dataset !== 'manual' ? ` #${rec.source.id}` : ''}
           {rec.sources.length > 0 && <ul className="sources">{rec.sources.map((s, i) => <li key={i}>{s}</li>)}</ul>}
         </dd>
         {rec.notes && (<><dt>{t('notes')}</dt><dd lang={rec.textLang ?? undefined}>{rec.notes}{rec.textLang && rec.textLang !== lang && <span className="muted small"> [{t('writtenIn', { lang: rec.textLang })}]</span>}</dd></>)}

@@ -6,6 +6,7 @@ import { register as chartersCommand } from './charters.ts';
 import { register as importCommand } from './import.ts';
 import { register as serveCommand } from './serve.ts';
 import { register as openapiCommand } from './openapi.ts';
+import { register as incidentsCommand } from './incidents.ts';
 
 /**
  * Every `foedus` sub-command, one file each. A file exports a function that
@@ -19,4 +20,5 @@ export const commands: Array<(program: Command) => void> = [
   importCommand,
   serveCommand,
   openapiCommand,
+  incidentsCommand,
 ];

@@ -291,6 +291,32 @@ export class IncidentRepository {
   async count(filter: IncidentFilter = {}): Promise<number> {
     const f = normaliseFilter(filter);
     if (f.empty) return 0;
+    return (await this.countBySummary(f)) ?? this.countRows(f);
+  }
+
+  /**
+   * Large boxes with only box/date filters: the cluster summary for the cells wholly inside and the whole
+   * years, rows for the rest. null when it would not pay (small boxes, no whole year, other filters).
+   */
+  private async countBySummary(f: NormalFilter): Promise<number | null> {
+    if (!f.box || !isSpatialOnly(f, false)) return null;
+    const { fullFrom, fullTo, partial } = yearSplit(f);
+    if (fullFrom > fullTo) return null;
+    const g = (level: number) => boxCells(f, level);
+    const g10 = g(SUMMARY_LEVEL);
+    const nx = g10.x1 - g10.x0 + 1, ny = g10.y1 - g10.y0 + 1;
+    const interior = Math.max(0, nx - 2) * Math.max(0, ny - 2);
+    if (nx < 6 || ny < 6 || interior < 4 * (nx * ny - interior)) return null;
+    let level = SUMMARY_LEVEL;
+    while (level > 0 && g(level).cells > 64) level--;
+    const c = g(level);
+    const aggs = await this.cellsBySummary(f, level, c.x0, c.x1, c.y0, c.y1, false);
+    let n = aggs.reduce((t, a) => t + a.n, 0);
+    for (const [from, to] of partial) n += await this.countRows({ ...f, from, to });
+    return n;
+  }
+
+  private async countRows(f: NormalFilter): Promise<number> {
     if (this.dialect === 'sqlite' && f.box && isSpatialOnly(f, false)) {
       const r = await sql<{ n: number }>`select count(*) as n from incidents_rtree where ${rtreeCondition(f)}`.execute(this.db);
       return Number(r.rows[0]!.n);
@@ -352,10 +378,7 @@ export class IncidentRepository {
     const f = normaliseFilter(filter);
     const level = Math.min(MORTON_LEVEL, Math.floor(zoom) + 2);
     if (f.empty) return { clusters: [], total: 0, level };
-    const b = f.box!;
-    const tl = mercator(b.maxLat / E6, b.minLon / E6), br = mercator(b.minLat / E6, b.maxLon / E6);
-    const x0 = cellIndex(tl.x, level), x1 = cellIndex(br.x, level), y0 = cellIndex(tl.y, level), y1 = cellIndex(br.y, level);
-    const cells = (x1 - x0 + 1) * (y1 - y0 + 1);
+    const { x0, x1, y0, y1, cells } = boxCells(f, level);
     let aggs: Agg[];
     if (isSpatialOnly(f, false) && level <= SUMMARY_LEVEL && cells <= MAX_CELL_QUERIES) {
       aggs = await this.cellsBySummary(f, level, x0, x1, y0, y1);
@@ -404,18 +427,10 @@ export class IncidentRepository {
    * From the per-(level-10 cell, year) summary for the cells wholly inside the box and the whole years of the
    * window; from the rows for the summary cells on the box's edge and for the partial years at the window's ends.
    */
-  private async cellsBySummary(f: NormalFilter, level: number, x0: number, x1: number, y0: number, y1: number): Promise<Agg[]> {
+  private async cellsBySummary(f: NormalFilter, level: number, x0: number, x1: number, y0: number, y1: number, withPartial = true): Promise<Agg[]> {
     const b = f.box!;
     const [la0, la1, lo0, lo1] = [b.minLat / E6, b.maxLat / E6, b.minLon / E6, b.maxLon / E6];
-    const year = (d: string) => Number(d.slice(0, 4));
-    const fullFrom = f.from ? (f.from.endsWith('-01-01') ? year(f.from) : year(f.from) + 1) : -9999;
-    const fullTo = f.to ? (f.to.endsWith('-12-31') ? year(f.to) : year(f.to) - 1) : 9999;
-    const partial: Array<[string | null, string | null]> = [];
-    if (fullFrom > fullTo) partial.push([f.from, f.to]);
-    else {
-      if (f.from && !f.from.endsWith('-01-01')) partial.push([f.from, `${year(f.from)}-12-31`]);
-      if (f.to && !f.to.endsWith('-12-31')) partial.push([`${year(f.to)}-01-01`, f.to]);
-    }
+    const { fullFrom, fullTo, partial } = yearSplit(f);
     const merged = new Map<string, Agg>();
     const add = (a: Agg) => {
       const k = `${a.cx}/${a.cy}`;
@@ -450,8 +465,10 @@ export class IncidentRepository {
         for (const a of await this.cellsByRange(yearsOnly, level, ranges)) add(a);
       }
     }
-    for (const [from, to] of partial) {
-      for (const a of await this.cellsByGroup({ ...f, from, to }, level)) add(a);
+    if (withPartial) {
+      for (const [from, to] of partial) {
+        for (const a of await this.cellsByGroup({ ...f, from, to }, level)) add(a);
+      }
     }
     return [...merged.values()];
   }
@@ -552,6 +569,28 @@ type CellRange = { cx: number; cy: number; lo: number; hi: number };
 
 /** Cells of the summary table: Web Mercator level 10 (1024 per axis). */
 const SUMMARY_LEVEL = 10;
+
+/** The window split into whole years (read from the summary) and the partial years at its ends (read from rows). */
+function yearSplit(f: NormalFilter): { fullFrom: number; fullTo: number; partial: Array<[string | null, string | null]> } {
+  const year = (d: string) => Number(d.slice(0, 4));
+  const fullFrom = f.from ? (f.from.endsWith('-01-01') ? year(f.from) : year(f.from) + 1) : -9999;
+  const fullTo = f.to ? (f.to.endsWith('-12-31') ? year(f.to) : year(f.to) - 1) : 9999;
+  const partial: Array<[string | null, string | null]> = [];
+  if (fullFrom > fullTo) partial.push([f.from, f.to]);
+  else {
+    if (f.from && !f.from.endsWith('-01-01')) partial.push([f.from, `${year(f.from)}-12-31`]);
+    if (f.to && !f.to.endsWith('-12-31')) partial.push([`${year(f.to)}-01-01`, f.to]);
+  }
+  return { fullFrom, fullTo, partial };
+}
+
+/** The box's cells at a level: index ranges on both axes (y grows southwards). */
+function boxCells(f: NormalFilter, level: number): { x0: number; x1: number; y0: number; y1: number; cells: number } {
+  const b = f.box!;
+  const tl = mercator(b.maxLat / E6, b.minLon / E6), br = mercator(b.minLat / E6, b.maxLon / E6);
+  const x0 = cellIndex(tl.x, level), x1 = cellIndex(br.x, level), y0 = cellIndex(tl.y, level), y1 = cellIndex(br.y, level);
+  return { x0, x1, y0, y1, cells: (x1 - x0 + 1) * (y1 - y0 + 1) };
+}
 
 /** For each level-`level` cell in [x0..x1]×[y0..y1]: its range of codes at level `at` (≥ level). */
 function rangesOf(level: number, x0: number, x1: number, y0: number, y1: number, at: number): CellRange[] {

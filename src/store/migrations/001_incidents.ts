@@ -68,7 +68,8 @@ const SQLITE = [
     updated_by text,
     assessment text
   )`,
-  `create index incidents_date on incidents (date desc, id)`,
+  // Paging order; lon/lat let a date-ordered walk test the box from the index alone.
+  `create index incidents_date on incidents (date desc, id, lon, lat)`,
   `create index incidents_country on incidents (country, date)`,
   `create index incidents_kind on incidents (kind, date)`,
   // Covering index for cluster counts: one range of morton per map cell, bbox/date/precision checked in the index.
@@ -145,7 +146,8 @@ const POSTGRES = [
     updated_by text,
     assessment jsonb
   )`,
-  `create index incidents_date on incidents (date desc, id)`,
+  // Paging order; lon/lat let a date-ordered walk (and counts over short windows) test the box from the index alone.
+  `create index incidents_date on incidents (date desc, id) include (lon, lat)`,
   `create index incidents_country on incidents (country, date)`,
   `create index incidents_kind on incidents (kind, date)`,
   `create index incidents_point on incidents using gist (point(lon, lat))`,

@@ -132,7 +132,25 @@ describe('Foedus UI in Chromium', () => {
     expect(await page.locator('[data-testid=triggered][data-charter=aes-2023]').count()).toBeGreaterThan(0);
     await page.locator('[data-testid=history] tbody tr').first().waitFor();
     await shot(page, '10-recorded');
-  });
+
+    // A stale correction: someone else edits the record between our read and our save.
+    await page.locator('[data-testid=edit-incident]').click();
+    await page.locator('textarea[name=edit-notes]').fill('Bilan revu : 5 morts selon le poste de Mopti.');
+    const me = (await (await page.request.get(`${server.url}/api/v1/auth/me`)).json()) as { csrfToken: string };
+    const other = await page.request.patch(`${server.url}/api/v1/incidents/${encodeURIComponent(id!)}`, {
+      headers: { 'x-csrf-token': me.csrfToken }, data: { version: 1, notes: 'Edited elsewhere first.' },
+    });
+    expect(other.status()).toBe(200);
+    await page.locator('[data-testid=edit-form] button[type=submit]').click();
+    await page.locator('[data-testid=version-conflict]').waitFor();
+    expect(await page.locator('[data-testid=version-conflict]').textContent()).toContain('secretariat');
+    await shot(page, '10b-version-conflict');
+    await page.locator('[data-testid=version-conflict] button').click();
+    await expect.poll(() => page.locator('[data-testid=incident-facts]').textContent()).toContain('Edited elsewhere first.');
+    await page.locator('[data-testid=edit-form] button[type=submit]').click();
+    await expect.poll(() => page.locator('[data-testid=incident-facts]').textContent()).toContain('Bilan revu');
+    await expect.poll(() => page.locator('[data-testid=history] tbody tr').count()).toBeGreaterThanOrEqual(3);
+  }, 90_000);
 
   it('imports a file and lists the rejected row with its line and reason', async () => {
     await page.locator('nav a[data-nav=import]').click();

@@ -1,5 +1,5 @@
 import type {
-  Assessment, CharterDetail, CharterSummary, ClusterResponse, AreaCount, Incident, IncidentCreate, IncidentFilters,
+  Assessment, CharterDetail, CharterSummary, ClusterResponse, AreaCount, Incident, IncidentCreate, IncidentFilters, IncidentPatch,
   IncidentRecord, ImportJob, ImportStarted, Json, Lang, LedgerEntry, Page, Session, TimelineBucket,
 } from './types.ts';
 
@@ -89,6 +89,8 @@ export const api = {
   incident: (id: string) => request<IncidentRecord>('GET', `/incidents/${encodeURIComponent(id)}`),
   history: (id: string) => request<{ entries: LedgerEntry[] }>('GET', `/incidents/${encodeURIComponent(id)}/history`).then((r) => r.entries),
   createIncident: (body: IncidentCreate) => request<IncidentRecord>('POST', '/incidents', { body }),
+  /** A stale `version` gets 409 version_conflict with {currentVersion, updatedBy, updatedAt}. */
+  patchIncident: (id: string, body: IncidentPatch) => request<IncidentRecord>('PATCH', `/incidents/${encodeURIComponent(id)}`, { body }),
 
   startImport: (file: File, format?: string) => {
     const form = new FormData();

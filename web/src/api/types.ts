@@ -21,6 +21,7 @@ export type PerpetratorType = Incident['perpetrator']['type'];
 export type TargetType = Incident['target']['type'];
 export type IncidentRecord = Schemas['IncidentRecord'];
 export type IncidentCreate = Schemas['IncidentCreate'];
+export type IncidentPatch = Schemas['IncidentPatch'];
 export type LocationPrecision = IncidentRecord['locationPrecision'];
 export type Actor = Schemas['Actor'];
 

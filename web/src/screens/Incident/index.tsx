@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client.ts';
+import { api, ApiError } from '../../api/client.ts';
 import { isCoarse, type Assessment, type CharterSummary, type IncidentRecord, type LedgerEntry } from '../../api/types.ts';
 import { AssessmentView } from '../../components/AssessmentView.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
+import { canRecord, useAuth } from '../../lib/auth.tsx';
 import { countryName } from '../../lib/countries.ts';
 import { day, num, stamp, text } from '../../lib/format.ts';
 import { useLive } from '../../lib/live.ts';
@@ -55,6 +56,62 @@ function History({ id, version }: { id: string; version: number }) {
   );
 }
 
+/** The secretariat's correction of a record: notes, place name, fatalities. Edits carry the version read. */
+function EditIncident({ rec, onSaved, onReload }: { rec: IncidentRecord; onSaved: (r: IncidentRecord) => void; onReload: () => void }) {
+  const { t } = useTranslation('incident');
+  const [open, setOpen] = useState(false);
+  // The version the officer started from: a change that lands meanwhile (live feed) must not be overwritten silently.
+  const [base, setBase] = useState(rec.version);
+  const [notes, setNotes] = useState(rec.notes ?? '');
+  const [placeName, setPlaceName] = useState(rec.placeName ?? '');
+  const [fatalities, setFatalities] = useState(rec.incident.fatalities === undefined ? '' : String(rec.incident.fatalities));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [conflict, setConflict] = useState<{ currentVersion: number; updatedBy: string | null; updatedAt: string } | null>(null);
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setConflict(null);
+    try {
+      const incident = { ...rec.incident };
+      if (fatalities.trim() === '') delete incident.fatalities;
+      else incident.fatalities = Number(fatalities);
+      const saved = await api.patchIncident(rec.id, { version: base, incident, notes: notes.trim() || null, placeName: placeName.trim() || null });
+      setOpen(false);
+      onSaved(saved);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) setConflict(err.details as { currentVersion: number; updatedBy: string | null; updatedAt: string });
+      else setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!open) return <button type="button" onClick={() => { setBase(rec.version); setOpen(true); }} data-testid="edit-incident">{t('edit')}</button>;
+  return (
+    <form className="edit-incident" onSubmit={save} data-testid="edit-form">
+      <h3>{t('editTitle', { version: base })}</h3>
+      {rec.version > base && !conflict && <p className="notice" role="status" data-testid="changed-meanwhile">{t('changedMeanwhile', { version: rec.version })}</p>}
+      <label><span>{t('placeName')}</span><input name="edit-place" value={placeName} onChange={(e) => setPlaceName(e.target.value)} /></label>
+      <label><span>{t('fatalitiesBest')}</span><input name="edit-fatalities" type="number" min={0} step={1} value={fatalities} onChange={(e) => setFatalities(e.target.value)} /></label>
+      <label><span>{t('notes')}</span><textarea name="edit-notes" rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} /></label>
+      {conflict && (
+        <div className="error-box" role="alert" data-testid="version-conflict">
+          <p>{t('conflict', { version: conflict.currentVersion, who: conflict.updatedBy ?? t('anImport'), when: stamp(conflict.updatedAt) })}</p>
+          <button type="button" onClick={() => { setBase(conflict.currentVersion); setConflict(null); onReload(); }}>{t('reload')}</button>
+        </div>
+      )}
+      <ErrorBox error={error} />
+      <div className="row">
+        <button type="submit" className="primary" disabled={busy}>{t('save')}</button>
+        <button type="button" className="quiet" onClick={() => setOpen(false)}>{t('cancel')}</button>
+      </div>
+    </form>
+  );
+}
+
 /** One incident: what the source says, what the charters make of it, and who changed it. */
 export function IncidentView({ id, compact }: { id: string; compact?: boolean }) {
   const { t } = useTranslation('incident');
@@ -65,6 +122,7 @@ export function IncidentView({ id, compact }: { id: string; compact?: boolean })
   const [assessment, setAssessment] = useState<Assessment | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [assessError, setAssessError] = useState<unknown>(null);
+  const { user } = useAuth();
 
   const load = useCallback(() => {
     let live = true;
@@ -99,7 +157,7 @@ export function IncidentView({ id, compact }: { id: string; compact?: boolean })
         <Title>{place || rec.id}</Title>
         {compact && <a href={href('incidents', rec.id)} className="small">{t('openPage')}</a>}
       </header>
-      <dl className="facts">
+      <dl className="facts" data-testid="incident-facts">
         <dt>{t('date')}</dt><dd>{day(inc.date)}{rec.datePrecision && rec.datePrecision !== 'day' && <span className="muted"> ({t('datePrecision', { p: rec.datePrecision })})</span>}</dd>
         <dt>{t('kind')}</dt><dd>{tc(`kind.${inc.kind}`)}{rec.source.eventType && <span className="muted"> — {t('sourceType')} {rec.source.eventType}{rec.source.subEventType ? ` / ${rec.source.subEventType}` : ''}</span>}</dd>
         <dt>{t('place')}</dt>
@@ -133,6 +191,7 @@ export function IncidentView({ id, compact }: { id: string; compact?: boolean })
         {rec.notes && (<><dt>{t('notes')}</dt><dd lang={rec.textLang ?? undefined}>{rec.notes}{rec.textLang && rec.textLang !== lang && <span className="muted small"> [{t('writtenIn', { lang: rec.textLang })}]</span>}</dd></>)}
         <dt>{t('record')}</dt><dd className="muted small">{rec.id} · v{rec.version}{rec.updatedAt ? ` · ${stamp(rec.updatedAt)}` : ''}</dd>
       </dl>
+      {canRecord(user) && <EditIncident key={rec.id} rec={rec} onSaved={setRec} onReload={load} />}
       <section className="incident-assessment">
         <h3>{t('assessment')}</h3>
         <ErrorBox error={assessError} />

@@ -97,9 +97,14 @@ async function importInto(dialect: 'sqlite' | 'postgres'): Promise<Result> {
   }
 }
 
-if (only.has('parse')) results.push(await parseOnly());
-if (only.has('sqlite')) results.push(await importInto('sqlite'));
-if (only.has('postgres')) results.push(await importInto('postgres'));
+async function run(r: Promise<Result>): Promise<void> {
+  const x = await r;
+  results.push(x);
+  console.log(`  ${x.name}: ${fmt(x.rows)} rows in ${(x.ms / 1000).toFixed(1)} s = ${fmt(rate(x.rows, x.ms))} rows/s (peak RSS ${mb(x.rss)})`);
+}
+if (only.has('parse')) await run(parseOnly());
+if (only.has('sqlite')) await run(importInto('sqlite'));
+if (only.has('postgres')) await run(importInto('postgres'));
 
 const ceiling = results.find((r) => r.name.startsWith('parse-only'));
 const targets: Record<string, number> = { 'import into SQLite': 0.5, 'import into PostgreSQL': 0.3 };

@@ -1,12 +1,14 @@
 import { extname } from 'node:path';
 import { Readable } from 'node:stream';
 import { InputError } from '../errors.ts';
+import { detectImportFormat } from '../incident/format.ts';
 import { IMPORT_FORMATS, type ImportFormat } from './types.ts';
 
 /**
- * Which format a file is in, from its name and its first bytes, when the
- * user did not say (`--format`). Also: peeking at a stream without losing
- * what was read.
+ * Which format a file is in, when the user did not say (`--format`): the
+ * incident module's detection from the name and the first bytes, plus the
+ * errors that tell the user what to do. Also: peeking at a stream without
+ * losing what was read.
  */
 
 const FORMAT_HELP =
@@ -50,24 +52,10 @@ export async function peekStream(stream: Readable, n: number): Promise<{ head: B
   return { head, stream: rest };
 }
 
-function firstLine(text: string): string {
+function headerNames(text: string): string[] {
   const end = text.search(/\r?\n/);
-  return (end < 0 ? text : text.slice(0, end)).replace(/^\uFEFF/, '');
-}
-
-function headerNames(line: string): string[] {
+  const line = (end < 0 ? text : text.slice(0, end)).replace(/^\uFEFF/, '');
   return line.split(',').map((h) => h.trim().replace(/^"|"$/g, '').trim().toLowerCase());
-}
-
-function csvFormat(header: string[]): ImportFormat | null {
-  if (header.includes('event_id_cnty')) return 'acled';
-  if (header.includes('type_of_violence') || (header.includes('where_prec') && (header.includes('best_est') || header.includes('best')))) return 'ucdp';
-  return null;
-}
-
-function jsonFormat(text: string): ImportFormat {
-  if (/"type"\s*:\s*"Feature(Collection)?"/.test(text) || /"features"\s*:/.test(text)) return 'geojson';
-  return 'incident';
 }
 
 /** The format of `file` given its first bytes. Throws InputError when it cannot tell. */
@@ -78,18 +66,13 @@ export function detectFormat(file: string, head: Buffer): ImportFormat {
     throw new InputError(`this is not a text file (it holds binary data; a spreadsheet? export it as CSV); ${FORMAT_HELP}`, { code: 'unreadable_input', where: file });
   }
   const text = head.toString('utf8');
-  const trimmed = text.replace(/^\uFEFF/, '').trimStart();
-  if (ext === '.geojson') return 'geojson';
-  if (ext === '.json' || trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    if (ext !== '.csv') return jsonFormat(trimmed);
-  }
-  const header = headerNames(firstLine(text));
-  const f = csvFormat(header);
-  if (f) return f;
-  if (ext === '.csv' || ext === '.tsv' || header.length > 3) {
+  const format = detectImportFormat(file, text);
+  if (format) return format;
+  const header = headerNames(text);
+  if (/\.(csv|tsv|txt)$/.test(ext) || header.length > 3) {
     throw new InputError(
       `cannot tell which CSV export this is: its header (${header.slice(0, 6).join(', ')}${header.length > 6 ? ', …' : ''}) has neither UCDP GED columns ` +
-        `(type_of_violence, where_prec, best_est) nor ACLED columns (event_id_cnty); ${FORMAT_HELP}`,
+        `(type_of_violence, where_prec) nor ACLED columns (event_id_cnty, sub_event_type); ${FORMAT_HELP}`,
       { code: 'unknown_format', where: file },
     );
   }

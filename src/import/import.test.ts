@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReadStream, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { countryAt } from '../incident/geo/index.ts';
@@ -141,6 +142,75 @@ describe.each(DIALECTS)('runImport on %s', (dialect) => {
     const s = await runImport({ source: createReadStream(MALI), fileName: 'upload-1', store: t.store, actor: 'test' });
     expect(s).toMatchObject({ file: 'upload-1', format: 'ucdp', rows: 2_120, rejected: 0 });
     expect(s.imported + s.unchanged + s.updated).toBe(2_120);
+  });
+});
+
+const ACLED_SAMPLE = fileURLToPath(new URL('../incident/acled/fixtures/acled-sample.csv', import.meta.url));
+
+describe.each(DIALECTS)('runImport of ACLED, GeoJSON and incident JSON on %s', (dialect) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await openTestStore(dialect);
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+
+  it('imports ACLED CSV, and re-imports a row only when its timestamp is newer', async () => {
+    const first = await runImport({ source: ACLED_SAMPLE, store: t.store, actor: 'test' });
+    // Two invented rows are bad on purpose: a 30 February and a text inter code ACLED does not use.
+    expect(first).toMatchObject({
+      format: 'acled',
+      rows: 13,
+      imported: 11,
+      rejected: 2,
+      rejections: [
+        { line: 12, column: 'event_date' },
+        { line: 13, column: 'inter1' },
+      ],
+    });
+    const text = readFileSync(ACLED_SAMPLE, 'utf8');
+    const lines = text.split('\n');
+    const edit = (ts: string, note: string) =>
+      lines.map((l) => (l.startsWith('MLI90001,') ? l.replace('FIXTURE (invented for tests)', note).replace(/,1692748800$/, `,${ts}`) : l)).join('\n');
+    const older = join(tmp.dir, `acled-older-${dialect}.csv`);
+    writeFileSync(older, edit('1692000000', 'FIXTURE (edited; older)'));
+    expect(await runImport({ source: older, store: t.store, actor: 'test' })).toMatchObject({ imported: 0, updated: 0, unchanged: 11, rejected: 2 });
+    const newer = join(tmp.dir, `acled-newer-${dialect}.csv`);
+    writeFileSync(newer, edit('1699999999', 'FIXTURE (edited; newer)'));
+    expect(await runImport({ source: newer, store: t.store, actor: 'test' })).toMatchObject({ imported: 0, updated: 1, unchanged: 10, rejected: 2 });
+    expect((await t.store.incidents.get('acled:MLI90001'))?.notes).toContain('FIXTURE (edited; newer)');
+  });
+
+  it('imports a GeoJSON FeatureCollection and incident JSON, bad elements reported by line and JSON path', async () => {
+    const gj = join(tmp.dir, `events-${dialect}.geojson`);
+    const feature = (id: string, lon: number, lat: number, date: string) => ({
+      type: 'Feature',
+      id,
+      geometry: { type: 'Point', coordinates: [lon, lat] },
+      properties: { date, kind: 'armed_attack', perpetrator: { type: 'non_state_armed_group' }, target: { type: 'armed_forces' }, fatalities: 2 },
+    });
+    writeFileSync(
+      gj,
+      `{"type": "FeatureCollection", "features": [\n${[
+        feature('gj-1', -1.5, 14.2, '2024-01-05'),
+        feature('gj-2', 2.1, 13.5, '2024-01-06'),
+        feature('gj-3', 2.1, 13.5, '2024-02-30'),
+      ]
+        .map((f) => JSON.stringify(f))
+        .join(',\n')}\n]}\n`,
+    );
+    const g = await runImport({ source: gj, store: t.store, actor: 'test' });
+    expect(g).toMatchObject({ format: 'geojson', rows: 3, imported: 2, rejected: 1 });
+    expect(g.rejections[0]).toMatchObject({ line: 4, column: expect.stringMatching(/^features\[2\]/) });
+
+    const ij = join(tmp.dir, `incidents-${dialect}.json`);
+    const incident = { date: '2024-03-01', kind: 'terrorist_attack', location: { lat: 14.5, lon: 0.9 }, perpetrator: { type: 'non_state_armed_group' }, target: { type: 'civilians' } };
+    writeFileSync(ij, `[\n${JSON.stringify({ id: 'ij-1', ...incident })},\n${JSON.stringify({ id: 'ij-2', ...incident, location: { lat: 95, lon: 0.9 } })}\n]\n`);
+    const i = await runImport({ source: ij, store: t.store, actor: 'test' });
+    expect(i).toMatchObject({ format: 'incident', rows: 2, imported: 1, rejected: 1 });
+    expect(i.rejections[0]).toMatchObject({ line: 3, column: '[1].location.lat', reason: expect.stringMatching(/latitude/) });
+    expect(await runImport({ source: ij, store: t.store, actor: 'test' })).toMatchObject({ imported: 0, unchanged: 1, rejected: 1 });
   });
 });
 

@@ -124,7 +124,7 @@ interface ProvisionC {
   /** The not-triggered result when traces are off: always the same, so built once (frozen). */
   silentMiss: NotTriggeredProvision;
   /** Obligated lists and their trace items, by parties-in-force list (interned), then beneficiary|perpetrator. */
-  obligCache: Map<readonly string[], Map<string, Map<string, ObligEntry>>>;
+  obligCache: Map<number, Map<string, Map<string, ObligEntry>>>;
 }
 
 interface ObligEntry {
@@ -634,12 +634,14 @@ function evalProvision(ctx: Ctx, p: ProvisionC, inForce: TraceItem | null, inFor
   }
 
   // Who is obligated: parties in force that day (suspended ones included), never the perpetrator.
-  // Lists and their sentences are cached per (parties in force, beneficiary, perpetrator) and shared, frozen.
+  // Lists and their sentences are cached per (parties in force and their suspensions, beneficiary, perpetrator) and shared, frozen.
+  // Keyed by the interned list's id: V8 hashes frozen objects slowly as Map keys.
+  const listId = ch.membership.inForceId(ctx.day);
   const inForceParties = ch.membership.inForce(ctx.day);
-  let byPair = p.obligCache.get(inForceParties);
+  let byPair = p.obligCache.get(listId);
   if (byPair === undefined) {
     byPair = new Map();
-    p.obligCache.set(inForceParties, byPair);
+    p.obligCache.set(listId, byPair);
   }
   const bKey = beneficiary ?? '';
   let byPerp = byPair.get(bKey);

@@ -70,9 +70,11 @@ export class Membership {
   /** Party codes in alphabetical order. */
   readonly codes: string[];
   private readonly list: CompiledParty[];
-  private readonly byDay = new Map<number, string[]>();
-  /** Interned lists: two days with the same parties and suspensions share one (frozen) array. */
-  private readonly interned = new Map<string, string[]>();
+  /** day → id of the interned list of parties in force (with their suspensions). */
+  private readonly byDay = new Map<number, number>();
+  /** Interned lists: two days with the same parties and suspensions share one (frozen) array and one id. */
+  private readonly interned = new Map<string, number>();
+  private readonly lists: string[][] = [];
 
   constructor(charter: Charter) {
     this.list = charter.parties.map(compileParty).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
@@ -88,8 +90,13 @@ export class Membership {
 
   /** Parties in force on `day`, alphabetical (suspended parties included: suspension is not loss of membership). The array is shared and frozen. */
   inForce(day: number): string[] {
-    let r = this.byDay.get(day);
-    if (r === undefined) {
+    return this.lists[this.inForceId(day)]!;
+  }
+
+  /** A small integer naming the list of parties in force on `day` and their suspensions (equal lists, equal ids). */
+  inForceId(day: number): number {
+    let id = this.byDay.get(day);
+    if (id === undefined) {
       const fresh: string[] = [];
       let suspended = '';
       for (const p of this.list) {
@@ -98,17 +105,17 @@ export class Membership {
         const si = suspensionAt(p, day);
         if (si >= 0) suspended += `${p.code}:${si},`;
       }
-      // Same parties with the same suspensions → the same array (callers cache by its identity).
       const key = `${fresh.join(',')}#${suspended}`;
-      r = this.interned.get(key);
-      if (r === undefined) {
-        r = Object.freeze(fresh) as string[];
-        this.interned.set(key, r);
+      id = this.interned.get(key);
+      if (id === undefined) {
+        id = this.lists.length;
+        this.lists.push(Object.freeze(fresh) as string[]);
+        this.interned.set(key, id);
       }
-      if (this.byDay.size > 20_000) this.byDay.clear();
-      this.byDay.set(day, r);
+      if (this.byDay.size > 50_000) this.byDay.clear();
+      this.byDay.set(day, id);
     }
-    return r;
+    return id;
   }
 }
 

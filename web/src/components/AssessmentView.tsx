@@ -1,8 +1,43 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Assessment, CharterSummary, NotTriggered, TraceStep, Triggered } from '../api/types.ts';
+import { api } from '../api/client.ts';
+import type { Assessment, CharterArticle, CharterSummary, LocalText, NotTriggered, TraceStep, Triggered } from '../api/types.ts';
 import { countryName } from '../lib/countries.ts';
 import { day } from '../lib/format.ts';
 import { currentLang } from '../i18n/index.ts';
+
+const articleCache = new Map<string, Promise<Map<string, LocalText>>>();
+/** Article titles ("6" → {fr, en}) of the charters an assessment names, read once per page from /charters/:id. */
+function useArticleTitles(ids: string[]): Map<string, LocalText> {
+  const [titles, setTitles] = useState(new Map<string, LocalText>());
+  const key = [...new Set(ids)].sort().join(',');
+  useEffect(() => {
+    let live = true;
+    const list = key ? key.split(',') : [];
+    Promise.all(list.map((id) => {
+      let p = articleCache.get(id);
+      if (!p) {
+        p = api.charter(id).then((d) => new Map(((d.charter.articles as CharterArticle[] | undefined) ?? []).map((a) => [`${id}/${a.number}`, a.title])));
+        p.catch(() => articleCache.delete(id));
+        articleCache.set(id, p);
+      }
+      return p.catch(() => new Map<string, LocalText>());
+    })).then((maps) => {
+      if (live) setTitles(new Map(maps.flatMap((m) => [...m])));
+    });
+    return () => { live = false; };
+  }, [key]);
+  return titles;
+}
+
+type Titles = Map<string, LocalText>;
+
+function ArticleName({ charter, article, titles }: { charter: string; article: string; titles: Titles }) {
+  const { t } = useTranslation('components');
+  const lang = currentLang();
+  const title = titles.get(`${charter}/${article}`);
+  return <>{t('assess.article', { article })}{title ? ` (${title[lang]})` : ''}</>;
+}
 
 function Trace({ trace }: { trace: TraceStep[] }) {
   const { t } = useTranslation('components');
@@ -38,14 +73,14 @@ function Parties({ codes }: { codes: string[] }) {
   );
 }
 
-function TriggeredCard({ p }: { p: Triggered }) {
+function TriggeredCard({ p, titles }: { p: Triggered; titles: Titles }) {
   const { t } = useTranslation('components');
   const lang = currentLang();
   return (
     <article className="provision triggered" data-testid="triggered" data-charter={p.charter} data-article={String(p.article)}>
       <header>
         <span className="badge hot">{t('assess.triggeredBadge')}</span>
-        <h4>{t('assess.article', { article: p.article })} · <ProvisionName id={p.provision} /></h4>
+        <h4><ArticleName charter={p.charter} article={p.article} titles={titles} /> · <ProvisionName id={p.provision} /></h4>
       </header>
       <dl className="facts">
         {p.beneficiary && (<><dt>{t('assess.beneficiary')}</dt><dd>{countryName(p.beneficiary, lang)}</dd></>)}
@@ -63,15 +98,14 @@ function TriggeredCard({ p }: { p: Triggered }) {
   );
 }
 
-function NotTriggeredItem({ p }: { p: NotTriggered }) {
-  const { t } = useTranslation('components');
+function NotTriggeredItem({ p, titles }: { p: NotTriggered; titles: Titles }) {
   const failed = p.trace.filter((s) => !s.held);
   return (
     <li className="provision not-triggered" data-testid="not-triggered">
       <details>
         <summary>
-          <strong>{t('assess.article', { article: p.article })} · <ProvisionName id={p.provision} /></strong>
-          {failed[0] && <span className="muted"> — {failed[0].condition}{failed[0].detail ? `: ${failed[0].detail}` : ''}</span>}
+          <strong><ArticleName charter={p.charter} article={p.article} titles={titles} /> · <ProvisionName id={p.provision} /></strong>
+          {failed[0] && <span className="muted"> — {failed[0].detail || failed[0].condition}</span>}
         </summary>
         <Trace trace={p.trace} />
       </details>
@@ -92,6 +126,10 @@ export function AssessmentView({ assessment, charters, columns }: { assessment: 
     const c = charters.find((x) => x.id === id);
     return c ? (c.shortTitle ?? c.title)[lang] : id;
   };
+  const titles = useArticleTitles([
+    ...assessment.triggered.map((p) => p.charter),
+    ...assessment.not_triggered.map((p) => p.charter),
+  ]);
   const ids = [...new Set([
     ...assessment.triggered.map((p) => p.charter),
     ...charters.map((c) => c.id),
@@ -125,11 +163,11 @@ export function AssessmentView({ assessment, charters, columns }: { assessment: 
           <section key={g.id} className={`charter-group${g.triggered.length ? ' has-triggered' : ''}`} data-testid="charter-group" data-charter={g.id}>
             <h3>{title(g.id)} <span className="muted code">{g.id}</span></h3>
             {g.triggered.length === 0 && <p className="muted">{t('assess.nothingTriggered')}</p>}
-            {g.triggered.map((p, i) => <TriggeredCard key={i} p={p} />)}
+            {g.triggered.map((p, i) => <TriggeredCard key={i} p={p} titles={titles} />)}
             {g.not.length > 0 && (
               <details className="not-triggered-list">
                 <summary>{t('assess.notTriggered', { count: g.not.length })}</summary>
-                <ul>{g.not.map((p, i) => <NotTriggeredItem key={i} p={p} />)}</ul>
+                <ul>{g.not.map((p, i) => <NotTriggeredItem key={i} p={p} titles={titles} />)}</ul>
               </details>
             )}
           </section>

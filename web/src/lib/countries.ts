@@ -11,9 +11,21 @@ export const AES = ['MLI', 'BFA', 'NER'] as const;
 /** Countries offered first in pickers: the AES and their neighbours. */
 export const REGION = ['MLI', 'BFA', 'NER', 'DZA', 'BEN', 'CIV', 'GHA', 'GIN', 'LBY', 'MRT', 'NGA', 'SEN', 'TCD', 'TGO', 'CMR', 'FRA', 'USA'] as const;
 
-/** A country's short name in the UI language ("Niger", "Côte d'Ivoire"); the code when unknown. */
+const displayNames: Partial<Record<Lang, Intl.DisplayNames>> = {};
+
+/** A country's short name in the UI language ("Niger", "Côte d’Ivoire", "Gambia"); the code when unknown. */
 export function countryName(code: string | null | undefined, lang: Lang): string {
   if (!code) return '—';
+  const a2 = countries.alpha3ToAlpha2(code);
+  if (a2) {
+    try {
+      const dn = (displayNames[lang] ??= new Intl.DisplayNames([lang], { type: 'region' }));
+      const name = dn.of(a2);
+      if (name && name !== a2) return name;
+    } catch {
+      // Older browsers without Intl.DisplayNames: the package's names below.
+    }
+  }
   return countries.getName(code, lang) ?? code;
 }
 

@@ -45,7 +45,7 @@ function History({ id, version }: { id: string; version: number }) {
               <tr key={e.seq}>
                 <td>{e.seq}</td>
                 <td>{stamp(e.at)}</td>
-                <td>{e.actor}</td>
+                <td>{e.actor.replace(/^user:/, '')}</td>
                 <td><code>{e.action}</code>{e.hash && <span className="muted small" title={e.hash}> {e.hash.slice(0, 10)}…</span>}</td>
               </tr>
             ))}
@@ -99,7 +99,7 @@ function EditIncident({ rec, onSaved, onReload }: { rec: IncidentRecord; onSaved
       <label><span>{t('notes')}</span><textarea name="edit-notes" rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} /></label>
       {conflict && (
         <div className="error-box" role="alert" data-testid="version-conflict">
-          <p>{t('conflict', { version: conflict.currentVersion, who: conflict.updatedBy ?? t('anImport'), when: stamp(conflict.updatedAt) })}</p>
+          <p>{t('conflict', { version: conflict.currentVersion, who: conflict.updatedBy?.replace(/^user:/, '') ?? t('anImport'), when: stamp(conflict.updatedAt) })}</p>
           <button type="button" onClick={() => { setBase(conflict.currentVersion); setConflict(null); onReload(); }}>{t('reload')}</button>
         </div>
       )}

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assess } from '../../src/charter/engine.ts';
 import { normaliseIncident } from '../../src/incident/validate.ts';
@@ -364,3 +367,31 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
   });
 });
 
+
+describe('the web UI', () => {
+  it('serves web/dist files, falls back to index.html for UI routes, and keeps JSON 404s for the API', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'foedus-web-'));
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Foedus</title><div id="root"></div>');
+    writeFileSync(join(dir, 'assets', 'app.js'), 'console.log("foedus")');
+    const s = await startTestServer('sqlite', { webDir: dir });
+    try {
+      const home = await fetch(`${s.url}/`);
+      expect(home.status).toBe(200);
+      expect(await home.text()).toContain('<title>Foedus</title>');
+      const deep = await fetch(`${s.url}/incidents/ucdp_ged:1?x=1`);
+      expect(deep.status).toBe(200);
+      expect(deep.headers.get('content-type')).toMatch(/text\/html/);
+      const js = await fetch(`${s.url}/assets/app.js`);
+      expect(js.status).toBe(200);
+      expect(await js.text()).toContain('foedus');
+      const api = await s.api('GET', '/api/v1/nope');
+      expect(api.status).toBe(404);
+      expect(api.body.error.code).toBe('not_found');
+      expect((await s.api('GET', '/api/v1/charters')).status).toBe(200);
+    } finally {
+      await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

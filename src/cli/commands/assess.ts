@@ -64,7 +64,7 @@ export function formatAssessment(incident: Incident, r: Assessment, lang: Lang):
     out.push(`      ${w.obligated}: ${t.obligated.length ? t.obligated.map((c) => partyName(c, lang)).join(', ') : w.none}`);
     out.push(`      ${w.obligation}: ${t.obligation.action} (${w.armed}: ${t.obligation.armed_force}) — ${t.obligation.summary}`);
     out.push(`      ${w.decision}: ${t.decision.rule}${t.decision.body ? ` (${t.decision.body})` : ''} — ${t.decision.summary}`);
-    out.push(`      ${w.deadline}: ${t.deadline.value ?? '—'} — ${t.deadline.text}`);
+    out.push(`      ${w.deadline}: ${t.deadline.value ? `${t.deadline.value} — ` : ''}${t.deadline.text}`);
     out.push(`      ${w.why}:`);
     for (const i of t.trace) out.push(`        ${i.held ? '✔' : '✘'} ${i.detail}`);
   }

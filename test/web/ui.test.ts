@@ -9,12 +9,20 @@ import { ROOT, afterReload, buildUi, mapReady, openBrowser, shot, signIn, startD
 let server: DemoServer;
 let session: BrowserSession;
 let page: Page;
+const offsite: string[] = [];
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   buildUi();
   server = await startDemoServer();
   session = await openBrowser('en-GB');
   page = session.page;
+  // The machine has no internet: the UI must never reach for a tile server, a font CDN or anything else.
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(server.url) && !u.startsWith('data:') && !u.startsWith('blob:')) offsite.push(u);
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
 }, 180_000);
 
 afterAll(async () => {
@@ -67,7 +75,11 @@ describe('Foedus UI in Chromium', () => {
     await afterReload(page, () => page.locator('.filters select[name=kind]').selectOption('terrorist_attack'));
     expect(await page.locator('[data-testid=ops-map]').getAttribute('data-query')).toContain('kind=terrorist_attack');
     for (let i = 0; i < 8 && (await page.locator('.cluster.one').count()) === 0 && (await page.locator('[data-testid=cell-list]').count()) === 0; i++) {
-      await afterReload(page, () => page.locator('.cluster.many').first().click());
+      // By keyboard: a cluster is a button (focus, Enter).
+      await afterReload(page, async () => {
+        await page.locator('.cluster.many').first().focus();
+        await page.keyboard.press('Enter');
+      });
     }
     if ((await page.locator('.cluster.one').count()) > 0) await page.locator('.cluster.one').first().click();
     else await page.locator('[data-testid=cell-list] a').first().click();
@@ -200,5 +212,10 @@ describe('Foedus UI in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid=party]').textContent()).toContain('Niger');
     await mapReady(page);
     await shot(page, '08-liaison');
+  });
+
+  it('made no request off the Foedus server and threw no page error', () => {
+    expect(offsite).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 });

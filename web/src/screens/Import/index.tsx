@@ -45,6 +45,7 @@ export function Import() {
   }, [job, refresh]);
   useLive('import.progress', onLive);
   useLive('import.done', onLive);
+  useLive('import.failed', onLive);
 
   if (!canRecord(user)) {
     return <main id="main" tabIndex={-1} className="page"><h1>{t('title')}</h1><p role="alert">{tc('forbidden')}</p></main>;

@@ -187,10 +187,13 @@ export function OperationsMap({ route }: { route: Route }) {
 
   useEffect(() => { void load(); }, [filters, load]);
   const reloadSoon = useRef<number | null>(null);
-  useLive('incident.created', useCallback(() => {
+  // New or corrected incidents redraw the view (debounced: an import sends many).
+  const reloadLater = useCallback(() => {
     if (reloadSoon.current) window.clearTimeout(reloadSoon.current);
     reloadSoon.current = window.setTimeout(() => { void load(); }, 500);
-  }, [load]));
+  }, [load]);
+  useLive('incident.created', reloadLater);
+  useLive('incident.updated', reloadLater);
   useLive('import.done', useCallback(() => { void load(); }, [load]));
 
   const clusterSum = view ? view.clusters.reduce((s, c) => s + c.count, 0) : 0;

@@ -87,6 +87,9 @@ describe('Foedus UI in Chromium', () => {
     await page.locator('[data-testid=assessment]').waitFor();
     expect(await page.locator('[data-testid=incident] [data-testid=triggered]').count()).toBeGreaterThan(0);
     await page.locator('[data-testid=history] table, [data-testid=history] p').first().waitFor();
+    // The panel scrolls on its own: a long assessment must not stretch the map past the window.
+    const mapBox = await page.locator('[data-testid=ops-map]').boundingBox();
+    expect(mapBox!.y + mapBox!.height).toBeLessThanOrEqual(page.viewportSize()!.height);
     await shot(page, '03-incident-panel');
   });
 

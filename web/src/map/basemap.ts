@@ -79,6 +79,11 @@ export function createMap(container: HTMLElement, opts: { center?: [number, numb
       layers: [{ id: 'sea', type: 'background', paint: { 'background-color': COLORS.sea } }],
     },
   });
+  // Focusing a marker (Tab) makes the browser scroll the overflow-hidden map box, shifting the
+  // picture away from the camera; keep the box unscrolled (markers pan the map into view instead).
+  for (const el of [container, map.getCanvasContainer()]) {
+    el.addEventListener('scroll', () => { el.scrollTop = 0; el.scrollLeft = 0; });
+  }
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
   map.on('load', () => {

@@ -88,6 +88,8 @@ export function OperationsMap({ route }: { route: Route }) {
   const drawClusters = useCallback((clusters: Cluster[]) => {
     const map = mapRef.current;
     if (!map) return;
+    // A keyboard user who was on a marker stays on the map: focus goes to the new marker nearest the centre.
+    const hadFocus = document.activeElement instanceof HTMLElement && document.activeElement.classList.contains('cluster');
     for (const m of markers.current) m.remove();
     markers.current = clusters.map((c) => {
       const el = document.createElement('button');
@@ -115,8 +117,17 @@ export function OperationsMap({ route }: { route: Route }) {
           if (c.id) navigate(`/map?incident=${encodeURIComponent(c.id)}`);
         });
       }
+      el.addEventListener('focus', () => {
+        if (!map.getBounds().contains([c.lon, c.lat])) map.panTo([c.lon, c.lat]);
+      });
       return new maplibregl.Marker({ element: el }).setLngLat([c.lon, c.lat]).addTo(map);
     });
+    if (hadFocus && markers.current.length > 0) {
+      const centre = map.getCenter();
+      const d = (m: maplibregl.Marker) => { const p = m.getLngLat(); return (p.lng - centre.lng) ** 2 + (p.lat - centre.lat) ** 2; };
+      const nearest = markers.current.reduce((a, b) => (d(b) < d(a) ? b : a));
+      nearest.getElement().focus({ preventScroll: true });
+    }
   }, [t, tc]);
 
   const load = useCallback(async () => {

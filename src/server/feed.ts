@@ -16,7 +16,7 @@ export type FeedEventName =
 
 interface Client {
   res: ServerResponse;
-  /** Roles allowed to see this client's events (all events are readable by any signed-in user today). */
+  /** Who subscribed (every event is readable by any signed-in user today; kept for per-party filtering). */
   actor: unknown;
 }
 

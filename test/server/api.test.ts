@@ -310,6 +310,20 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
       expect(bad.status).toBe(404);
     });
 
+    it('fails the job with the importer\'s reason when the file is not what its format says', async () => {
+      const form = new FormData();
+      form.append('format', 'ucdp');
+      form.append('file', new Blob(['name,when\nfoo,bar\n']), 'not-ucdp.csv');
+      const r = await s.api('POST', '/api/v1/imports', { body: form });
+      expect(r.status).toBe(202);
+      await s.app.foedus.jobs.idle();
+      const job = await s.api('GET', `/api/v1/imports/${r.body.job.id}`);
+      expect(job.body.status).toBe('failed');
+      expect(job.body.error.code).not.toBe('import_failed');
+      expect(job.body.error.message.length).toBeGreaterThan(10);
+      expect(job.body.summary).toBeNull();
+    });
+
     it('refuses uploads without a file, with a bad format, not multipart, or too large', async () => {
       const noFile = new FormData();
       noFile.append('format', 'ucdp');

@@ -13,7 +13,7 @@
  * after a 2 s warm-up; the report gives req/s and p99 latency for each and the
  * ratios to the trivial endpoint (targets: query ≥ 30 %, assess ≥ 50 %).
  *
- *   npx tsx bench/server.ts [--rows 1000000] [--duration 10] [--connections 50]
+ *   npx tsx bench/server.ts [--rows 1000000] [--duration 10] [--connections 50] [--build-only]
  *
  * The store is built once into bench/out/server-<rows>.db (from the generated
  * UCDP file bench/out/ucdp-<rows>.csv, itself generated when missing) and
@@ -205,6 +205,7 @@ async function storeTimes(n: number): Promise<{ query: [number, number]; query1y
 
 async function main(): Promise<void> {
   await buildStore();
+  if (args.includes('--build-only')) return;
   const token = await benchToken();
   const { child, url } = await startServer();
   const auth = { authorization: `Bearer ${token}` };

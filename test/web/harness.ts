@@ -67,6 +67,7 @@ export interface BrowserSession { context: BrowserContext; page: Page; profile: 
 
 /** Headless Chromium with a fresh profile (user-data-dir); the page's language preference is `locale`. */
 export async function openBrowser(locale = 'en-GB'): Promise<BrowserSession> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run apt-get install -y chromium (CI does), or set CHROMIUM_PATH`);
   const profile = mkdtempSync(join(tmpdir(), 'foedus-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LangSwitch } from './LangSwitch.tsx';
 import { canRecord, useAuth } from '../lib/auth.tsx';
@@ -10,6 +11,17 @@ export function Header({ route }: { route: Route }) {
   const { user, signOut } = useAuth();
   const lang = currentLang();
   const section = route.parts[0] ?? 'map';
+  const ref = useRef<HTMLElement>(null);
+  // The map page fills the window below the header, whose height changes when it wraps (narrow screens, French).
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const set = () => document.documentElement.style.setProperty('--header-h', `${el.getBoundingClientRect().height}px`);
+    set();
+    const ro = new ResizeObserver(set);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
   const links: Array<[string, string]> = [
     ['map', t('nav.map')],
     ['incidents', t('nav.incidents')],
@@ -18,7 +30,7 @@ export function Header({ route }: { route: Route }) {
   ];
   if (canRecord(user)) links.push(['record', t('nav.record')], ['import', t('nav.import')]);
   return (
-    <header className="app-header">
+    <header className="app-header" ref={ref}>
       <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('skip')}</a>
       <div className="brand">
         <span className="brand-mark" aria-hidden="true">◆</span>

@@ -7,7 +7,7 @@ import { normaliseIncident } from '../../src/incident/validate.ts';
 import { DIALECTS } from '../../src/store/testing.ts';
 import { col, csvLine, realRows } from '../import/fixtures.ts';
 import { UCDP_COLUMNS } from '../../bench/generate-ucdp.ts';
-import { sampleIncident, startTestServer, testCharters, type TestServer } from './helpers.ts';
+import { PASSWORD, sampleIncident, startTestServer, testCharters, type TestServer } from './helpers.ts';
 
 /** The HTTP API against a real listening server, on both stores. */
 
@@ -353,6 +353,26 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
     });
   });
 
+  describe('cookie sessions on these routes', () => {
+    it('needs the CSRF token for a cookie-authenticated write', async () => {
+      const login = await fetch(`${s.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: s.usernames.secretariat, password: PASSWORD }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const { csrfToken } = (await login.json()) as { csrfToken: string };
+      const body = JSON.stringify({ incident: sampleIncident({ date: '2024-08-01' }) });
+      const headers = { cookie, 'content-type': 'application/json' };
+      const without = await fetch(`${s.url}/api/v1/incidents`, { method: 'POST', headers, body });
+      expect(without.status).toBe(403);
+      const withToken = await fetch(`${s.url}/api/v1/incidents`, { method: 'POST', headers: { ...headers, 'x-csrf-token': csrfToken }, body });
+      expect(withToken.status).toBe(201);
+      expect((await fetch(`${s.url}/api/v1/incidents/count`, { headers: { cookie } })).status).toBe(200);
+    });
+  });
+
   describe('live feed', () => {
     it('streams incident.created after a POST', async () => {
       const ac = new AbortController();
@@ -376,6 +396,23 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
       const data = JSON.parse(m![1]!);
       expect(data.id).toBe(post.body.id);
       expect(data.country).toBe('MLI');
+
+      // An upload announces its job on the feed until it is done.
+      const rows = realRows().slice(10, 13);
+      const form = new FormData();
+      form.append('file', new Blob([`${UCDP_COLUMNS.join(',')}\n${rows.map(csvLine).join('')}`]), 'feed.csv');
+      const up = await s.api('POST', '/api/v1/imports', { body: form });
+      expect(up.status).toBe(202);
+      while (!/event: import\.done\ndata: .*\n\n/.test(buf)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += dec.decode(value, { stream: true });
+      }
+      expect(buf).toContain('event: import.queued');
+      expect(buf).toContain('event: import.progress');
+      const doneEvent = JSON.parse(/event: import\.done\ndata: (.*)\n\n/.exec(buf)![1]!);
+      expect(doneEvent.id).toBe(up.body.job.id);
+      expect(doneEvent.summary.rows).toBe(3);
       ac.abort();
     });
   });

@@ -718,7 +718,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         label?: string;
-                    };
+                    } | null;
                 };
             };
             responses: {

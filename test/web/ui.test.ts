@@ -217,6 +217,18 @@ describe('Foedus UI in Chromium', () => {
     await shot(page, '08-liaison');
   });
 
+  it('opens in French for a browser that prefers French', async () => {
+    const fr = await openBrowser('fr-FR');
+    try {
+      await fr.page.goto(`${server.url}/`);
+      await expect.poll(() => fr.page.locator('form button[type=submit]').textContent()).toBe('Se connecter');
+      expect(await fr.page.locator('html').getAttribute('lang')).toBe('fr');
+      expect(await fr.page.locator('.lang-switch button[data-lang=fr]').getAttribute('aria-pressed')).toBe('true');
+    } finally {
+      await fr.close();
+    }
+  });
+
   it('made no request off the Foedus server and threw no page error', () => {
     expect(offsite).toEqual([]);
     expect(pageErrors).toEqual([]);

@@ -176,6 +176,11 @@ export interface CompileOptions {
    * already ordered by date). PostgreSQL always uses columns (plus the GiST box).
    */
   spatial?: 'rtree' | 'columns';
+  /**
+   * PostgreSQL: add the GiST box condition (default true). Its selectivity is a fixed guess to the planner
+   * (no statistics for point <@ box), so paths that know better leave it out to get the date index.
+   */
+  gist?: boolean;
 }
 
 function pgTsQuery(wordsList: string[]): string {
@@ -197,7 +202,7 @@ export function compileFilter(f: NormalFilter, dialect: Dialect, opts: CompileOp
     if (useRtree) {
       c.push(sql`i.rid in (select rid from incidents_rtree where ${rtreeCondition(f)})`);
     } else {
-      if (dialect === 'postgres') c.push(sql`point(i.lon, i.lat) <@ box(point(${x0}, ${y0}), point(${x1}, ${y1}))`);
+      if (dialect === 'postgres' && opts.gist !== false) c.push(sql`point(i.lon, i.lat) <@ box(point(${x0}, ${y0}), point(${x1}, ${y1}))`);
       c.push(sql`i.lon >= ${x0} and i.lon <= ${x1} and i.lat >= ${y0} and i.lat <= ${y1}`);
     }
   }

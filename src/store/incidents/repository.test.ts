@@ -3,7 +3,7 @@ import { InputError } from '../../errors.ts';
 import type { IncidentRecord } from '../../incident/record.ts';
 import { openTestStore, DIALECTS, type TestStore } from '../testing.ts';
 import { makeRecord, type RecordSpec } from './fixtures.ts';
-import { VersionConflict, type IncidentFilter } from './index.ts';
+import { IncidentRepository, VersionConflict, type IncidentFilter } from './index.ts';
 
 /**
  * The incident repository's contract, run unchanged on SQLite and PostgreSQL.
@@ -113,6 +113,26 @@ describe.each(DIALECTS)('incident repository on %s', (dialect) => {
     );
     const tiny: [number, number, number, number] = [-1, 14, 0, 15];
     expect(await all({ bbox: tiny }, 2)).toEqual(expected((r) => inBox(r, tiny)));
+  });
+
+  it('pages the same when the date walk gives up early and the spatial index takes over', async () => {
+    const saved = IncidentRepository.scanBudget;
+    IncidentRepository.scanBudget = 5;
+    try {
+      for (const [box, from, to, limit] of [
+        [[-1, 14, 0, 15], undefined, undefined, 2],
+        [[-8, 12, 0, 20], '2021-01-01', '2022-06-30', 3],
+        [[-12, 10, 4, 25], undefined, '2022-12-31', 9],
+        [[-3, 11, -1, 13], '2020-01-01', undefined, 1],
+      ] as Array<[[number, number, number, number], string | undefined, string | undefined, number]>) {
+        const filter: IncidentFilter = { bbox: box, ...(from ? { from } : {}), ...(to ? { to } : {}) };
+        expect(await all(filter, limit), JSON.stringify(filter)).toEqual(
+          expected((r) => inBox(r, box) && (!from || r.incident.date >= from) && (!to || r.incident.date <= to)),
+        );
+      }
+    } finally {
+      IncidentRepository.scanBudget = saved;
+    }
   });
 
   it('pages stably while rows are added before the cursor', async () => {

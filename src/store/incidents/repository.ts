@@ -9,7 +9,7 @@ import {
   compileFilter, cursorCondition, decodeCursor, encodeCursor, isSpatialOnly, normaliseFilter, rtreeCondition, whereSql, type NormalFilter,
 } from './filter.ts';
 import { onClient, pgJson, pgUpsertMany, PG_COLUMNS } from './postgres.ts';
-import { cellIndex, cellRange, E6, interleave, mercator, MORTON_LEVEL, prepareRecord, reportFromRow, rowToRecord, type PreparedRecord, type ReportRow } from './rows.ts';
+import { cellIndex, cellRange, dayNumber, E6, interleave, mercator, MORTON_LEVEL, prepareRecord, reportFromRow, rowToRecord, type PreparedRecord, type ReportRow } from './rows.ts';
 import { SqliteIncidentWriter } from './sqlite.ts';
 import {
   VersionConflict, type AreaCount, type AreaLevel, type Cluster, type ClusterQuery, type ClusterResult, type IncidentChanges, type IncidentFilter,
@@ -30,8 +30,6 @@ export { VersionConflict } from './types.ts';
 const READ_COLS = sql.raw('i.id, i.date, i.record, i.version, i.created_at, i.updated_at, i.updated_by, i.assessment');
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
-/** SQLite paging: rows scanned in date order before falling back to the R*Tree (see query()). */
-const SCAN_BUDGET = 4000;
 /** Clusters: above this many cells in the box, one GROUP BY replaces the per-cell index ranges. */
 const MAX_CELL_QUERIES = 1500;
 
@@ -42,6 +40,9 @@ function nowIso(): string {
 }
 
 export class IncidentRepository {
+  /** Paging with a box: rows walked in date order before starting from the spatial index instead (see pageKeys). Tests lower it. */
+  static scanBudget = 4000;
+
   private readonly db: Kysely<any>;
   private readonly dialect: Dialect;
 
@@ -262,30 +263,59 @@ export class IncidentRepository {
     const curCond = cur ? [cursorCondition(cur)] : [];
     const key = this.dialect === 'sqlite' ? sql.raw('i.rid') : sql.raw('i.id');
     const out = (rows: Record<string, any>[]) => rows.map((r) => ({ key: this.dialect === 'sqlite' ? Number(r.k) : (r.k as string), date: r.date as string, id: r.id as string }));
-    if (this.dialect === 'sqlite' && f.box && !f.empty) {
-      // The planner trap (research/stack.md): with a box, SQLite must either walk the date index and test each
-      // row, which is fast when the box holds many of the rows, or start from the R*Tree, which is fast when it
-      // holds few. Walk the date index over at most SCAN_BUDGET rows (bounded by the date of the row that far
-      // down, read from the index alone); if the page is not full by then, the box is selective: go R*Tree.
+    const pgWalk = this.dialect === 'postgres' && isSpatialOnly(f, false);
+    if (f.box && !f.empty && (this.dialect === 'sqlite' || pgWalk)) {
+      // The planner trap (research/stack.md): with a box, the database must either walk the date index and
+      // test each row, which is fast when the box holds many of the rows, or start from the spatial index,
+      // which is fast when it holds few. Neither planner can tell (SQLite has no statistics for it, PostgreSQL
+      // guesses a fixed selectivity for point <@ box). Walk the date index (it covers lon/lat) over at most
+      // `scanBudget` rows, bounded by the date of the row that far down; if the page is not full by then, the
+      // box is selective: start from the R*Tree / GiST.
       const window = [...curCond];
       if (f.from) window.push(sql`i.date >= ${f.from}`);
       if (f.to) window.push(sql`i.date <= ${f.to}`);
+      const hint = this.dialect === 'sqlite' ? sql.raw('indexed by incidents_date') : sql.raw('');
       const bound = await sql<{ date: string }>`
-        select i.date as date from incidents i indexed by incidents_date ${whereSql(window)}
-        order by i.date desc, i.id limit 1 offset ${SCAN_BUDGET}`.execute(this.db);
+        select i.date as date from incidents i ${hint} ${whereSql(window)}
+        order by i.date desc, i.id limit 1 offset ${IncidentRepository.scanBudget}`.execute(this.db);
       const floor = bound.rows[0]?.date;
-      const conds = [...compileFilter(f, 'sqlite', { spatial: 'columns' }), ...window, ...(floor ? [sql`i.date >= ${floor}`] : [])];
+      const conds = [...compileFilter(f, this.dialect, { spatial: 'columns', gist: false }), ...window, ...(floor ? [sql`i.date >= ${floor}`] : [])];
       const first = await sql<Record<string, any>>`
-        select i.rid as k, i.date, i.id from incidents i indexed by incidents_date ${whereSql(conds)}
+        select ${key} as k, i.date, i.id from incidents i ${hint} ${whereSql(conds)}
         order by i.date desc, i.id limit ${n}`.execute(this.db);
       if (first.rows.length === n || !floor) return out(first.rows);
-      const conds2 = [...compileFilter(f, 'sqlite', { spatial: 'rtree' }), ...curCond];
-      const second = await sql<Record<string, any>>`select i.rid as k, i.date, i.id from incidents i ${whereSql(conds2)} order by i.date desc, i.id limit ${n}`.execute(this.db);
+      if (this.dialect === 'sqlite') return out(await this.rtreePage(f, cur, n));
+      const conds2 = [...compileFilter(f, this.dialect, { spatial: 'rtree' }), ...curCond];
+      const second = await sql<Record<string, any>>`select ${key} as k, i.date, i.id from incidents i ${whereSql(conds2)} order by i.date desc, i.id limit ${n}`.execute(this.db);
       return out(second.rows);
     }
     const conds = [...compileFilter(f, this.dialect), ...curCond];
     const res = await sql<Record<string, any>>`select ${key} as k, i.date, i.id from incidents i ${whereSql(conds)} order by i.date desc, i.id limit ${n}`.execute(this.db);
     return out(res.rows);
+  }
+
+  /**
+   * SQLite, selective box: the R*Tree also indexes the day, so read the newest stretch of days first and
+   * widen it (×4) until the page is full; each step costs only the rows of its stretch, not of the window.
+   */
+  private async rtreePage(f: NormalFilter, cur: { date: string; id: string } | null, n: number): Promise<Record<string, any>[]> {
+    const curCond = cur ? [cursorCondition(cur)] : [];
+    let hi = cur ? (f.to && f.to < cur.date ? f.to : cur.date) : f.to;
+    if (!hi) {
+      const m = await sql<{ d: string | null }>`select max(date) as d from incidents`.execute(this.db);
+      hi = m.rows[0]?.d ?? null;
+      if (!hi) return [];
+    }
+    const dayMs = 86_400_000;
+    const floorDay = f.from ? dayNumber(f.from) : dayNumber('1800-01-01');
+    for (let span = 32; ; span *= 4) {
+      const loDay = dayNumber(hi) - span;
+      const last = loDay <= floorDay;
+      const from = last ? f.from : new Date(loDay * dayMs).toISOString().slice(0, 10);
+      const conds = [...compileFilter({ ...f, from, to: hi }, 'sqlite', { spatial: 'rtree' }), ...curCond];
+      const r = await sql<Record<string, any>>`select i.rid as k, i.date, i.id from incidents i ${whereSql(conds)} order by i.date desc, i.id limit ${n}`.execute(this.db);
+      if (r.rows.length === n || last) return r.rows;
+    }
   }
 
   async count(filter: IncidentFilter = {}): Promise<number> {
@@ -321,7 +351,10 @@ export class IncidentRepository {
       const r = await sql<{ n: number }>`select count(*) as n from incidents_rtree where ${rtreeCondition(f)}`.execute(this.db);
       return Number(r.rows[0]!.n);
     }
-    const r = await sql<{ n: number }>`select count(*) as n from incidents i ${whereSql(compileFilter(f, this.dialect))}`.execute(this.db);
+    // PostgreSQL, box and a closed date window only: the window's stretch of the date index (covering lon/lat)
+    // beats a GiST bitmap over a large box, and the planner cannot tell (fixed guess for point <@ box).
+    const gist = !(this.dialect === 'postgres' && f.box && f.from && f.to && isSpatialOnly(f, false));
+    const r = await sql<{ n: number }>`select count(*) as n from incidents i ${whereSql(compileFilter(f, this.dialect, { gist }))}`.execute(this.db);
     return Number(r.rows[0]!.n);
   }
 

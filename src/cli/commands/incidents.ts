@@ -353,7 +353,7 @@ export function register(program: Command): void {
           if (batch.length) await s.incidents.setAssessments(batch);
           batch = [];
         };
-        for await (const r of s.incidents.iterate(filter)) {
+        for await (const r of s.incidents.iterate(filter, { withReports: false })) {
           const result = assess(r.incident, compiled, undefined, { trace: false });
           const pairs = [...new Set(result.triggered.map((t) => `${t.charter}/${t.article}`))];
           assessed++;

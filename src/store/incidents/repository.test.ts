@@ -94,6 +94,10 @@ describe.each(DIALECTS)('incident repository on %s', (dialect) => {
     expect(createdAt).toBe(updatedAt);
     expect(reports).toEqual(srcReports);
     expect(await t.store.incidents.get('ucdp_ged:nope')).toBeNull();
+    const light = await t.store.incidents.query({ country: src.incident.location.country }, { limit: 1000, withReports: false });
+    const item = light.items.find((x) => x.id === src.id)!;
+    expect(item.reports).toEqual([]);
+    expect(item.notes).toBe(src.notes);
   });
 
   it('re-importing the same rows changes nothing', async () => {

@@ -242,18 +242,19 @@ export class IncidentRepository {
     const f = normaliseFilter(filter);
     const cur = page.cursor ? decodeCursor(page.cursor) : null;
     const keys = await this.pageKeys(f, cur, limit + 1);
-    const items = await this.fetch(keys.slice(0, limit).map((k) => k.key));
+    const items = await this.fetch(keys.slice(0, limit).map((k) => k.key), page.withReports !== false);
     const last = keys.length > limit ? keys[limit - 1] : undefined;
     return { items, nextCursor: last ? encodeCursor(last.date, last.id) : null };
   }
 
   /** Full records for keys (SQLite rid, PostgreSQL id), in the order given. */
-  private async fetch(keys: Array<number | string>): Promise<IncidentRecord[]> {
+  private async fetch(keys: Array<number | string>, withReports: boolean): Promise<IncidentRecord[]> {
     if (keys.length === 0) return [];
     const col = this.dialect === 'sqlite' ? sql.raw('i.rid') : sql.raw('i.id');
     const res = await sql<Record<string, any>>`select ${col} as k, ${READ_COLS} from incidents i where ${col} in (${sql.join(keys)})`.execute(this.db);
     const by = new Map(res.rows.map((r) => [this.dialect === 'sqlite' ? Number(r.k) : r.k, r]));
-    return this.withReports(keys.map((k) => by.get(k)).filter((r): r is Record<string, any> => r !== undefined));
+    const rows = keys.map((k) => by.get(k)).filter((r): r is Record<string, any> => r !== undefined);
+    return withReports ? this.withReports(rows) : rows.map((r) => rowToRecord(r, []));
   }
 
   /**
@@ -585,12 +586,12 @@ export class IncidentRepository {
   }
 
   /** Every matching incident, newest first, read page by page (constant memory): for exports and re-assessment. */
-  async *iterate(filter: IncidentFilter = {}, opts: { pageSize?: number } = {}): AsyncGenerator<IncidentRecord> {
+  async *iterate(filter: IncidentFilter = {}, opts: { pageSize?: number; withReports?: boolean } = {}): AsyncGenerator<IncidentRecord> {
     let cursor: string | null = null;
     const limit = Math.min(MAX_PAGE, opts.pageSize ?? 500);
     normaliseFilter(filter); // bad filters fail before the first yield
     do {
-      const page: Page<IncidentRecord> = await this.query(filter, { cursor, limit });
+      const page: Page<IncidentRecord> = await this.query(filter, { cursor, limit, withReports: opts.withReports !== false });
       for (const r of page.items) yield r;
       cursor = page.nextCursor;
     } while (cursor);

@@ -37,6 +37,11 @@ export interface PageOptions {
   cursor?: string | null;
   /** 1–1000, default 100. */
   limit?: number;
+  /**
+   * false: leave the raw source reports out (items carry `reports: []`), for list views and map
+   * popups; they are half of a record's size. Default true. `get(id)` always has them.
+   */
+  withReports?: boolean;
 }
 
 export interface Page<T> {

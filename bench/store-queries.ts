@@ -190,6 +190,8 @@ async function measure(store: Store): Promise<Result['rows'] & { info?: string[]
   const info = [`country boxes match ${await matches(country)} rows, region boxes ${await matches(region)}`];
   rows.push(await time('bbox+dates, page of 100 — country boxes', RUNS, (k) => store.incidents.query(country[k % country.length]!, { limit: 100 })));
   rows.push(await time('bbox+dates, page of 100 — region boxes', RUNS, (k) => store.incidents.query(region[k % region.length]!, { limit: 100 })));
+  rows.push(await time('bbox+dates, page of 100 without raw reports — country boxes', RUNS, (k) => store.incidents.query(country[k % country.length]!, { limit: 100, withReports: false })));
+  rows.push(await time('bbox+dates, page of 100 without raw reports — region boxes', RUNS, (k) => store.incidents.query(region[k % region.length]!, { limit: 100, withReports: false })));
   rows.push(await time('bbox+dates, count — country boxes', RUNS, (k) => store.incidents.count(country[k % country.length]!)));
   rows.push(await time('bbox+dates, count — region boxes', RUNS, (k) => store.incidents.count(region[k % region.length]!)));
   const mali = await store.incidents.clusters({ bbox: MALI, zoom: 5 });

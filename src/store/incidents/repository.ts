@@ -102,7 +102,7 @@ export class IncidentRepository {
         (this.ctx.database.raw as SQLite.Database).transaction(() => {
           if (this.existsSync(record.id)) throw exists();
           w.insert(p, { actor, now });
-        })(),
+        }).immediate(),
       );
     } else {
       const inserted = await this.onPg(async (c) => {
@@ -149,7 +149,7 @@ export class IncidentRepository {
           if (Number(row.version) !== expectedVersion) return new VersionConflict(id, expectedVersion, Number(row.version), row.updated_by ?? null, row.updated_at);
           w.replace(Number(row.rid), merge(rowToRecord(row, [])), { actor, now }, true);
           return 'ok';
-        })(),
+        }).immediate(),
       );
       if (out === 'missing') return null;
       if (out instanceof VersionConflict) return out;

@@ -110,7 +110,9 @@ export class SqliteIncidentWriter {
         result.ids.updated.push(p.row.id);
       }
     });
-    run();
+    // IMMEDIATE: take the write lock up front (waits up to busy_timeout) instead of failing mid-way on
+    // SQLITE_BUSY when another process writes; inside the caller's transaction this is a SAVEPOINT.
+    run.immediate();
     return result;
   }
 
@@ -123,14 +125,14 @@ export class SqliteIncidentWriter {
       this.s.deleteReports.run(id);
       this.s.deleteRow.run(row.rid);
       return true;
-    })();
+    }).immediate();
   }
 
   setAssessments(entries: { id: string; assessment: string[] | null }[]): number {
     let n = 0;
     this.raw.transaction(() => {
       for (const e of entries) n += this.s.assessment.run(e.assessment === null ? null : JSON.stringify(e.assessment), e.id).changes;
-    })();
+    }).immediate();
     return n;
   }
 }

@@ -59,7 +59,7 @@ function buildStore(database: Database, db: Kysely<any>, inTransaction: boolean,
     transaction: <T>(fn: (tx: Store) => Promise<T>): Promise<T> => {
       if (inTransaction) return fn(buildStore(database, db, true, pgClient));
       if (database.dialect === 'postgres') return pgTransaction(database, fn);
-      return db.transaction().execute((trx) => fn(buildStore(database, trx, true)));
+      return sqliteTransaction(database, db, fn);
     },
     ping: async () => {
       await sql`select 1`.execute(db);
@@ -96,6 +96,26 @@ async function pgTransaction<T>(database: Database & { dialect: 'postgres' }, fn
   } finally {
     client.release(broken ? true : undefined);
   }
+}
+
+/**
+ * A SQLite transaction that takes the write lock up front (BEGIN IMMEDIATE):
+ * a deferred transaction that reads and then writes can fail at once with
+ * SQLITE_BUSY when another process (the CLI beside the server) writes, whereas
+ * an immediate one waits for the lock up to busy_timeout.
+ */
+async function sqliteTransaction<T>(database: Database, db: Kysely<any>, fn: (tx: Store) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const out = await fn(buildStore(database, conn, true));
+      await sql`commit`.execute(conn);
+      return out;
+    } catch (err) {
+      await sql`rollback`.execute(conn).catch(() => {});
+      throw err;
+    }
+  });
 }
 
 /** Opens the store and brings its schema up to date (refusing a database written by a newer Foedus). */

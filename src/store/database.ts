@@ -85,6 +85,10 @@ export function openDatabase(config: StoreConfig): Database {
   // An idle client losing its server (PostgreSQL restarted) must not crash the process;
   // the next query gets a fresh connection or a clear error.
   raw.on('error', () => {});
+  // A client checked out when the server goes away emits 'error' on itself, not on
+  // the pool; the query in flight already rejects, so this listener only keeps the
+  // process alive (without it Node treats the event as an uncaught exception).
+  raw.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: raw }) });
   return { dialect: 'postgres', db, raw, config };
 }

@@ -1,10 +1,10 @@
-import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { InputError } from '../../errors.ts';
 import { IMPORT_FORMATS, runImport, type ImportFormat, type ImportProgress, type ImportSummary } from '../../import/index.ts';
 import { openStore } from '../../store/store.ts';
 import { resolveStoreConfig } from '../../store/database.ts';
+import { cliActor } from '../store.ts';
 
 /**
  * `foedus import FILE [--format ucdp|acled|geojson|incident] [--db PATH] [--strict] [--json]`
@@ -103,7 +103,7 @@ export function register(program: Command): void {
         summary = await runImport({
           source: file,
           store,
-          actor: `cli:${safeUser()}`,
+          actor: cliActor(),
           strict: opts.strict ?? false,
           onProgress,
           ...(opts.progress === 'json' ? { onBatchWritten: (p: ImportProgress) => process.stderr.write(`${JSON.stringify({ event: 'written', ...p })}\n`) } : {}),
@@ -132,10 +132,3 @@ export function register(program: Command): void {
     });
 }
 
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}

@@ -8,9 +8,8 @@ import { loadCharters } from '../../charter/loader.ts';
 import { isIso3 } from '../../incident/countries.ts';
 import { INCIDENT_KINDS, isRealDate } from '../../incident/incident.ts';
 import type { IncidentRecord } from '../../incident/record.ts';
-import { resolveStoreConfig } from '../../store/database.ts';
 import { isCoarse, normaliseFilter, type IncidentFilter } from '../../store/incidents/index.ts';
-import { openStore, type Store } from '../../store/store.ts';
+import { withStore } from '../store.ts';
 import { chartersDir } from './charters.ts';
 
 /**
@@ -104,15 +103,6 @@ function withFilters(cmd: Command): Command {
     .option('--min-fatalities <n>', 'best fatality estimate at least n')
     .option('--dataset <name>', 'source dataset(s): ucdp_ged, acled, geojson, incident_json, manual')
     .option('--precise', 'leave out incidents placed only at an area or country centroid');
-}
-
-async function withStore<T>(db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(resolveStoreConfig(db));
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
 }
 
 /** Writes honouring backpressure, so exports stream in constant memory. */

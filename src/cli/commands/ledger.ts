@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
 import type { ChainHead } from '../../ledger/chain.ts';
-import { resolveStoreConfig } from '../../store/database.ts';
-import { openStore } from '../../store/store.ts';
+import { withStore } from '../store.ts';
 
 /**
  * `foedus ledger verify [--db …] [--json] [--anchor SEQ:HASH …]`
@@ -31,18 +30,15 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .option('--anchor <seq:hash>', 'a head noted earlier that must still be in the chain (repeatable)', parseAnchor)
     .action(async (opts: { db?: string; json?: boolean; anchor?: ChainHead[] }) => {
-      const store = await openStore(resolveStoreConfig(opts.db));
-      let result;
-      try {
-        result = await store.ledger.verify({ anchors: opts.anchor ?? [] });
-      } finally {
-        await store.close();
-      }
+      const { result, description } = await withStore(opts.db, async (store) => ({
+        result: await store.ledger.verify({ anchors: opts.anchor ?? [] }),
+        description: store.description,
+      }));
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(result)}\n`);
       } else if (result.ok) {
         const n = result.checked.toLocaleString('en');
-        process.stdout.write(`Ledger intact: ${n} ${result.checked === 1 ? 'entry' : 'entries'} checked in ${store.description}.\n`);
+        process.stdout.write(`Ledger intact: ${n} ${result.checked === 1 ? 'entry' : 'entries'} checked in ${description}.\n`);
         if (result.head) {
           process.stdout.write(`Head: entry ${result.head.seq}, hash ${result.head.hash}\n`);
           process.stdout.write(`Note it elsewhere and pass --anchor ${result.head.seq}:${result.head.hash} to a later run to detect a rewritten tail.\n`);

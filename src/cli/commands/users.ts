@@ -1,11 +1,9 @@
-import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
 import { InputError } from '../../errors.ts';
 import { addUser, checkRoleAndParty, checkUsername, disableUser, issueToken } from '../../server/auth/accounts.ts';
 import { randomPassword } from '../../server/auth/secrets.ts';
 import { ROLES, type User } from '../../store/accounts/account-repository.ts';
-import { resolveStoreConfig } from '../../store/database.ts';
-import { openStore, type Store } from '../../store/store.ts';
+import { cliActor, withStore } from '../store.ts';
 
 /**
  * `foedus users add USERNAME --role ROLE [--party ISO3] [--password-stdin]`
@@ -17,23 +15,6 @@ import { openStore, type Store } from '../../store/store.ts';
  */
 
 const DB_HELP = 'SQLite file or postgres:// URL (default: FOEDUS_DATABASE_URL, FOEDUS_DB, ./foedus.db)';
-
-export function cliActor(): string {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return 'cli:unknown';
-  }
-}
-
-async function withStore<T>(db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(resolveStoreConfig(db));
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
 
 /** The password from stdin: everything read, less one trailing newline. */
 export async function readPasswordFromStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {

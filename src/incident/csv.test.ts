@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { CsvError } from 'csv-parse';
 import { readCsvRecords, type CsvLine } from './csv.ts';
 
 const opts = { file: 't.csv', format: 'a test CSV', required: ['id'], columns: ['id', 'text'], headerHint: 'add an id column' };
@@ -33,6 +34,29 @@ describe('readCsvRecords', () => {
   it('fills absent optional columns with empty strings', async () => {
     const out = await all('id\n7\n');
     expect(out[0]!.row).toEqual({ id: '7', text: '' });
+  });
+
+  it('builds no csv-parse error per record for a trailing comma on every data line (UCDP exports)', async () => {
+    const spy = vi.spyOn(Error, 'captureStackTrace');
+    try {
+      const lines = ['id,text'];
+      for (let i = 0; i < 200; i++) lines.push(`${i},"t ${i}",`);
+      const out: CsvLine<Record<string, string>>[] = [];
+      for await (const r of readCsvRecords(Readable.from([lines.join('\n') + '\n']), { ...opts, trailingComma: true })) out.push(r);
+      expect(out).toHaveLength(200);
+      expect(out.every((r) => r.row)).toBe(true);
+      expect(out[199]!.row).toEqual({ id: '199', text: 't 199' });
+      // The first data record shows the shape (one error); the other 199 must not build one each.
+      expect(spy.mock.calls.filter(([, ctor]) => ctor === CsvError).length).toBeLessThanOrEqual(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('still rejects a record without the trailing comma after the shape is known', async () => {
+    const out: CsvLine<Record<string, string>>[] = [];
+    for await (const r of readCsvRecords(Readable.from(['id,text\n1,a,\n2,b\n3,c,d,\n4,e,\n']), { ...opts, trailingComma: true })) out.push(r);
+    expect(out.map((r) => [r.line, r.row?.id ?? null, r.error ? 'error' : 'ok'])).toEqual([[2, '1', 'ok'], [3, '2', 'ok'], [4, null, 'error'], [5, '4', 'ok']]);
   });
 
   it('rejects an empty file', async () => {

@@ -55,6 +55,20 @@ export async function* readCsvRecords(
     for (let i = body.indexOf('\n'); i !== -1; i = body.indexOf('\n', i + 1)) n++;
     return n;
   };
+  // csv-parse checks each record's field count against the first record's (the header) and, even with
+  // relax_column_count, builds a CsvError for every mismatch before ignoring it: a stack trace plus deep
+  // copies of the options and the record, about a third of the parse time on a UCDP export, whose data
+  // lines all carry one field more than the header (the trailing comma). So once the first data record
+  // shows that shape, the parser's expected count follows it (its internal state: csv-parse is pinned,
+  // and csv.test.ts fails if the errors come back). Field counts are still checked below, per record.
+  let shapeSet = !opts.trailingComma;
+  const followDataShape = (record: string[]) => {
+    shapeSet = true;
+    const state = (parser as unknown as { state?: { expectedRecordLength?: unknown } }).state;
+    if (state && typeof state.expectedRecordLength === 'number' && record.length === state.expectedRecordLength + 1 && record[record.length - 1] === '') {
+      state.expectedRecordLength = record.length;
+    }
+  };
   const parser = parse({
     raw: true,
     bom: true,
@@ -65,6 +79,7 @@ export async function* readCsvRecords(
       const line = nextLine;
       nextLine += span(rec.raw);
       parsedRecords++;
+      if (!shapeSet && parsedRecords > 1 && rec.record.length > 1) followDataShape(rec.record);
       return { record: rec.record, line };
     }) as unknown as Options['on_record'],
     on_skip: (err: CsvError | undefined, raw: string | undefined) => {

@@ -40,11 +40,13 @@ export class SqliteIncidentWriter {
     const setCols = COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = ?`).join(', ');
     this.s = {
       existing: raw.prepare(`select rid, content_hash, source_timestamp, version from incidents where id = ?`),
+      // `or fail`: with the cells triggers of migration 3 these statements need no statement journal (see there).
+      // A failure still undoes the whole call: every write runs in a transaction or savepoint.
       insert: raw.prepare(
-        `insert into incidents (${COLUMNS.join(', ')}, version, created_at, updated_at, updated_by, assessment) values (${COLUMNS.map(() => '?').join(', ')}, 1, ?, ?, ?, null)`,
+        `insert or fail into incidents (${COLUMNS.join(', ')}, version, created_at, updated_at, updated_by, assessment) values (${COLUMNS.map(() => '?').join(', ')}, 1, ?, ?, ?, null)`,
       ),
-      update: raw.prepare(`update incidents set ${setCols}, version = version + 1, updated_at = ?, updated_by = ?, assessment = null where rid = ?`),
-      updateKeepAssessment: raw.prepare(`update incidents set ${setCols}, version = version + 1, updated_at = ?, updated_by = ? where rid = ?`),
+      update: raw.prepare(`update or fail incidents set ${setCols}, version = version + 1, updated_at = ?, updated_by = ?, assessment = null where rid = ?`),
+      updateKeepAssessment: raw.prepare(`update or fail incidents set ${setCols}, version = version + 1, updated_at = ?, updated_by = ? where rid = ?`),
       rtreeInsert: raw.prepare(`insert into incidents_rtree (rid, min_lon, max_lon, min_lat, max_lat, min_day, max_day) values (?, ?, ?, ?, ?, ?, ?)`),
       rtreeDelete: raw.prepare(`delete from incidents_rtree where rid = ?`),
       ftsInsert: raw.prepare(`insert into incidents_fts (rowid, body) values (?, ?)`),

@@ -1,6 +1,7 @@
 import type { Migration } from './migration.ts';
 import { incidentsMigration } from './001_incidents.ts';
 import { accountsLedger } from './002_accounts_ledger.ts';
+import { cellsTriggersNoStatementJournal } from './003_cells_triggers_no_statement_journal.ts';
 
 /**
  * Every migration, in version order. Add new ones at the end with the next
@@ -9,4 +10,5 @@ import { accountsLedger } from './002_accounts_ledger.ts';
 export const migrations: Migration[] = [
   incidentsMigration,
   accountsLedger,
+  cellsTriggersNoStatementJournal,
 ];

@@ -382,6 +382,75 @@ describe('engine properties', () => {
     expect(off.conflicts.map((c) => c.parties)).toEqual(on.conflicts.map((c) => c.parties));
   });
 
+  // Results are shared between calls (per provision, day and failing condition; per incident class and day).
+  const variants: Incident[] = [
+    sample,
+    { ...sample, location: { country: 'NER' } },
+    { ...sample, date: '2023-10-06' },
+    { ...sample, kind: 'terrorist_attack', perpetrator: { type: 'non_state_armed_group', name: 'IS Sahel' } },
+    { ...sample, kind: 'terrorist_attack', perpetrator: { type: 'non_state_armed_group', name: 'IS Sahel' }, location: { country: 'CIV', lat: 5.35, lon: -4.0 }, target: { type: 'civilians', country: 'CIV' } },
+    { ...sample, date: '2020-01-09', kind: 'armed_attack', perpetrator: { type: 'state', country: 'MLI' } },
+    { ...sample, date: '1985-01-01' },
+  ];
+
+  it('repeated assessments give deep-equal results, in any order, with traces on or off, in both languages', () => {
+    const fresh = (i: Incident, lang: 'en' | 'fr', trace: boolean) => structuredClone(assess(i, [...CHARTERS], undefined, { lang, trace }));
+    const compiled = compileCharters(CHARTERS);
+    for (const lang of ['en', 'fr'] as const) {
+      for (const trace of [true, false]) {
+        const first = variants.map((i) => fresh(i, lang, trace));
+        for (let round = 0; round < 3; round++) {
+          const order = round === 1 ? [...variants.keys()].reverse() : [...variants.keys()];
+          for (const k of order) expect(assess(structuredClone(variants[k]!), compiled, undefined, { lang, trace })).toEqual(first[k]);
+        }
+      }
+    }
+  });
+
+  it('results are frozen: callers cannot change what the next call returns', () => {
+    const compiled = compileCharters(CHARTERS);
+    for (const trace of [true, false]) {
+      for (const i of variants) {
+        const r = assess(i, compiled, undefined, { trace });
+        for (const t of [...r.triggered, ...r.not_triggered]) {
+          expect(Object.isFrozen(t)).toBe(true);
+          expect(Object.isFrozen(t.trace)).toBe(true);
+          for (const item of t.trace) expect(Object.isFrozen(item)).toBe(true);
+          expect(() => { (t.trace as unknown[]).push({}); }).toThrow(TypeError);
+        }
+        for (const t of r.triggered) expect(Object.isFrozen(t.obligated)).toBe(true);
+        if (r.triggered.length === 0) {
+          expect(Object.isFrozen(r.not_triggered)).toBe(true);
+          expect(() => { r.triggered.push(r.triggered[0]!); }).toThrow(TypeError);
+        }
+      }
+    }
+  });
+
+  it('incidents that fail the same way on the same day share their not-triggered results', () => {
+    const compiled = compileCharters(CHARTERS);
+    const a = incident({ date: '2022-03-01', kind: 'terrorist_attack', location: { country: 'MLI', lat: 14.5, lon: -4.2 }, perpetrator: { type: 'non_state_armed_group' }, target: { type: 'civilians', country: 'MLI' } });
+    const b = { ...a, location: { country: 'MLI', lat: 16.3, lon: -0.1 } };
+    const ra = assess(a, compiled);
+    const rb = assess(b, compiled);
+    expect(rb.not_triggered).toBe(ra.not_triggered);
+    // Another day: same reasons, but the in_force sentence names that day.
+    const rc = assess({ ...a, date: '2022-03-02' }, compiled);
+    expect(rc.not_triggered).not.toBe(ra.not_triggered);
+    expect(rc.not_triggered[0]!.trace[0]!.detail).toContain('2 March 2022');
+    expect(ra.not_triggered[0]!.trace[0]!.detail).toContain('1 March 2022');
+  });
+
+  it('the same incident class can trigger or not depending on the place: the place is always evaluated', () => {
+    const compiled = compileCharters(CHARTERS);
+    const attack = (lat: number, lon: number) => incident({ date: '2024-06-01', kind: 'armed_attack', location: { country: 'FRA', lat, lon }, perpetrator: { type: 'state', country: 'RUS' }, target: { type: 'territory', country: 'FRA' } });
+    for (const trace of [true, false]) {
+      expect(find(assess(attack(4.93, -52.33), compiled, undefined, { trace }), 'nato-1949', '5.collective_defence')).toBeUndefined();
+      expect(find(assess(attack(48.86, 2.35), compiled, undefined, { trace }), 'nato-1949', '5.collective_defence')).toBeDefined();
+      expect(find(assess(attack(4.93, -52.33), compiled, undefined, { trace }), 'nato-1949', '5.collective_defence')).toBeUndefined();
+    }
+  });
+
   it('an incident without target country says what is missing', () => {
     const r = assess(incident({ date: '2024-01-01', kind: 'armed_attack', location: {}, target: { type: 'armed_forces' } }), CHARTERS);
     expect(failed(r, 'aes-2023', '6.collective_defence').detail).toMatch(/target\.country/);

@@ -111,6 +111,10 @@ interface ProvisionC {
   charter: CharterC;
   article: string;
   id: string;
+  /** Index of the provision in its charter. */
+  index: number;
+  /** 1 << (index in the compiled set), or 0 past the 30th provision (see notTriggeredSilent). */
+  bit: number;
   kindMask: number;
   perpMask: number;
   targetMask: number;
@@ -130,6 +134,8 @@ interface ProvisionC {
 interface ObligEntry {
   obligated: string[];
   items: Record<Lang, TraceItem[] | undefined>;
+  /** The triggered result when traces are off: the same for every incident with this entry (frozen). */
+  silent: Record<Lang, TriggeredProvision | undefined>;
 }
 
 const KIND_BIT: Record<string, number> = Object.fromEntries(INCIDENT_KINDS.map((k, i) => [k, 1 << i]));
@@ -151,22 +157,80 @@ interface CharterC {
   membership: Membership;
   regions: CompiledRegion[];
   provisions: ProvisionC[];
+  /** Bit mask of the incident kinds any of its provisions covers. */
+  kindUnion: number;
   /** The article that binds the parties to one another, for conflict reports. */
   bondArticle: string;
   bondText: Record<Lang, string>;
-  /** in_force trace items per day (they depend on the day only). */
-  inForceItems: Record<Lang, Map<number, TraceItem>>;
+  /** Per language and day: the in_force item and the not-triggered results already built that day. */
+  days: Record<Lang, Map<number, DayC>>;
+  /** Caches shared by the charters of one compiled set. */
+  caches: SetCaches;
   /** Sentences about a state's status (code → variant * 100000 + status → item); they do not depend on the day itself. */
   statusItems: Record<Lang, Map<string, Map<number, TraceItem>>>;
 }
 
+/**
+ * One charter on one day, in one language. Everything in a not-triggered
+ * trace depends on the day only through the in_force sentence (which names
+ * the day) and the parties' status that day; the rest depends on a few
+ * incident facts, encoded as a small integer (see `check`). So a
+ * not-triggered result is built once per (provision, day, language, failure
+ * code), frozen, and shared by every incident that fails the same way.
+ */
+interface DayC {
+  held: boolean;
+  inForce: TraceItem;
+  /** When the charter is not in force that day: each provision's not-triggered result. */
+  off: readonly NotTriggeredProvision[] | null;
+  /** By provision index: not-triggered results by failure code. */
+  misses: (Map<number, NotTriggeredProvision> | undefined)[];
+}
+
+/**
+ * The not_triggered lists of incident classes, by perpetrator country index,
+ * then class key (see `classify`); null when the class needs the full
+ * evaluation (a provision gets past the checks that depend on the class only).
+ */
+interface ClassTable {
+  byPerp: (Map<number, readonly NotTriggeredProvision[] | null> | undefined)[];
+  /** Traces on: the not_triggered list of the day when no charter is in force. */
+  off: readonly NotTriggeredProvision[] | null;
+}
+
+interface SetCaches {
+  /** How many results and lists the caches below and the charters' day caches hold. */
+  results: number;
+  charters: CharterC[];
+  /** Traces on: per language and day. */
+  classDays: Record<Lang, Map<number, ClassTable>>;
+  /** Traces off: per epoch (the not_triggered list is then the same every day of an epoch). */
+  classEpochs: ClassTable[];
+}
+
 export interface CompiledCharters {
   readonly charters: readonly CharterC[];
+  /** Every provision, in result order. */
+  readonly provisions: readonly ProvisionC[];
+  /** Traces off: the not_triggered list by bit mask of the provisions triggered (frozen lists). */
+  readonly silentLists: Map<number, readonly NotTriggeredProvision[]>;
+  readonly allSilent: readonly NotTriggeredProvision[];
+  /**
+   * First days of the epochs: the days on which a charter enters into or
+   * ceases to be in force, or a membership or suspension begins or ends.
+   * Within an epoch, which provisions an incident can trigger does not change.
+   */
+  readonly epochStarts: readonly number[];
+  readonly caches: SetCaches;
 }
 
 const LANGS: Lang[] = ['en', 'fr'];
 /** The trace of every result when traces are off (frozen, shared). */
 const EMPTY = Object.freeze([]) as unknown as TraceItem[];
+const NO_TRIGGERED = Object.freeze([]) as unknown as TriggeredProvision[];
+const NO_CONFLICTS = Object.freeze([]) as unknown as Conflict[];
+/** Results held by the day caches of one compiled set before they are emptied (about 200 bytes each). */
+const DAY_CACHE_RESULTS = 100_000;
 
 function byLang<T>(f: (lang: Lang) => T): Record<Lang, T> {
   return { en: f('en'), fr: f('fr') };
@@ -177,7 +241,7 @@ function orList(items: string[], lang: Lang): string {
   return `${items.slice(0, -1).join(', ')} ${lang === 'fr' ? 'ou' : 'or'} ${items[items.length - 1]}`;
 }
 
-function compileProvision(ch: CharterC, articleNumber: string, p: Provision): ProvisionC {
+function compileProvision(ch: CharterC, articleNumber: string, p: Provision, index: number): ProvisionC {
   const kinds = new Set<string>(p.trigger.kinds);
   const perpTypes = new Set<string>(p.trigger.perpetrator_types);
   const targetTypes = new Set<string>(p.trigger.target_types);
@@ -223,6 +287,8 @@ function compileProvision(ch: CharterC, articleNumber: string, p: Provision): Pr
     charter: ch,
     article: articleNumber,
     id: p.id,
+    index,
+    bit: 0,
     kindMask: mask(KIND_BIT, p.trigger.kinds),
     perpMask: mask(PERP_BIT, p.trigger.perpetrator_types),
     targetMask: mask(TARGET_BIT, p.trigger.target_types),
@@ -246,7 +312,7 @@ function frozenItem(condition: string, held: boolean, detail: string): TraceItem
   return Object.freeze({ condition, held, detail });
 }
 
-function compileCharter(c: Charter): CharterC {
+function compileCharter(c: Charter, caches: SetCaches): CharterC {
   const from = dayNumber(c.in_force.from);
   const until = c.in_force.until ? dayNumber(c.in_force.until) : OPEN_END;
   const title = c.short_title ?? c.title;
@@ -268,12 +334,15 @@ function compileCharter(c: Charter): CharterC {
     membership: new Membership(c),
     regions: c.regions.map(compileRegion),
     provisions: [],
+    kindUnion: 0,
     bondArticle: bond.article,
     bondText: byLang((l) => `${art(bond.article, l)}, ${bond.title[l]}`),
-    inForceItems: { en: new Map(), fr: new Map() },
+    days: { en: new Map(), fr: new Map() },
+    caches,
     statusItems: { en: new Map(), fr: new Map() },
   };
-  for (const a of c.articles) for (const p of a.provisions) ch.provisions.push(compileProvision(ch, a.number, p));
+  for (const a of c.articles) for (const p of a.provisions) ch.provisions.push(compileProvision(ch, a.number, p, ch.provisions.length));
+  for (const p of ch.provisions) ch.kindUnion |= p.kindMask;
   return ch;
 }
 
@@ -284,7 +353,26 @@ export function compileCharters(charters: readonly Charter[]): CompiledCharters 
   let c = compiledCache.get(charters);
   if (!c) {
     const sorted = [...charters].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    c = { charters: sorted.map(compileCharter) };
+    const caches: SetCaches = { results: 0, charters: [], classDays: { en: new Map(), fr: new Map() }, classEpochs: [] };
+    const list = sorted.map((x) => compileCharter(x, caches));
+    caches.charters = list;
+    const provisions = list.flatMap((x) => x.provisions);
+    provisions.forEach((p, i) => { p.bit = i < 30 ? 1 << i : 0; });
+    const allSilent = Object.freeze(provisions.map((p) => p.silentMiss));
+    const starts = new Set<number>();
+    const add = (d: number) => { if (d !== OPEN_END && d !== -OPEN_END) starts.add(d); };
+    for (const ch of list) {
+      add(ch.from);
+      if (ch.until !== OPEN_END) add(ch.until + 1);
+      for (const party of ch.membership.parties.values()) {
+        for (const d of party.joined) add(d);
+        for (const d of party.left) add(d);
+        for (const d of party.susFrom) add(d);
+        for (const d of party.susTo) add(d);
+      }
+    }
+    const epochStarts = [...starts].sort((a, b) => a - b);
+    c = { charters: list, provisions, silentLists: new Map([[0, allSilent]]), allSilent, epochStarts, caches };
     compiledCache.set(charters, c);
   }
   return c;
@@ -297,6 +385,7 @@ function isCompiled(x: readonly Charter[] | CompiledCharters): x is CompiledChar
 /** Per-assessment facts, read once from the incident. */
 interface Ctx {
   day: number;
+  /** The day in words, for conflict explanations ('' until needed). */
   on: string;
   lang: Lang;
   S: Sentences;
@@ -314,20 +403,46 @@ interface Ctx {
   kindBit: number;
   perpBit: number;
   targetBit: number;
+  /** Failure codes of the kind, perpetrator-type and target-type checks (see `check`). */
+  codeKind: number;
+  codePerp: number;
+  codeTarget: number;
   /** Scratch: the sentence of the last place clause evaluated (tracing only). */
   detail: string;
   /** Scratch: a cached trace item for a clause that held, when there is one. */
   heldItem: TraceItem | null;
+  /** Scratch: the trace being built (tracing only). */
+  trace: TraceItem[];
+  /** Scratch: the beneficiary and perpetrator state of the provision just checked. */
+  beneficiary: string | null;
+  perp: string | undefined;
 }
 
 const CTX: Ctx = {
   day: 0, on: '', lang: 'en', S: SENTENCES.en, tracing: true, kind: 'other', perpType: 'unknown', perpCountry: undefined,
   targetType: 'territory', targetCountry: undefined, locCountry: undefined, lat: undefined, lon: undefined, abroad: false,
-  requested: undefined, kindBit: 0, perpBit: 0, targetBit: 0, detail: '', heldItem: null,
+  requested: undefined, kindBit: 0, perpBit: 0, targetBit: 0, codeKind: 0, codePerp: 0, codeTarget: 0, detail: '',
+  heldItem: null, trace: EMPTY, beneficiary: null, perp: undefined,
 };
 
-function item(condition: string, held: boolean, detail: string): TraceItem {
-  return { condition, held, detail };
+const KIND_INDEX: Record<string, number> = Object.fromEntries(INCIDENT_KINDS.map((k, i) => [k, i]));
+const PERP_INDEX: Record<string, number> = Object.fromEntries(PERPETRATOR_TYPES.map((k, i) => [k, i]));
+const TARGET_INDEX: Record<string, number> = Object.fromEntries(TARGET_TYPES.map((k, i) => [k, i]));
+
+/**
+ * Small integers for country codes, for failure codes: 0 for none, 1–255 in
+ * order of first sight; -1 once 255 are taken (those failures are not cached).
+ */
+const COUNTRY_INDEX = new Map<string, number>();
+function countryIndex(code: string | undefined): number {
+  if (code === undefined) return 0;
+  let i = COUNTRY_INDEX.get(code);
+  if (i === undefined) {
+    if (COUNTRY_INDEX.size >= 255) return -1;
+    i = COUNTRY_INDEX.size + 1;
+    COUNTRY_INDEX.set(code, i);
+  }
+  return i;
 }
 
 /** The sentence saying whether `code` is a party on the day (and suspended). Tracing only. */
@@ -515,81 +630,99 @@ function evalClause(ctx: Ctx, p: ProvisionC, c: ClauseC, beneficiary: string | n
   }
 }
 
-interface Sink {
-  triggered: TriggeredProvision[];
-  provisions: ProvisionC[];
-  notTriggered: NotTriggeredProvision[];
-}
+/** check(): the provision is triggered. */
+const TRIGGERED = -1;
+/** check(): not triggered, for a reason that depends on more than the codes below (place, request): not cached. */
+const UNCACHED = -2;
 
-function miss(sink: Sink, p: ProvisionC, trace: TraceItem[]): void {
-  sink.notTriggered.push(trace === EMPTY ? p.silentMiss : { charter: p.charter.id, article: p.article, provision: p.id, trace });
-}
+const KINDS_N = INCIDENT_KINDS.length;
+const PERPS_N = PERPETRATOR_TYPES.length;
+/** Number of (kind, perpetrator type, target type) combinations. */
+const KPT_N = KINDS_N * PERPS_N * TARGET_TYPES.length;
+// Failure codes are small integers (V8 Smis, fast Map keys): stage + 8 * facts, see check().
+if (8 * KPT_N * 256 * 256 >= 2 ** 30) throw new Error('engine: failure codes no longer fit in 30 bits');
 
-function evalProvision(ctx: Ctx, p: ProvisionC, inForce: TraceItem | null, inForceHeld: boolean, sink: Sink): void {
+/**
+ * Evaluates one provision (its charter being in force) in a fixed order;
+ * when `tr`, pushes onto ctx.trace what held, then the condition that failed.
+ *
+ * Returns TRIGGERED (ctx.beneficiary and ctx.perp set), UNCACHED, or a
+ * failure code ≥ 0 that, with the provision, the day and the language,
+ * determines the whole trace: the failing stage (1 kind, 2 perpetrator
+ * type, 3 target type, 4 beneficiary, 5 perpetrator state or outside
+ * support) plus 8 × the incident facts that stage and the ones before it
+ * read (kind, perpetrator and target types, then the beneficiary's and the
+ * perpetrator's countries, whose status that day the sentences state).
+ */
+function check(ctx: Ctx, p: ProvisionC, tr: boolean): number {
   const lang = ctx.lang;
   const t = p.t[lang];
   const ch = p.charter;
-  const tr = ctx.tracing;
   const S = ctx.S;
-  const trace: TraceItem[] = tr ? [inForce!] : EMPTY;
-  if (!inForceHeld) return miss(sink, p, trace);
+  const trace = ctx.trace;
+  ctx.tracing = tr;
 
-  let ok = (p.kindMask & ctx.kindBit) !== 0;
   if (tr) trace.push(t.kind[ctx.kind]!);
-  if (!ok) return miss(sink, p, trace);
-
-  ok = (p.perpMask & ctx.perpBit) !== 0;
+  if ((p.kindMask & ctx.kindBit) === 0) return ctx.codeKind;
   if (tr) trace.push(t.perp[ctx.perpType]!);
-  if (!ok) return miss(sink, p, trace);
-
-  ok = (p.targetMask & ctx.targetBit) !== 0;
+  if ((p.perpMask & ctx.perpBit) === 0) return ctx.codePerp;
   if (tr) trace.push(t.target[ctx.targetType]!);
-  if (!ok) return miss(sink, p, trace);
+  if ((p.targetMask & ctx.targetBit) === 0) return ctx.codeTarget;
+  const kpt = ctx.codeTarget >> 3;
 
   // Beneficiary: the party hit, or the party on whose territory it happened.
   let beneficiary: string | null = null;
   if (p.beneficiary !== 'none') {
     const code = p.beneficiary === 'target' ? ctx.targetCountry : ctx.locCountry;
     if (code === undefined) {
-      if (tr) trace.push(item('beneficiary_party', false, p.beneficiary === 'target' ? S.noTargetCountry() : S.noLocationCountry()));
-      return miss(sink, p, trace);
+      if (tr) trace.push(frozenItem('beneficiary_party', false, p.beneficiary === 'target' ? S.noTargetCountry() : S.noLocationCountry()));
+      return 4 + 8 * kpt;
     }
-    ok = ch.membership.isParty(code, ctx.day);
+    const ok = ch.membership.isParty(code, ctx.day);
     if (tr) trace.push(statusItem(ctx, ch, V_BENEFICIARY, code, ok));
-    if (!ok) return miss(sink, p, trace);
+    if (!ok) {
+      const bc = countryIndex(code);
+      return bc < 0 ? UNCACHED : 4 + 8 * (kpt + KPT_N * bc);
+    }
     beneficiary = code;
   }
 
   // The perpetrator state.
   const perp = ctx.perpType === 'state' ? ctx.perpCountry : undefined;
   const perpIsParty = perp !== undefined && ch.membership.isParty(perp, ctx.day);
+  let failed = false;
   switch (p.perpState) {
     case 'any':
       if (tr && perpIsParty) trace.push(statusItem(ctx, ch, V_PERP_INFO, perp, true));
       break;
     case 'not_party':
-      if (tr) trace.push(perp === undefined ? item('perpetrator_state', true, S.perpNoState()) : statusItem(ctx, ch, perpIsParty ? V_PERP_MUST_NOT : V_PERP_NOT_PARTY, perp, !perpIsParty));
-      if (perpIsParty) return miss(sink, p, trace);
+      if (tr) trace.push(perp === undefined ? frozenItem('perpetrator_state', true, S.perpNoState()) : statusItem(ctx, ch, perpIsParty ? V_PERP_MUST_NOT : V_PERP_NOT_PARTY, perp, !perpIsParty));
+      failed = perpIsParty;
       break;
     case 'party':
       if (perp === undefined) {
-        if (tr) trace.push(item('perpetrator_state', false, S.perpNoState()));
-        return miss(sink, p, trace);
+        if (tr) trace.push(frozenItem('perpetrator_state', false, S.perpNoState()));
+        failed = true;
+      } else if (perp === beneficiary) {
+        if (tr) trace.push(frozenItem('perpetrator_state', false, S.perpSameAsTarget(partyName(perp, lang))));
+        failed = true;
+      } else {
+        if (tr) trace.push(statusItem(ctx, ch, perpIsParty ? V_PERP_PARTY : V_PERP_MUST, perp, perpIsParty));
+        failed = !perpIsParty;
       }
-      if (perp === beneficiary) {
-        if (tr) trace.push(item('perpetrator_state', false, S.perpSameAsTarget(partyName(perp, lang))));
-        return miss(sink, p, trace);
-      }
-      if (tr) trace.push(statusItem(ctx, ch, perpIsParty ? V_PERP_PARTY : V_PERP_MUST, perp, perpIsParty));
-      if (!perpIsParty) return miss(sink, p, trace);
       break;
     case 'outside_backer': {
       const backer = ctx.perpCountry;
-      ok = backer !== undefined && backer !== beneficiary;
-      if (tr) trace.push(item('outside_support', ok, ok ? S.backerHeld(partyName(backer!, lang), beneficiary ? partyName(beneficiary, lang) : '—') : S.backerFailed()));
-      if (!ok) return miss(sink, p, trace);
+      const ok = backer !== undefined && backer !== beneficiary;
+      if (tr) trace.push(frozenItem('outside_support', ok, ok ? S.backerHeld(partyName(backer, lang), beneficiary ? partyName(beneficiary, lang) : '—') : S.backerFailed()));
+      failed = !ok;
       break;
     }
+  }
+  if (failed) {
+    const bc = beneficiary === null ? 0 : countryIndex(beneficiary);
+    const pc = countryIndex(ctx.perpCountry);
+    return bc < 0 || pc < 0 ? UNCACHED : 5 + 8 * (kpt + KPT_N * (bc + 256 * pc));
   }
 
   // Place: any applicable clause.
@@ -612,32 +745,42 @@ function evalProvision(ctx: Ctx, p: ProvisionC, inForce: TraceItem | null, inFor
     else if (applicable === 0) {
       let detail = '';
       for (const c of clauses) detail += (detail ? ' ' : '') + S.whereClauseNotApplicable(c.label[lang], c.articleRef[lang]);
-      trace.push(item('place', false, detail));
-    } else trace.push(item('place', false, failures));
+      trace.push(frozenItem('place', false, detail));
+    } else trace.push(frozenItem('place', false, failures));
   }
-  if (!placeHeld) return miss(sink, p, trace);
+  if (!placeHeld) return UNCACHED;
 
   // Request.
   if (p.request.required) {
     const a = p.request.articleRef[lang];
     const asked = ctx.requested;
     if (p.request.by === 'beneficiary') {
-      ok = beneficiary !== null && asked !== undefined && asked.includes(beneficiary);
-      if (tr) trace.push(item('request', ok, ok ? S.requestHeld(partyName(beneficiary!, lang), a) : S.requestFailed(beneficiary ? partyName(beneficiary, lang) : '—', a)));
-      if (!ok) return miss(sink, p, trace);
+      const ok = beneficiary !== null && asked !== undefined && asked.includes(beneficiary);
+      if (tr) trace.push(frozenItem('request', ok, ok ? S.requestHeld(partyName(beneficiary!, lang), a) : S.requestFailed(beneficiary ? partyName(beneficiary, lang) : '—', a)));
+      if (!ok) return UNCACHED;
     } else {
       let asker: string | undefined;
       if (asked !== undefined) for (const c of asked) if (ch.membership.isParty(c, ctx.day)) { asker = c; break; }
-      if (tr) trace.push(item('request', asker !== undefined, asker !== undefined ? S.requestAnyHeld(partyName(asker, lang), a) : S.requestAnyFailed(a)));
-      if (asker === undefined) return miss(sink, p, trace);
+      if (tr) trace.push(frozenItem('request', asker !== undefined, asker !== undefined ? S.requestAnyHeld(partyName(asker, lang), a) : S.requestAnyFailed(a)));
+      if (asker === undefined) return UNCACHED;
     }
   }
+  ctx.beneficiary = beneficiary;
+  ctx.perp = perp;
+  return TRIGGERED;
+}
 
-  // Who is obligated: parties in force that day (suspended ones included), never the perpetrator.
-  // Lists and their sentences are cached per (parties in force and their suspensions, beneficiary, perpetrator) and shared, frozen.
-  // Keyed by the interned list's id: V8 hashes frozen objects slowly as Map keys.
+/**
+ * Who is obligated: parties in force that day (suspended ones included), never the perpetrator.
+ * Lists, their sentences and the silent result are cached per (parties in force and their
+ * suspensions, beneficiary, perpetrator) and shared, frozen. Keyed by the interned list's id:
+ * V8 hashes frozen objects slowly as Map keys.
+ */
+function obligEntry(ctx: Ctx, p: ProvisionC): ObligEntry {
+  const ch = p.charter;
+  const beneficiary = ctx.beneficiary;
+  const perp = ctx.perp;
   const listId = ch.membership.inForceId(ctx.day);
-  const inForceParties = ch.membership.inForce(ctx.day);
   let byPair = p.obligCache.get(listId);
   if (byPair === undefined) {
     byPair = new Map();
@@ -657,63 +800,265 @@ function evalProvision(ctx: Ctx, p: ProvisionC, inForce: TraceItem | null, inFor
     else {
       list = [];
       const skipBeneficiary = p.obligated === 'other_parties';
-      for (const code of inForceParties) {
+      for (const code of ch.membership.inForce(ctx.day)) {
         if (code === perp || (skipBeneficiary && code === beneficiary)) continue;
         list.push(code);
       }
     }
-    entry = { obligated: Object.freeze(list) as string[], items: { en: undefined, fr: undefined } };
+    entry = { obligated: Object.freeze(list) as string[], items: { en: undefined, fr: undefined }, silent: { en: undefined, fr: undefined } };
     byPerp.set(pKey, entry);
   }
-  const obligated = entry.obligated;
-  if (tr) {
-    let items = entry.items[lang];
-    if (items === undefined) {
-      items = [frozenItem('obligated', true, S.obligated(listParties(obligated, lang), t.rule))];
-      for (const code of obligated) {
-        const party = ch.membership.parties.get(code)!;
-        const sIdx = suspensionAt(party, ctx.day);
-        if (sIdx >= 0) items.push(frozenItem('suspension', true, S.obligatedSuspended(partyName(code, lang), formatDay(party.susFrom[sIdx]!, lang), party.susScope[sIdx]![lang])));
-      }
-      entry.items[lang] = items;
-    }
-    for (let k = 0; k < items.length; k++) trace.push(items[k]!);
-  }
-  sink.triggered.push({
-    charter: ch.id,
-    article: p.article,
-    provision: p.id,
-    beneficiary,
-    obligated,
-    obligation: t.obligation,
-    decision: t.decision,
-    deadline: t.deadline,
-    trace,
-  });
-  sink.provisions.push(p);
+  return entry;
 }
 
-function inForceItem(ctx: Ctx, ch: CharterC, held: boolean): TraceItem {
-  const cache = ch.inForceItems[ctx.lang];
-  let it = cache.get(ctx.day);
-  if (it === undefined) {
-    const S = ctx.S;
-    const lang = ctx.lang;
-    const detail = held ? S.inForce(ch.name[lang], ctx.on, ch.fromText[lang])
-      : ctx.day < ch.from ? S.notYet(ch.name[lang], ctx.on, ch.fromText[lang])
-      : S.ended(ch.name[lang], ctx.on, ch.untilText[lang]);
-    it = frozenItem('in_force', held, detail);
-    if (cache.size > 50_000) cache.clear();
-    cache.set(ctx.day, it);
+/** A triggered provision with traces off: shared and frozen. */
+function silentTriggered(ctx: Ctx, p: ProvisionC): TriggeredProvision {
+  const entry = obligEntry(ctx, p);
+  const lang = ctx.lang;
+  let r = entry.silent[lang];
+  if (r === undefined) {
+    const t = p.t[lang];
+    r = Object.freeze({
+      charter: p.charter.id, article: p.article, provision: p.id, beneficiary: ctx.beneficiary, obligated: entry.obligated,
+      obligation: t.obligation, decision: t.decision, deadline: t.deadline, trace: EMPTY,
+    });
+    entry.silent[lang] = r;
   }
-  return it;
+  return r;
+}
+
+/** A triggered provision with its trace: built for the incident (its place sentence is the incident's), frozen. */
+function tracedTriggered(ctx: Ctx, p: ProvisionC, inForce: TraceItem): TriggeredProvision {
+  const trace: TraceItem[] = [inForce];
+  ctx.trace = trace;
+  check(ctx, p, true);
+  ctx.trace = EMPTY;
+  const entry = obligEntry(ctx, p);
+  const lang = ctx.lang;
+  const obligated = entry.obligated;
+  let items = entry.items[lang];
+  if (items === undefined) {
+    const ch = p.charter;
+    items = [frozenItem('obligated', true, ctx.S.obligated(listParties(obligated, lang), p.t[lang].rule))];
+    for (const code of obligated) {
+      const party = ch.membership.parties.get(code)!;
+      const sIdx = suspensionAt(party, ctx.day);
+      if (sIdx >= 0) items.push(frozenItem('suspension', true, ctx.S.obligatedSuspended(partyName(code, lang), formatDay(party.susFrom[sIdx]!, lang), party.susScope[sIdx]![lang])));
+    }
+    entry.items[lang] = items;
+  }
+  for (let k = 0; k < items.length; k++) trace.push(items[k]!);
+  const t = p.t[lang];
+  return Object.freeze({
+    charter: p.charter.id, article: p.article, provision: p.id, beneficiary: ctx.beneficiary, obligated,
+    obligation: t.obligation, decision: t.decision, deadline: t.deadline, trace: Object.freeze(trace) as TraceItem[],
+  });
+}
+
+/** A not-triggered provision with its trace: from the day's cache when its failure code has been seen that day. */
+function tracedMiss(ctx: Ctx, p: ProvisionC, dc: DayC, code: number): NotTriggeredProvision {
+  let m: Map<number, NotTriggeredProvision> | undefined;
+  if (code >= 0) {
+    m = dc.misses[p.index];
+    if (m === undefined) {
+      m = new Map();
+      dc.misses[p.index] = m;
+    }
+    const hit = m.get(code);
+    if (hit !== undefined) return hit;
+  }
+  const trace: TraceItem[] = [dc.inForce];
+  ctx.trace = trace;
+  check(ctx, p, true);
+  ctx.trace = EMPTY;
+  const r: NotTriggeredProvision = Object.freeze({ charter: p.charter.id, article: p.article, provision: p.id, trace: Object.freeze(trace) as TraceItem[] });
+  if (m !== undefined) {
+    m.set(code, r);
+    spend(p.charter.caches, 1);
+  }
+  return r;
+}
+
+/** Counts results held by a compiled set's day caches; empties them all past DAY_CACHE_RESULTS (memory stays bounded). */
+function spend(caches: SetCaches, n: number): void {
+  caches.results += n;
+  if (caches.results > DAY_CACHE_RESULTS) {
+    for (const c of caches.charters) {
+      c.days.en.clear();
+      c.days.fr.clear();
+    }
+    caches.classDays.en.clear();
+    caches.classDays.fr.clear();
+    caches.classEpochs.length = 0;
+    caches.results = 0;
+  }
+}
+
+/** The charter on `day` in `lang`: its in_force item and, when it is not in force, every provision's result. */
+function dayCache(ch: CharterC, day: number, lang: Lang): DayC {
+  const cache = ch.days[lang];
+  let dc = cache.get(day);
+  if (dc === undefined) {
+    const S = SENTENCES[lang];
+    const on = formatDay(day, lang);
+    const held = day >= ch.from && day <= ch.until;
+    const detail = held ? S.inForce(ch.name[lang], on, ch.fromText[lang])
+      : day < ch.from ? S.notYet(ch.name[lang], on, ch.fromText[lang])
+      : S.ended(ch.name[lang], on, ch.untilText[lang]);
+    const inForce = frozenItem('in_force', held, detail);
+    let off: NotTriggeredProvision[] | null = null;
+    if (!held) {
+      off = [];
+      const trace = Object.freeze([inForce]) as TraceItem[];
+      for (const p of ch.provisions) off.push(Object.freeze({ charter: ch.id, article: p.article, provision: p.id, trace }));
+      Object.freeze(off);
+    }
+    spend(ch.caches, 1 + ch.provisions.length);
+    dc = { held, inForce, off, misses: [] };
+    cache.set(day, dc);
+  }
+  return dc;
+}
+
+/** Reads the incident's facts into the scratch context. */
+function prepare(ctx: Ctx, incident: Incident, day: number, lang: Lang): void {
+  const target = incident.target;
+  const loc = incident.location;
+  ctx.day = day;
+  ctx.on = '';
+  ctx.lang = lang;
+  ctx.S = SENTENCES[lang];
+  ctx.tracing = false;
+  ctx.kind = incident.kind;
+  ctx.perpType = incident.perpetrator.type;
+  ctx.perpCountry = incident.perpetrator.country;
+  ctx.targetType = target.type;
+  ctx.targetCountry = target.country ?? (target.type === 'territory' ? loc.country : undefined);
+  ctx.locCountry = loc.country;
+  ctx.lat = loc.lat;
+  ctx.lon = loc.lon;
+  ctx.abroad = target.deployed_abroad === true;
+  ctx.requested = incident.assistance_requested_by;
+  const k = KIND_INDEX[incident.kind]!;
+  const pt = PERP_INDEX[incident.perpetrator.type]!;
+  const tt = TARGET_INDEX[target.type]!;
+  ctx.kindBit = 1 << k;
+  ctx.perpBit = 1 << pt;
+  ctx.targetBit = 1 << tt;
+  ctx.codeKind = 1 + 8 * k;
+  ctx.codePerp = 2 + 8 * (k + KINDS_N * pt);
+  ctx.codeTarget = 3 + 8 * (k + KINDS_N * (pt + PERPS_N * tt));
+  ctx.detail = '';
+  ctx.heldItem = null;
+  ctx.trace = EMPTY;
+  ctx.beneficiary = null;
+  ctx.perp = undefined;
+}
+
+/** Traces off: the not-triggered list, shared and frozen per set of triggered provisions. */
+function silentNotTriggered(compiled: CompiledCharters, mask: number, triggered: ProvisionC[] | null): NotTriggeredProvision[] {
+  if (triggered === null) return compiled.allSilent as NotTriggeredProvision[];
+  const all = compiled.provisions;
+  if (all.length <= 30) {
+    let l = compiled.silentLists.get(mask);
+    if (l === undefined) {
+      const out: NotTriggeredProvision[] = [];
+      for (const p of all) if ((mask & p.bit) === 0) out.push(p.silentMiss);
+      l = Object.freeze(out);
+      if (compiled.silentLists.size > 4096) {
+        compiled.silentLists.clear();
+        compiled.silentLists.set(0, compiled.allSilent);
+      }
+      compiled.silentLists.set(mask, l);
+    }
+    return l as NotTriggeredProvision[];
+  }
+  const out: NotTriggeredProvision[] = [];
+  for (const p of all) if (!triggered.includes(p)) out.push(p.silentMiss);
+  return out;
+}
+
+/** classify(): the perpetrator country's index, beside the returned class key. */
+let classPerp = 0;
+
+/**
+ * The incident's class: what the checks before the place read (kind,
+ * perpetrator and target types, target, location and perpetrator
+ * countries). Returns a key below 2^30, with the perpetrator country's
+ * index in `classPerp`, or -1 when a country has no index (not cached).
+ */
+function classify(incident: Incident): number {
+  const target = incident.target;
+  const loc = incident.location;
+  const kpt = KIND_INDEX[incident.kind]! + KINDS_N * (PERP_INDEX[incident.perpetrator.type]! + PERPS_N * TARGET_INDEX[target.type]!);
+  const lc = countryIndex(loc.country);
+  const tc = target.country !== undefined ? countryIndex(target.country) : target.type === 'territory' ? lc : 0;
+  classPerp = countryIndex(incident.perpetrator.country);
+  if (lc < 0 || tc < 0 || classPerp < 0) return -1;
+  return kpt + KPT_N * (tc + 256 * lc);
+}
+
+/** The epoch of `day`: how many epoch starts are on or before it. */
+function epochIndex(starts: readonly number[], day: number): number {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]! <= day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The class table of a day (traces on) or an epoch (traces off). */
+function classTable(compiled: CompiledCharters, tracing: boolean, day: number, lang: Lang): ClassTable {
+  const caches = compiled.caches;
+  let t: ClassTable | undefined;
+  if (tracing) {
+    const byDay = caches.classDays[lang];
+    t = byDay.get(day);
+    if (t === undefined) {
+      t = { byPerp: [], off: null };
+      byDay.set(day, t);
+    }
+  } else {
+    const e = epochIndex(compiled.epochStarts, day);
+    t = caches.classEpochs[e];
+    if (t === undefined) {
+      t = { byPerp: [], off: null };
+      caches.classEpochs[e] = t;
+    }
+  }
+  return t;
+}
+
+/** Traces on, no charter in force on `day`: every provision's in_force result (frozen list, per day). */
+function offList(compiled: CompiledCharters, day: number, lang: Lang): NotTriggeredProvision[] {
+  const t = classTable(compiled, true, day, lang);
+  if (t.off === null) {
+    const out: NotTriggeredProvision[] = [];
+    for (const ch of compiled.charters) for (const r of dayCache(ch, day, lang).off!) out.push(r);
+    t.off = Object.freeze(out);
+    spend(compiled.caches, 1);
+  }
+  return t.off as NotTriggeredProvision[];
 }
 
 /**
  * Assesses one normalised incident against charters. Pure: no I/O, no clock;
  * the same input gives the same output, in the same order (charters by id,
- * then articles and provisions in the order of the text). Results share
- * frozen pieces (trace items, texts) between calls: treat them as read-only.
+ * then articles and provisions in the order of the text).
+ *
+ * Results are read-only. The assessment object itself is new on every call,
+ * but what it holds may be shared between calls and is frozen: every
+ * not-triggered and triggered result, every trace and trace item, the
+ * obligated lists and texts, the empty lists, and the not_triggered list
+ * when nothing is triggered (or always, with traces off). A not-triggered
+ * result depends only on the provision, the day, the language and the
+ * condition that failed (with the facts it read), so incidents that fail
+ * the same way on the same day get the same object; incidents of the same
+ * class (`classify`) that trigger nothing on the same day get the same
+ * list. Copy before changing anything (e.g. structuredClone).
  */
 export function assess(
   incident: Incident,
@@ -726,43 +1071,78 @@ export function assess(
   const tracing = options?.trace !== false;
   const atDay = at ?? incident.date;
   const day = dayNumber(atDay);
-  const target = incident.target;
-  const loc = incident.location;
+  const list = compiled.charters;
+
+  // No charter in force that day: every provision fails on in_force, whatever the incident.
+  let anyHeld = false;
+  for (let c = 0; c < list.length; c++) if (day >= list[c]!.from && day <= list[c]!.until) anyHeld = true;
+  if (!anyHeld) return { at: atDay, triggered: NO_TRIGGERED, not_triggered: tracing ? offList(compiled, day, lang) : compiled.allSilent as NotTriggeredProvision[], conflicts: NO_CONFLICTS };
+
+  // An incident of a class already seen that day (epoch, traces off) that triggered nothing: the same list.
+  const key = classify(incident);
+  let classes: Map<number, readonly NotTriggeredProvision[] | null> | undefined;
+  if (key >= 0) {
+    const byPerp = classTable(compiled, tracing, day, lang).byPerp;
+    classes = byPerp[classPerp];
+    if (classes === undefined) {
+      classes = new Map();
+      byPerp[classPerp] = classes;
+    }
+    const known = classes.get(key);
+    if (known != null) return { at: atDay, triggered: NO_TRIGGERED, not_triggered: known as NotTriggeredProvision[], conflicts: NO_CONFLICTS };
+  }
+
   // One scratch context, overwritten by each call: assess() is synchronous and
   // calls nothing that could re-enter it, so this stays pure from the outside.
   const ctx = CTX;
-  ctx.day = day;
-  ctx.on = tracing ? formatDay(day, lang) : '';
-  ctx.lang = lang;
-  ctx.S = SENTENCES[lang];
-  ctx.tracing = tracing;
-  ctx.kind = incident.kind;
-  ctx.perpType = incident.perpetrator.type;
-  ctx.perpCountry = incident.perpetrator.country;
-  ctx.targetType = target.type;
-  ctx.targetCountry = target.country ?? (target.type === 'territory' ? loc.country : undefined);
-  ctx.locCountry = loc.country;
-  ctx.lat = loc.lat;
-  ctx.lon = loc.lon;
-  ctx.abroad = target.deployed_abroad === true;
-  ctx.requested = incident.assistance_requested_by;
-  ctx.kindBit = KIND_BIT[incident.kind]!;
-  ctx.perpBit = PERP_BIT[incident.perpetrator.type]!;
-  ctx.targetBit = TARGET_BIT[target.type]!;
-  ctx.detail = '';
-  ctx.heldItem = null;
-
-  const sink: Sink = { triggered: [], provisions: [], notTriggered: [] };
-  const list = compiled.charters;
+  let ready = false;
+  let triggered: TriggeredProvision[] | null = null;
+  let provisions: ProvisionC[] | null = null;
+  let mask = 0;
+  // Whether every provision failed on a check that depends on the class only.
+  let classOnly = true;
+  const notTriggered: NotTriggeredProvision[] | null = tracing ? [] : null;
   for (let c = 0; c < list.length; c++) {
     const ch = list[c]!;
     const held = day >= ch.from && day <= ch.until;
-    const inForce = tracing ? inForceItem(ctx, ch, held) : null;
+    let dc: DayC | null = null;
+    if (notTriggered !== null) {
+      dc = dayCache(ch, day, lang);
+      if (!held) {
+        const off = dc.off!;
+        for (let k = 0; k < off.length; k++) notTriggered.push(off[k]!);
+        continue;
+      }
+    } else if (!held) continue;
+    if (!ready) {
+      prepare(ctx, incident, day, lang);
+      ready = true;
+    }
+    // Traces off: a charter none of whose provisions covers this kind of incident adds nothing.
+    if (dc === null && (ch.kindUnion & ctx.kindBit) === 0) continue;
     const provs = ch.provisions;
-    for (let k = 0; k < provs.length; k++) evalProvision(ctx, provs[k]!, inForce, held, sink);
+    for (let k = 0; k < provs.length; k++) {
+      const p = provs[k]!;
+      const code = check(ctx, p, false);
+      if (code < 0) classOnly = false;
+      if (code === TRIGGERED) {
+        (triggered ??= []).push(dc === null ? silentTriggered(ctx, p) : tracedTriggered(ctx, p, dc.inForce));
+        (provisions ??= []).push(p);
+        mask |= p.bit;
+      } else if (dc !== null) notTriggered!.push(tracedMiss(ctx, p, dc, code));
+    }
   }
-
-  return { at: atDay, triggered: sink.triggered, not_triggered: sink.notTriggered, conflicts: findConflicts(ctx, compiled, sink) };
+  const nt = notTriggered ?? silentNotTriggered(compiled, mask, provisions);
+  if (classes !== undefined && !classes.has(key)) {
+    classes.set(key, classOnly ? (notTriggered !== null ? Object.freeze(notTriggered) : nt) : null);
+    spend(compiled.caches, 1);
+  }
+  return {
+    at: atDay,
+    triggered: triggered ?? NO_TRIGGERED,
+    not_triggered: nt,
+    conflicts: triggered === null ? NO_CONFLICTS : findConflicts(ctx, compiled, triggered, provisions!),
+  };
 }
 
 function conflictKey(c: Conflict): string {
@@ -779,15 +1159,15 @@ function byKey(a: Conflict, b: Conflict): number {
  * A party obligated to assist against a perpetrator state that is bound to
  * it, that same day, by another charter in force.
  */
-function findConflicts(ctx: Ctx, compiled: CompiledCharters, sink: Sink): Conflict[] {
+function findConflicts(ctx: Ctx, compiled: CompiledCharters, triggered: TriggeredProvision[], provisions: ProvisionC[]): Conflict[] {
   const perp = ctx.perpType === 'state' ? ctx.perpCountry : undefined;
-  if (perp === undefined || sink.triggered.length === 0) return [];
+  if (perp === undefined) return NO_CONFLICTS;
   const out: Conflict[] = [];
   const seen = new Set<string>();
   const lang = ctx.lang;
-  for (let k = 0; k < sink.triggered.length; k++) {
-    const t = sink.triggered[k]!;
-    const p = sink.provisions[k]!;
+  for (let k = 0; k < triggered.length; k++) {
+    const t = triggered[k]!;
+    const p = provisions[k]!;
     if (!p.assistsAgainstPerpetrator) continue;
     const ch = p.charter;
     for (const party of t.obligated) {
@@ -812,6 +1192,7 @@ function findConflicts(ctx: Ctx, compiled: CompiledCharters, sink: Sink): Confli
       }
     }
   }
+  if (out.length === 0) return NO_CONFLICTS;
   out.sort(byKey);
   return out;
 }

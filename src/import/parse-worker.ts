@@ -2,11 +2,14 @@ import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../errors.ts';
 import { readerFor } from './readers.ts';
-import type { ImportFormat, ImportItem } from './types.ts';
+import { staged } from './stage.ts';
+import type { ImportFormat, StagedItem } from './types.ts';
 
 /**
  * Worker side of the parallel parser (see worker.ts): reads the file, parses
- * and maps it with the format's reader, and posts the items in chunks. It may
+ * and maps it with the format's reader, prepares the records for the store
+ * (JSON, content hash, folded text: plain strings, cheap to post), and posts
+ * the items in chunks. It may
  * run at most `window` chunks ahead of the importer, which sends "more" for
  * each chunk it takes: the file is read only as fast as the store writes
  * (backpressure), so memory stays constant.
@@ -23,7 +26,7 @@ export interface ParseWorkerData {
 }
 
 export type ParseWorkerMessage =
-  | { type: 'items'; items: ImportItem[]; bytesRead: number }
+  | { type: 'items'; items: StagedItem[]; bytesRead: number }
   | { type: 'end'; bytesRead: number }
   | { type: 'fatal'; error: { name: string; message: string; code?: string; errno?: string } };
 
@@ -41,15 +44,15 @@ port.on('message', (m: unknown) => {
 
 const stream = createReadStream(data.path, { highWaterMark: 256 * 1024 });
 
-async function send(items: ImportItem[]): Promise<void> {
+async function send(items: StagedItem[]): Promise<void> {
   while (credits <= 0) await new Promise<void>((r) => (wake = r));
   credits--;
   port.postMessage({ type: 'items', items, bytesRead: stream.bytesRead } satisfies ParseWorkerMessage);
 }
 
 try {
-  let buf: ImportItem[] = [];
-  for await (const item of readerFor(data.format)(stream, { file: data.file, now: () => new Date(data.now) })) {
+  let buf: StagedItem[] = [];
+  for await (const item of staged(readerFor(data.format)(stream, { file: data.file, now: () => new Date(data.now) }))) {
     buf.push(item);
     if (buf.length >= data.chunkSize) {
       await send(buf);

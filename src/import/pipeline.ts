@@ -2,12 +2,13 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.ts';
-import type { IncidentRecord } from '../incident/record.ts';
+import type { PreparedRecord } from '../store/incidents/rows.ts';
 import type { Store } from '../store/store.ts';
 import { detectFormat, peekStream } from './formats.ts';
 import { readerFor } from './readers.ts';
+import { staged } from './stage.ts';
 import { readInWorker } from './worker.ts';
-import type { ImportFormat, ImportItem, ImportOptions, ImportProgress, ImportSummary, RowRejection } from './types.ts';
+import type { ImportFormat, ImportOptions, ImportProgress, ImportSummary, RowRejection, StagedItem } from './types.ts';
 
 /**
  * The import pipeline: a format reader (parse + map, from src/incident)
@@ -22,11 +23,13 @@ import type { ImportFormat, ImportItem, ImportOptions, ImportProgress, ImportSum
  *   an InputError naming it and the transaction rolls back.
  *
  * Memory stays constant: the stream is pulled one record at a time
- * (backpressure), at most two batches exist at once (one being written while
- * the next is parsed).
+ * (backpressure), at most three batches exist at once (one being written
+ * while the next is gathered and the parser worker runs ahead by up to two).
+ * On files the parser worker also prepares the records for the store
+ * (stage.ts), so this thread only writes.
  */
 
-export const DEFAULT_BATCH_SIZE = 2_000;
+export const DEFAULT_BATCH_SIZE = 10_000;
 export const DEFAULT_MAX_REJECTIONS = 100;
 export const IMPORT_ACTION = 'incidents.import';
 
@@ -38,7 +41,7 @@ interface UpsertResult {
   ids: unknown;
 }
 interface ImportRepos {
-  incidents: { upsertMany(records: IncidentRecord[], opts: { actor: string }): Promise<UpsertResult> };
+  incidents: { upsertPrepared(records: PreparedRecord[], opts: { actor: string }): Promise<UpsertResult> };
   ledger: { append(entry: { actor: string; action: string; target: string; payload: Record<string, unknown> }): Promise<unknown> };
 }
 
@@ -50,9 +53,11 @@ function repos(store: Store): ImportRepos {
 
 /** Files at least this large are parsed in a worker thread while this one writes (see worker.ts). */
 export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
+/** Items per message from the parser worker. */
+const WORKER_CHUNK = 500;
 
 interface Opened {
-  items: AsyncIterable<ImportItem>;
+  items: AsyncIterable<StagedItem>;
   format: ImportFormat;
   file: string;
   bytesTotal: number | null;
@@ -86,7 +91,7 @@ function readHead(path: string, n: number): Buffer {
   }
 }
 
-async function openSource(opts: ImportOptions, now: Date): Promise<Opened> {
+async function openSource(opts: ImportOptions, now: Date, batchSize: number): Promise<Opened> {
   const { source } = opts;
   if (typeof source === 'string') {
     const size = statFile(source);
@@ -94,11 +99,14 @@ async function openSource(opts: ImportOptions, now: Date): Promise<Opened> {
     const format = opts.format ?? detectFormat(file, readHead(source, 64 * 1024));
     const parallel = opts.parallel ?? size >= PARALLEL_MIN_BYTES;
     if (parallel) {
-      const w = readInWorker({ path: source, file, format, now });
+      // The parser may run up to two batches ahead: a SQLite batch is written synchronously, so while it is
+      // being written nothing is taken from the worker, and a smaller window would stall the parser.
+      const chunkSize = WORKER_CHUNK;
+      const w = readInWorker({ path: source, file, format, now, chunkSize, window: Math.max(4, Math.ceil((2 * batchSize) / chunkSize)) });
       return { items: w.items, format, file, bytesTotal: size, bytesRead: w.bytesRead, close: () => {} };
     }
     const stream = createReadStream(source, { highWaterMark: 256 * 1024 });
-    return { items: readerFor(format)(stream, { file, now: () => now }), format, file, bytesTotal: size, bytesRead: () => stream.bytesRead, close: () => stream.destroy() };
+    return { items: staged(readerFor(format)(stream, { file, now: () => now })), format, file, bytesTotal: size, bytesRead: () => stream.bytesRead, close: () => stream.destroy() };
   }
   const file = opts.fileName ?? 'upload';
   let n = 0;
@@ -119,7 +127,7 @@ async function openSource(opts: ImportOptions, now: Date): Promise<Opened> {
     stream.destroy();
     throw err;
   }
-  return { items: readerFor(format)(stream, { file, now: () => now }), format, file, bytesTotal: null, bytesRead: () => n, close: () => stream.destroy() };
+  return { items: staged(readerFor(format)(stream, { file, now: () => now })), format, file, bytesTotal: null, bytesRead: () => n, close: () => stream.destroy() };
 }
 
 /** A file that fails while being read (permissions, a folder, a vanished upload) is the user's input, not a bug. */
@@ -131,8 +139,8 @@ function asInputError(err: unknown, file: string): unknown {
   return err;
 }
 
-function sourceIdOf(r: IncidentRecord): string | null {
-  return r.source.id ?? r.id;
+function sourceIdOf(p: PreparedRecord): string | null {
+  return p.row.source_id ?? p.row.id;
 }
 
 export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
@@ -143,7 +151,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   repos(opts.store); // fail early on a store without the repositories
   opts.signal?.throwIfAborted();
 
-  const opened = await openSource(opts, opts.now?.() ?? new Date());
+  const opened = await openSource(opts, opts.now?.() ?? new Date(), batchSize);
   const { file, format, items } = opened;
 
   const summary: ImportSummary = {
@@ -166,10 +174,10 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     else summary.rejectionsTruncated = true;
   };
 
-  const writeBatch = async (store: Store, records: IncidentRecord[], batch: number, rowsSoFar: number, lastLine: number, rejectedSoFar: number) => {
+  const writeBatch = async (store: Store, records: PreparedRecord[], batch: number, rowsSoFar: number, lastLine: number, rejectedSoFar: number) => {
     const r = repos(store);
     // Counts only: the ids are not kept (strict mode holds every batch's result until the commit).
-    const { imported, updated, unchanged } = await r.incidents.upsertMany(records, { actor: opts.actor });
+    const { imported, updated, unchanged } = await r.incidents.upsertPrepared(records, { actor: opts.actor });
     const res = { imported, updated, unchanged };
     const firstSourceId = sourceIdOf(records[0]!);
     const lastSourceId = sourceIdOf(records[records.length - 1]!);
@@ -230,9 +238,9 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
    * flight while the next batch is parsed. `write` commits (normal mode) or
    * runs inside the one transaction (strict mode).
    */
-  const pump = async (write: (records: IncidentRecord[], batch: number, rowsSoFar: number, lastLine: number, rejectedSoFar: number) => Promise<Written>, onCommitted: (w: Written) => void) => {
+  const pump = async (write: (records: PreparedRecord[], batch: number, rowsSoFar: number, lastLine: number, rejectedSoFar: number) => Promise<Written>, onCommitted: (w: Written) => void) => {
     let pending: Promise<Written> | null = null;
-    let batch: IncidentRecord[] = [];
+    let batch: PreparedRecord[] = [];
     let batchNo = 0;
     let lastLine = 0;
     const flush = async () => {
@@ -247,7 +255,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       }
     };
     try {
-      for await (const item of items as AsyncIterable<ImportItem>) {
+      for await (const item of items) {
         if (opts.signal?.aborted) break;
         summary.rows++;
         lastLine = item.line;
@@ -262,7 +270,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
           reject(item.error);
           continue;
         }
-        batch.push(item.record);
+        batch.push(item.prepared);
         if (batch.length >= batchSize) await flush();
       }
       if (!opts.signal?.aborted) {

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { IncidentRecord } from '../incident/record.ts';
 import type { Store } from '../store/store.ts';
+import type { PreparedRecord } from '../store/incidents/rows.ts';
 
 export const IMPORT_FORMATS = ['ucdp', 'acled', 'geojson', 'incident'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -19,6 +20,15 @@ export type ImportItem =
   | { line: number; record: IncidentRecord; error?: undefined }
   | { line: number; record?: undefined; error: RowRejection };
 
+/**
+ * An item ready for the store: its record already through the store's
+ * `prepareRecord` (JSON, content hash, folded text), which on files happens
+ * in the parser thread (see worker.ts), not in the thread that writes.
+ */
+export type StagedItem =
+  | { line: number; prepared: PreparedRecord; error?: undefined }
+  | { line: number; prepared?: undefined; error: RowRejection };
+
 export interface ImportOptions {
   /** A file path, or a stream (an upload); give `fileName` with a stream so messages and format detection can use it. */
   source: string | Readable;
@@ -30,7 +40,10 @@ export interface ImportOptions {
   strict?: boolean;
   /** Who imports (a user id or "cli:<os user>"); goes into the ledger. */
   actor: string;
-  /** Rows per committed batch (normal mode). Default 2,000. */
+  /**
+   * Rows per committed batch (normal mode). Default 10,000: each commit rewrites the index pages the batch
+   * touched (random keys: dates, cells, points), so fewer, larger batches write less per row.
+   */
   batchSize?: number;
   /** Called after each batch is committed (never before): what is reported here survives a crash. */
   onProgress?: (p: ImportProgress) => void;

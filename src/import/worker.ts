@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.ts';
 import type { ParseWorkerData, ParseWorkerMessage } from './parse-worker.ts';
-import type { ImportFormat, ImportItem } from './types.ts';
+import type { ImportFormat, StagedItem } from './types.ts';
 
 /**
  * Parsing in a worker thread: on a file, the reader (read + parse + map) runs
@@ -18,13 +18,13 @@ const ENTRY = new URL('./parse-worker.ts', import.meta.url).href;
 const BOOT = `import(${JSON.stringify(TSX_API)}).then((m) => { m.register(); return import(${JSON.stringify(ENTRY)}); });`;
 
 export interface WorkerReader {
-  items: AsyncIterable<ImportItem>;
+  items: AsyncIterable<StagedItem>;
   bytesRead(): number;
 }
 
 export function readInWorker(opts: { path: string; file: string; format: ImportFormat; now: Date; chunkSize?: number; window?: number }): WorkerReader {
   let bytes = 0;
-  async function* items(): AsyncGenerator<ImportItem> {
+  async function* items(): AsyncGenerator<StagedItem> {
     const data: ParseWorkerData = {
       path: opts.path,
       file: opts.file,

@@ -2,8 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import type { IncidentRecord } from '../../incident/record.ts';
-import { prepareRecord, type IncidentRow, type PreparedRecord } from './rows.ts';
+import type { IncidentRow, PreparedRecord } from './rows.ts';
 import type { UpsertResult } from './types.ts';
 
 /**
@@ -91,9 +90,8 @@ function rounds(prepared: PreparedRecord[]): PreparedRecord[][] {
   return out;
 }
 
-export async function pgUpsertMany(client: pg.PoolClient, records: IncidentRecord[], actor: string | null, now: string): Promise<UpsertResult> {
+export async function pgUpsertMany(client: pg.PoolClient, prepared: PreparedRecord[], actor: string | null, now: string): Promise<UpsertResult> {
   const result: UpsertResult = { imported: 0, updated: 0, unchanged: 0, ids: { imported: [], updated: [] } };
-  const prepared = records.map(prepareRecord);
   await client.query(STAGE_DDL);
   for (const round of rounds(prepared)) {
     await client.query('truncate incidents_stage');

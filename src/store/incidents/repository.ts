@@ -85,11 +85,20 @@ export class IncidentRepository {
    * (it was computed on the old content). All or nothing per call.
    */
   async upsertMany(records: IncidentRecord[], opts: { actor?: string } = {}): Promise<UpsertResult> {
-    if (records.length === 0) return { imported: 0, updated: 0, unchanged: 0, ids: { imported: [], updated: [] } };
+    return this.upsertPrepared(records.map(prepareRecord), opts);
+  }
+
+  /**
+   * upsertMany for records already through `prepareRecord` (rows.ts): the
+   * importer prepares them in its parser thread, which takes the JSON
+   * serialising, hashing and text folding off the thread that writes.
+   */
+  async upsertPrepared(prepared: PreparedRecord[], opts: { actor?: string } = {}): Promise<UpsertResult> {
+    if (prepared.length === 0) return { imported: 0, updated: 0, unchanged: 0, ids: { imported: [], updated: [] } };
     const now = nowIso();
     const actor = opts.actor ?? null;
-    if (this.dialect === 'sqlite') return this.onSqlite((w) => w.upsertMany(records, { actor, now }));
-    return this.onPg((c) => pgUpsertMany(c, records, actor, now));
+    if (this.dialect === 'sqlite') return this.onSqlite((w) => w.upsertMany(prepared, { actor, now }));
+    return this.onPg((c) => pgUpsertMany(c, prepared, actor, now));
   }
 
   /** Stores a new incident (a manual report). An existing id is refused (InputError code incident_exists). */

@@ -1,7 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import { inPrepared, preparePolygon, type PreparedPolygon } from '../../incident/geo/pip.ts';
-import type { IncidentRecord } from '../../incident/record.ts';
-import { prepareRecord, type IncidentRow, type PreparedRecord, type ReportRow } from './rows.ts';
+import type { IncidentRow, PreparedRecord, ReportRow } from './rows.ts';
 import type { UpsertResult } from './types.ts';
 
 /**
@@ -91,9 +90,8 @@ export class SqliteIncidentWriter {
     this.reports(p.row.id, p.reports, o.now);
   }
 
-  upsertMany(records: IncidentRecord[], o: SqliteWriteOptions): UpsertResult {
+  upsertMany(prepared: PreparedRecord[], o: SqliteWriteOptions): UpsertResult {
     const result: UpsertResult = { imported: 0, updated: 0, unchanged: 0, ids: { imported: [], updated: [] } };
-    const prepared = records.map(prepareRecord);
     const run = this.raw.transaction(() => {
       for (const p of prepared) {
         const ex = this.s.existing.get(p.row.id) as Existing | undefined;

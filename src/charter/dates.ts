@@ -9,16 +9,17 @@ const MS_PER_DAY = 86_400_000;
 
 /** Days since 1970-01-01 for a YYYY-MM-DD string already known to be valid. */
 export function dayNumber(s: string): number {
-  const y = (s.charCodeAt(0) - 48) * 1000 + (s.charCodeAt(1) - 48) * 100 + (s.charCodeAt(2) - 48) * 10 + (s.charCodeAt(3) - 48);
-  const m = (s.charCodeAt(5) - 48) * 10 + (s.charCodeAt(6) - 48);
-  const d = (s.charCodeAt(8) - 48) * 10 + (s.charCodeAt(9) - 48);
-  // Days from the civil calendar (H. Hinnant's algorithm): integer arithmetic only.
+  // '0' is 48: 48 * 1111 = 53328, 48 * 11 = 528.
+  const y = s.charCodeAt(0) * 1000 + s.charCodeAt(1) * 100 + s.charCodeAt(2) * 10 + s.charCodeAt(3) - 53328;
+  const m = s.charCodeAt(5) * 10 + s.charCodeAt(6) - 528;
+  const d = s.charCodeAt(8) * 10 + s.charCodeAt(9) - 528;
+  // Days from the civil calendar (H. Hinnant's algorithm): integer arithmetic only
+  // (truncating divisions: every operand is ≥ 0 except yy in January–February of year 0).
   const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
+  const era = yy >= 0 ? (yy / 400) | 0 : Math.floor(yy / 400);
   const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
+  const doy = (((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) | 0) + d - 1;
+  return era * 146097 + yoe * 365 + ((yoe / 4) | 0) - ((yoe / 100) | 0) + doy - 719468;
 }
 
 export function dayString(day: number): string {

@@ -188,12 +188,20 @@ interface DayC {
 }
 
 /**
- * The not_triggered lists of incident classes, by perpetrator country index,
- * then class key (see `classify`); null when the class needs the full
- * evaluation (a provision gets past the checks that depend on the class only).
+ * The results of incident classes, by perpetrator country index, then class
+ * key (see `classify`); null when the class needs the full evaluation. Traces
+ * on: classes that trigger nothing and fail every provision on a check that
+ * reads the class only. Traces off: classes whose evaluation read nothing
+ * but the class (no coordinates, no request) and gave no conflict.
  */
+/** The lists of an incident class whose assessment depends on its class only (no conflicts). */
+interface Known {
+  triggered: TriggeredProvision[];
+  not_triggered: NotTriggeredProvision[];
+}
+
 interface ClassTable {
-  byPerp: (Map<number, readonly NotTriggeredProvision[] | null> | undefined)[];
+  byPerp: (Map<number, Known | null> | undefined)[];
   /** Traces on: the not_triggered list of the day when no charter is in force. */
   off: readonly NotTriggeredProvision[] | null;
 }
@@ -204,8 +212,8 @@ interface SetCaches {
   charters: CharterC[];
   /** Traces on: per language and day. */
   classDays: Record<Lang, Map<number, ClassTable>>;
-  /** Traces off: per epoch (the not_triggered list is then the same every day of an epoch). */
-  classEpochs: ClassTable[];
+  /** Traces off: per language (triggered results carry texts) and epoch (the results are then the same every day of an epoch). */
+  classEpochs: Record<Lang, ClassTable[]>;
 }
 
 export interface CompiledCharters {
@@ -217,8 +225,9 @@ export interface CompiledCharters {
   readonly allSilent: readonly NotTriggeredProvision[];
   /**
    * First days of the epochs: the days on which a charter enters into or
-   * ceases to be in force, or a membership or suspension begins or ends.
-   * Within an epoch, which provisions an incident can trigger does not change.
+   * ceases to be in force, a membership or suspension begins or ends, or a
+   * region becomes or ceases to be valid. Within an epoch, which provisions
+   * an incident can trigger, and for whom, does not change.
    */
   readonly epochStarts: readonly number[];
   readonly caches: SetCaches;
@@ -353,7 +362,7 @@ export function compileCharters(charters: readonly Charter[]): CompiledCharters 
   let c = compiledCache.get(charters);
   if (!c) {
     const sorted = [...charters].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const caches: SetCaches = { results: 0, charters: [], classDays: { en: new Map(), fr: new Map() }, classEpochs: [] };
+    const caches: SetCaches = { results: 0, charters: [], classDays: { en: new Map(), fr: new Map() }, classEpochs: { en: [], fr: [] } };
     const list = sorted.map((x) => compileCharter(x, caches));
     caches.charters = list;
     const provisions = list.flatMap((x) => x.provisions);
@@ -364,6 +373,10 @@ export function compileCharters(charters: readonly Charter[]): CompiledCharters 
     for (const ch of list) {
       add(ch.from);
       if (ch.until !== OPEN_END) add(ch.until + 1);
+      for (const r of ch.regions) {
+        add(r.from);
+        if (r.until !== OPEN_END) add(r.until + 1);
+      }
       for (const party of ch.membership.parties.values()) {
         for (const d of party.joined) add(d);
         for (const d of party.left) add(d);
@@ -413,6 +426,8 @@ interface Ctx {
   heldItem: TraceItem | null;
   /** Scratch: the trace being built (tracing only). */
   trace: TraceItem[];
+  /** Scratch: whether a check read more than the incident's class (its coordinates, who asked for assistance). */
+  geo: boolean;
   /** Scratch: the beneficiary and perpetrator state of the provision just checked. */
   beneficiary: string | null;
   perp: string | undefined;
@@ -422,12 +437,49 @@ const CTX: Ctx = {
   day: 0, on: '', lang: 'en', S: SENTENCES.en, tracing: true, kind: 'other', perpType: 'unknown', perpCountry: undefined,
   targetType: 'territory', targetCountry: undefined, locCountry: undefined, lat: undefined, lon: undefined, abroad: false,
   requested: undefined, kindBit: 0, perpBit: 0, targetBit: 0, codeKind: 0, codePerp: 0, codeTarget: 0, detail: '',
-  heldItem: null, trace: EMPTY, beneficiary: null, perp: undefined,
+  heldItem: null, trace: EMPTY, geo: false, beneficiary: null, perp: undefined,
 };
 
-const KIND_INDEX: Record<string, number> = Object.fromEntries(INCIDENT_KINDS.map((k, i) => [k, i]));
-const PERP_INDEX: Record<string, number> = Object.fromEntries(PERPETRATOR_TYPES.map((k, i) => [k, i]));
-const TARGET_INDEX: Record<string, number> = Object.fromEntries(TARGET_TYPES.map((k, i) => [k, i]));
+// Index of a kind / perpetrator type / target type in the taxonomy's lists. A switch on
+// the string is several times faster than a keyed property or Map lookup here; the
+// check below keeps it in step with src/incident/incident.ts.
+function kindIndex(k: string): number {
+  switch (k) {
+    case 'armed_attack': return 0;
+    case 'terrorist_attack': return 1;
+    case 'armed_rebellion': return 2;
+    case 'border_incursion': return 3;
+    case 'blockade': return 4;
+    case 'threat': return 5;
+    case 'coup': return 6;
+    case 'civil_unrest': return 7;
+    case 'other': return 8;
+    default: return -1;
+  }
+}
+function perpIndex(k: string): number {
+  switch (k) {
+    case 'state': return 0;
+    case 'non_state_armed_group': return 1;
+    case 'rebel_group': return 2;
+    case 'unknown': return 3;
+    default: return -1;
+  }
+}
+function targetIndex(k: string): number {
+  switch (k) {
+    case 'territory': return 0;
+    case 'armed_forces': return 1;
+    case 'vessel_or_aircraft': return 2;
+    case 'civilians': return 3;
+    case 'government': return 4;
+    case 'infrastructure': return 5;
+    default: return -1;
+  }
+}
+for (const [list, f] of [[INCIDENT_KINDS, kindIndex], [PERPETRATOR_TYPES, perpIndex], [TARGET_TYPES, targetIndex]] as const) {
+  list.forEach((k, i) => { if (f(k) !== i) throw new Error(`engine: the index of '${k}' is out of step with the taxonomy`); });
+}
 
 /**
  * Small integers for country codes, for failure codes: 0 for none, 1–255 in
@@ -533,6 +585,12 @@ function regionList(c: ClauseC, lang: Lang): string {
 
 const NOT_APPLICABLE = 2;
 
+/** regionHit on the incident's place; notes in ctx.geo when the answer came from its coordinates (not from its class). */
+function regionAt(ctx: Ctx, r: CompiledRegion): RegionHit {
+  if (ctx.lon !== undefined && ctx.lat !== undefined && ctx.day >= r.from && ctx.day <= r.until && !(ctx.locCountry !== undefined && r.countries.has(ctx.locCountry))) ctx.geo = true;
+  return regionHit(r, ctx.day, ctx.locCountry, ctx.lon, ctx.lat);
+}
+
 /**
  * Evaluates one place clause: 1 held, 0 failed, NOT_APPLICABLE when the
  * clause does not apply to this target. When tracing, ctx.heldItem holds the
@@ -575,7 +633,7 @@ function evalClause(ctx: Ctx, p: ProvisionC, c: ClauseC, beneficiary: string | n
       let own = ctx.locCountry === bene;
       if (!own) {
         for (const r of p.charter.regions) {
-          if (r.territoryOf === bene && regionHit(r, ctx.day, ctx.locCountry, ctx.lon, ctx.lat) !== null) {
+          if (r.territoryOf === bene && regionAt(ctx, r) !== null) {
             own = true;
             territoryOf = r;
             break;
@@ -597,7 +655,7 @@ function evalClause(ctx: Ctx, p: ProvisionC, c: ClauseC, beneficiary: string | n
         return 1;
       }
       for (const r of c.regions) {
-        const hit = regionHit(r, ctx.day, ctx.locCountry, ctx.lon, ctx.lat);
+        const hit = regionAt(ctx, r);
         if (hit !== null) {
           if (tr) {
             const key = `${bene}|${ctx.locCountry}|${r.id}|${hit}|${territoryOf ? territoryOf.id : ''}`;
@@ -613,7 +671,7 @@ function evalClause(ctx: Ctx, p: ProvisionC, c: ClauseC, beneficiary: string | n
     }
     case 'regions': {
       for (const r of c.regions) {
-        const hit = regionHit(r, ctx.day, ctx.locCountry, ctx.lon, ctx.lat);
+        const hit = regionAt(ctx, r);
         if (hit !== null) {
           if (tr) {
             const key = `${ctx.locCountry ?? ''}|${r.id}|${hit}`;
@@ -752,6 +810,7 @@ function check(ctx: Ctx, p: ProvisionC, tr: boolean): number {
 
   // Request.
   if (p.request.required) {
+    ctx.geo = true; // reads who asked: not part of the incident's class
     const a = p.request.articleRef[lang];
     const asked = ctx.requested;
     if (p.request.by === 'beneficiary') {
@@ -889,7 +948,8 @@ function spend(caches: SetCaches, n: number): void {
     }
     caches.classDays.en.clear();
     caches.classDays.fr.clear();
-    caches.classEpochs.length = 0;
+    caches.classEpochs.en.length = 0;
+    caches.classEpochs.fr.length = 0;
     caches.results = 0;
   }
 }
@@ -939,9 +999,9 @@ function prepare(ctx: Ctx, incident: Incident, day: number, lang: Lang): void {
   ctx.lon = loc.lon;
   ctx.abroad = target.deployed_abroad === true;
   ctx.requested = incident.assistance_requested_by;
-  const k = KIND_INDEX[incident.kind]!;
-  const pt = PERP_INDEX[incident.perpetrator.type]!;
-  const tt = TARGET_INDEX[target.type]!;
+  const k = kindIndex(incident.kind);
+  const pt = perpIndex(incident.perpetrator.type);
+  const tt = targetIndex(target.type);
   ctx.kindBit = 1 << k;
   ctx.perpBit = 1 << pt;
   ctx.targetBit = 1 << tt;
@@ -951,6 +1011,7 @@ function prepare(ctx: Ctx, incident: Incident, day: number, lang: Lang): void {
   ctx.detail = '';
   ctx.heldItem = null;
   ctx.trace = EMPTY;
+  ctx.geo = false;
   ctx.beneficiary = null;
   ctx.perp = undefined;
 }
@@ -982,20 +1043,23 @@ function silentNotTriggered(compiled: CompiledCharters, mask: number, triggered:
 let classPerp = 0;
 
 /**
- * The incident's class: what the checks before the place read (kind,
- * perpetrator and target types, target, location and perpetrator
- * countries). Returns a key below 2^30, with the perpetrator country's
- * index in `classPerp`, or -1 when a country has no index (not cached).
+ * The incident's class: what the checks read, except the coordinates and
+ * who asked for assistance (kind, perpetrator and target types, target,
+ * location and perpetrator countries, whether it has coordinates, whether
+ * the target was deployed abroad). Returns a key below 2^30, with the
+ * perpetrator country's index in `classPerp`, or -1 when a country has no
+ * index (not cached).
  */
 function classify(incident: Incident): number {
   const target = incident.target;
   const loc = incident.location;
-  const kpt = KIND_INDEX[incident.kind]! + KINDS_N * (PERP_INDEX[incident.perpetrator.type]! + PERPS_N * TARGET_INDEX[target.type]!);
+  const kpt = kindIndex(incident.kind) + KINDS_N * (perpIndex(incident.perpetrator.type) + PERPS_N * targetIndex(target.type));
   const lc = countryIndex(loc.country);
   const tc = target.country !== undefined ? countryIndex(target.country) : target.type === 'territory' ? lc : 0;
   classPerp = countryIndex(incident.perpetrator.country);
   if (lc < 0 || tc < 0 || classPerp < 0) return -1;
-  return kpt + KPT_N * (tc + 256 * lc);
+  const place = (loc.lat !== undefined && loc.lon !== undefined ? 1 : 0) + (target.deployed_abroad === true ? 2 : 0);
+  return kpt + KPT_N * (tc + 256 * (lc + 256 * place));
 }
 
 /** The epoch of `day`: how many epoch starts are on or before it. */
@@ -1023,10 +1087,11 @@ function classTable(compiled: CompiledCharters, tracing: boolean, day: number, l
     }
   } else {
     const e = epochIndex(compiled.epochStarts, day);
-    t = caches.classEpochs[e];
+    const byEpoch = caches.classEpochs[lang];
+    t = byEpoch[e];
     if (t === undefined) {
       t = { byPerp: [], off: null };
-      caches.classEpochs[e] = t;
+      byEpoch[e] = t;
     }
   }
   return t;
@@ -1080,7 +1145,7 @@ export function assess(
 
   // An incident of a class already seen that day (epoch, traces off) that triggered nothing: the same list.
   const key = classify(incident);
-  let classes: Map<number, readonly NotTriggeredProvision[] | null> | undefined;
+  let classes: Map<number, Known | null> | undefined;
   if (key >= 0) {
     const byPerp = classTable(compiled, tracing, day, lang).byPerp;
     classes = byPerp[classPerp];
@@ -1089,7 +1154,7 @@ export function assess(
       byPerp[classPerp] = classes;
     }
     const known = classes.get(key);
-    if (known != null) return { at: atDay, triggered: NO_TRIGGERED, not_triggered: known as NotTriggeredProvision[], conflicts: NO_CONFLICTS };
+    if (known != null) return { at: atDay, triggered: known.triggered, not_triggered: known.not_triggered, conflicts: NO_CONFLICTS };
   }
 
   // One scratch context, overwritten by each call: assess() is synchronous and
@@ -1133,16 +1198,20 @@ export function assess(
     }
   }
   const nt = notTriggered ?? silentNotTriggered(compiled, mask, provisions);
+  const conflicts = triggered === null ? NO_CONFLICTS : findConflicts(ctx, compiled, triggered, provisions!);
   if (classes !== undefined && !classes.has(key)) {
-    classes.set(key, classOnly ? (notTriggered !== null ? Object.freeze(notTriggered) : nt) : null);
+    let known: Known | null = null;
+    if (notTriggered !== null) {
+      // Traces on: the day's lists when nothing is triggered (a triggered trace names the place as given).
+      if (classOnly) known = { triggered: NO_TRIGGERED, not_triggered: Object.freeze(notTriggered) as NotTriggeredProvision[] };
+    } else if (!ctx.geo && conflicts === NO_CONFLICTS) {
+      // Traces off: the epoch's lists (conflict explanations name the day).
+      known = { triggered: triggered === null ? NO_TRIGGERED : Object.freeze(triggered) as TriggeredProvision[], not_triggered: nt };
+    }
+    classes.set(key, known);
     spend(compiled.caches, 1);
   }
-  return {
-    at: atDay,
-    triggered: triggered ?? NO_TRIGGERED,
-    not_triggered: nt,
-    conflicts: triggered === null ? NO_CONFLICTS : findConflicts(ctx, compiled, triggered, provisions!),
-  };
+  return { at: atDay, triggered: triggered ?? NO_TRIGGERED, not_triggered: nt, conflicts };
 }
 
 function conflictKey(c: Conflict): string {

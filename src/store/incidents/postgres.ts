@@ -78,6 +78,58 @@ function stageLine(p: PreparedRecord, now: string): string {
   return vals.map(copyValue).join('\t') + '\n';
 }
 
+const NEW_COLUMNS = [...PG_COLUMNS, 'search_text', 'version', 'created_at', 'updated_at', 'updated_by'];
+const REPORT_COLUMNS = ['incident_id', 'dataset', 'source_id', 'source_timestamp', 'imported_at', 'raw'];
+
+function jsonbText(json: string): string {
+  return json.includes('\\u0000') ? pgJson(JSON.parse(json)) : json;
+}
+
+async function copyInto(client: pg.PoolClient, table: string, columns: readonly string[], lines: string[]): Promise<void> {
+  const chunks: string[] = [];
+  for (let i = 0; i < lines.length; i += 500) chunks.push(lines.slice(i, i + 500).join(''));
+  await pipeline(Readable.from(chunks), client.query(copyStreams.from(`copy ${table} (${columns.join(', ')}) from stdin`)));
+}
+
+/**
+ * The common case of an import, a batch of incidents none of which is stored
+ * yet: COPY straight into `incidents` and `incident_reports` (the statement
+ * triggers still see every row), without the staging table, the upsert and
+ * the JSON array of reports. Returns false, having changed nothing, when an
+ * id is already stored or occurs twice in the batch, or when a concurrent
+ * writer stored one of them meanwhile (unique violation, undone to the
+ * savepoint): the caller then takes the upsert path, which decides row by row.
+ */
+async function copyIfAllNew(client: pg.PoolClient, prepared: PreparedRecord[], actor: string | null, now: string): Promise<boolean> {
+  const ids = prepared.map((p) => p.row.id);
+  if (new Set(ids).size !== ids.length) return false;
+  const stored = await client.query('select 1 from incidents where id = any($1::text[]) limit 1', [ids]);
+  if (stored.rowCount) return false;
+  const rows: string[] = [];
+  const reports: string[] = [];
+  const recordAt = PG_COLUMNS.indexOf('record');
+  for (const p of prepared) {
+    const vals: unknown[] = PG_COLUMNS.map((c) => p.row[c]);
+    vals[recordAt] = jsonbText(p.row.record);
+    vals.push(p.search, 1, now, now, actor);
+    rows.push(vals.map(copyValue).join('\t') + '\n');
+    for (const r of p.reports) {
+      reports.push([p.row.id, r.dataset, r.sourceId, r.sourceTimestamp, r.importedAt ?? now, jsonbText(r.rawJson)].map(copyValue).join('\t') + '\n');
+    }
+  }
+  await client.query('savepoint foedus_copy_new');
+  try {
+    await copyInto(client, 'incidents', NEW_COLUMNS, rows);
+    if (reports.length) await copyInto(client, 'incident_reports', REPORT_COLUMNS, reports);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err;
+    await client.query('rollback to savepoint foedus_copy_new');
+    return false;
+  }
+  await client.query('release savepoint foedus_copy_new');
+  return true;
+}
+
 /** Splits a batch into rounds where each id occurs once (ON CONFLICT cannot touch a row twice in one statement); later duplicates see the earlier ones. */
 function rounds(prepared: PreparedRecord[]): PreparedRecord[][] {
   const out: PreparedRecord[][] = [];
@@ -92,6 +144,11 @@ function rounds(prepared: PreparedRecord[]): PreparedRecord[][] {
 
 export async function pgUpsertMany(client: pg.PoolClient, prepared: PreparedRecord[], actor: string | null, now: string): Promise<UpsertResult> {
   const result: UpsertResult = { imported: 0, updated: 0, unchanged: 0, ids: { imported: [], updated: [] } };
+  if (await copyIfAllNew(client, prepared, actor, now)) {
+    result.imported = prepared.length;
+    result.ids.imported = prepared.map((p) => p.row.id);
+    return result;
+  }
   await client.query(STAGE_DDL);
   for (const round of rounds(prepared)) {
     await client.query('truncate incidents_stage');

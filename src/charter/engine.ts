@@ -1074,7 +1074,7 @@ function classify(incident: Incident): number {
   const loc = incident.location;
   const kpt = kindIndex(incident.kind) + KINDS_N * (perpIndex(incident.perpetrator.type) + PERPS_N * targetIndex(target.type));
   const lc = countryIndex(loc.country);
-  const tc = target.country !== undefined ? countryIndex(target.country) : target.type === 'territory' ? lc : 0;
+  const tc = target.country === undefined ? (target.type === 'territory' ? lc : 0) : target.country === loc.country ? lc : countryIndex(target.country);
   classPerp = countryIndex(incident.perpetrator.country);
   if (lc < 0 || tc < 0 || classPerp < 0) return -1;
   const place = (loc.lat !== undefined && loc.lon !== undefined ? 1 : 0) + (target.deployed_abroad === true ? 2 : 0);
@@ -1083,6 +1083,8 @@ function classify(incident: Incident): number {
 
 /** The epoch of `day`: how many epoch starts are on or before it. */
 function epochIndex(starts: readonly number[], day: number): number {
+  if (starts.length === 0 || day < starts[0]!) return 0;
+  if (day >= starts[starts.length - 1]!) return starts.length;
   let lo = 0;
   let hi = starts.length;
   while (lo < hi) {

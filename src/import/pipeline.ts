@@ -23,13 +23,13 @@ import type { ImportFormat, ImportOptions, ImportProgress, ImportSummary, RowRej
  *   an InputError naming it and the transaction rolls back.
  *
  * Memory stays constant: the stream is pulled one record at a time
- * (backpressure), at most three batches exist at once (one being written
- * while the next is gathered and the parser worker runs ahead by up to two).
+ * (backpressure), at most three batches exist at once (one being written,
+ * the next being gathered, the parser worker up to one batch ahead).
  * On files the parser worker also prepares the records for the store
  * (stage.ts), so this thread only writes.
  */
 
-export const DEFAULT_BATCH_SIZE = 10_000;
+export const DEFAULT_BATCH_SIZE = 5_000;
 export const DEFAULT_MAX_REJECTIONS = 100;
 export const IMPORT_ACTION = 'incidents.import';
 
@@ -99,10 +99,10 @@ async function openSource(opts: ImportOptions, now: Date, batchSize: number): Pr
     const format = opts.format ?? detectFormat(file, readHead(source, 64 * 1024));
     const parallel = opts.parallel ?? size >= PARALLEL_MIN_BYTES;
     if (parallel) {
-      // The parser may run up to two batches ahead: a SQLite batch is written synchronously, so while it is
+      // The parser may run a whole batch ahead: a SQLite batch is written synchronously, so while it is
       // being written nothing is taken from the worker, and a smaller window would stall the parser.
       const chunkSize = WORKER_CHUNK;
-      const w = readInWorker({ path: source, file, format, now, chunkSize, window: Math.max(4, Math.ceil((2 * batchSize) / chunkSize)) });
+      const w = readInWorker({ path: source, file, format, now, chunkSize, window: Math.ceil(batchSize / chunkSize) + 2 });
       return { items: w.items, format, file, bytesTotal: size, bytesRead: w.bytesRead, close: () => {} };
     }
     const stream = createReadStream(source, { highWaterMark: 256 * 1024 });

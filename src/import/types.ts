@@ -41,8 +41,9 @@ export interface ImportOptions {
   /** Who imports (a user id or "cli:<os user>"); goes into the ledger. */
   actor: string;
   /**
-   * Rows per committed batch (normal mode). Default 10,000: each commit rewrites the index pages the batch
-   * touched (random keys: dates, cells, points), so fewer, larger batches write less per row.
+   * Rows per committed batch (normal mode). Default 5,000: each commit rewrites the index pages the batch
+   * touched (random keys: dates, cells, points), so fewer, larger batches write less per row (SQLite,
+   * 100k rows: 2,000 → 10,000 cut the commit cost from 42 to 19 µs per row); larger ones mostly cost memory.
    */
   batchSize?: number;
   /** Called after each batch is committed (never before): what is reported here survives a crash. */

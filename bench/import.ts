@@ -14,7 +14,7 @@
  * PostgreSQL: FOEDUS_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test.
  */
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from './generate-ucdp.ts';
 import { readerFor } from '../src/import/readers.ts';
@@ -97,10 +97,13 @@ async function importInto(dialect: 'sqlite' | 'postgres'): Promise<Result> {
   }
 }
 
+// The machine may be shared: the load average beside each figure says how much (1-minute average, at the end of the run).
+const load = () => loadavg()[0]!.toFixed(2);
+console.log(`load average at start: ${load()}`);
 async function run(r: Promise<Result>): Promise<void> {
   const x = await r;
   results.push(x);
-  console.log(`  ${x.name}: ${fmt(x.rows)} rows in ${(x.ms / 1000).toFixed(1)} s = ${fmt(rate(x.rows, x.ms))} rows/s (peak RSS ${mb(x.rss)})`);
+  console.log(`  ${x.name}: ${fmt(x.rows)} rows in ${(x.ms / 1000).toFixed(1)} s = ${fmt(rate(x.rows, x.ms))} rows/s (peak RSS ${mb(x.rss)}, load average ${load()})`);
 }
 if (only.has('parse')) await run(parseOnly());
 if (only.has('sqlite')) await run(importInto('sqlite'));

@@ -128,6 +128,9 @@ describe.each(DIALECTS)('incident repository on %s', (dialect) => {
         [[-8, 12, 0, 20], '2021-01-01', '2022-06-30', 3],
         [[-12, 10, 4, 25], undefined, '2022-12-31', 9],
         [[-3, 11, -1, 13], '2020-01-01', undefined, 1],
+        // Most rows, many sharing a day: the R*Tree's cut day falls amid ties, on the first page and after cursors.
+        [[-12, 10, 4, 25], '2020-03-01', '2023-12-31', 4],
+        [[-6, 10, 4, 25], undefined, undefined, 7],
       ] as Array<[[number, number, number, number], string | undefined, string | undefined, number]>) {
         const filter: IncidentFilter = { bbox: box, ...(from ? { from } : {}), ...(to ? { to } : {}) };
         expect(await all(filter, limit), JSON.stringify(filter)).toEqual(

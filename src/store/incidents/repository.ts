@@ -306,7 +306,10 @@ export class IncidentRepository {
 
   /**
    * SQLite, selective box: the R*Tree also indexes the day, so read the newest stretch of days first and
-   * widen it (×4) until the page is full; each step costs only the rows of its stretch, not of the window.
+   * widen it until the page is full. With only a box and dates, each stretch (×8 wider than the last) is
+   * searched in the R*Tree alone (its entries carry the day: no row is read) for the day of the n-th newest
+   * match, and only the rows from that day on are read: about n rows, whatever the box holds. Other filters need the rows, so
+   * there each stretch reads its rows.
    */
   private async rtreePage(f: NormalFilter, cur: { date: string; id: string } | null, n: number): Promise<Record<string, any>[]> {
     const curCond = cur ? [cursorCondition(cur)] : [];
@@ -318,13 +321,35 @@ export class IncidentRepository {
     }
     const dayMs = 86_400_000;
     const floorDay = f.from ? dayNumber(f.from) : dayNumber('1800-01-01');
+    const isoDay = (d: number) => new Date(d * dayMs).toISOString().slice(0, 10);
+    const rows = async (from: string | null) => {
+      const conds = [...compileFilter({ ...f, from, to: hi }, 'sqlite', { spatial: 'rtree' }), ...curCond];
+      return (await sql<Record<string, any>>`select i.rid as k, i.date, i.id from incidents i ${whereSql(conds)} order by i.date desc, i.id limit ${n}`.execute(this.db)).rows;
+    };
+    if (isSpatialOnly(f, false)) {
+      const b = f.box!;
+      const hiDay = dayNumber(hi);
+      for (let span = 32; ; span *= 8) {
+        const last = hiDay - span <= floorDay;
+        const loDay = last ? floorDay : hiDay - span;
+        const cut = await sql<{ d: number }>`
+          select min_day as d from incidents_rtree
+          where min_lon >= ${b.minLon} and max_lon <= ${b.maxLon} and min_lat >= ${b.minLat} and max_lat <= ${b.maxLat}
+            and min_day >= ${loDay} and max_day <= ${hiDay}
+          order by min_day desc limit 1 offset ${n - 1}`.execute(this.db);
+        const d = cut.rows[0]?.d;
+        if (d === undefined && !last) continue;
+        const page = await rows(d === undefined ? f.from : isoDay(Number(d)));
+        // Full, or everything down to the window's start was read: done. (Short only when a cursor hid rows of its own day.)
+        if (page.length === n || d === undefined) return page;
+        break;
+      }
+    }
     for (let span = 32; ; span *= 4) {
       const loDay = dayNumber(hi) - span;
       const last = loDay <= floorDay;
-      const from = last ? f.from : new Date(loDay * dayMs).toISOString().slice(0, 10);
-      const conds = [...compileFilter({ ...f, from, to: hi }, 'sqlite', { spatial: 'rtree' }), ...curCond];
-      const r = await sql<Record<string, any>>`select i.rid as k, i.date, i.id from incidents i ${whereSql(conds)} order by i.date desc, i.id limit ${n}`.execute(this.db);
-      if (r.rows.length === n || last) return r.rows;
+      const r = await rows(last ? f.from : isoDay(loDay));
+      if (r.length === n || last) return r;
     }
   }
 

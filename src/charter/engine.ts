@@ -1072,7 +1072,11 @@ let classPerp = 0;
 function classify(incident: Incident): number {
   const target = incident.target;
   const loc = incident.location;
-  const kpt = kindIndex(incident.kind) + KINDS_N * (perpIndex(incident.perpetrator.type) + PERPS_N * targetIndex(target.type));
+  const k = kindIndex(incident.kind);
+  const pt = perpIndex(incident.perpetrator.type);
+  const tt = targetIndex(target.type);
+  if (k < 0 || pt < 0 || tt < 0) return -1; // not a validated incident: never cached
+  const kpt = k + KINDS_N * (pt + PERPS_N * tt);
   const lc = countryIndex(loc.country);
   const tc = target.country === undefined ? (target.type === 'territory' ? lc : 0) : target.country === loc.country ? lc : countryIndex(target.country);
   classPerp = countryIndex(incident.perpetrator.country);

@@ -98,6 +98,14 @@ describe.each(DIALECTS)('incident repository on %s', (dialect) => {
     const item = light.items.find((x) => x.id === src.id)!;
     expect(item.reports).toEqual([]);
     expect(item.notes).toBe(src.notes);
+    // The API lists' JSON text: the same items, never parsed on the way.
+    const asText = await t.store.incidents.queryJson({ country: src.incident.location.country }, { limit: 1000 });
+    expect(asText.items.map((x) => JSON.parse(x) as unknown)).toEqual(JSON.parse(JSON.stringify(light.items)));
+    expect(asText.nextCursor).toBe(light.nextCursor);
+    await t.store.incidents.setAssessment(src.id, ['aes-2023/art6']);
+    const assessed = await t.store.incidents.queryJson({ country: src.incident.location.country }, { limit: 1000 });
+    expect((JSON.parse(assessed.items.find((x) => x.includes(`"id":"${src.id}"`))!) as { assessment: unknown }).assessment).toEqual(['aes-2023/art6']);
+    await t.store.incidents.setAssessment(src.id, null);
   });
 
   it('re-importing the same rows changes nothing', async () => {
@@ -121,21 +129,26 @@ describe.each(DIALECTS)('incident repository on %s', (dialect) => {
 
   it('pages the same when the date walk gives up early and the spatial index takes over', async () => {
     const saved = IncidentRepository.scanBudget;
-    IncidentRepository.scanBudget = 5;
+    const cases = [
+      [[-1, 14, 0, 15], undefined, undefined, 2],
+      [[-8, 12, 0, 20], '2021-01-01', '2022-06-30', 3],
+      [[-12, 10, 4, 25], undefined, '2022-12-31', 9],
+      [[-3, 11, -1, 13], '2020-01-01', undefined, 1],
+      // Most rows, many sharing a day: the R*Tree's cut day falls amid ties, on the first page and after cursors.
+      [[-12, 10, 4, 25], '2020-03-01', '2023-12-31', 4],
+      [[-6, 10, 4, 25], undefined, undefined, 7],
+    ] as Array<[[number, number, number, number], string | undefined, string | undefined, number]>;
     try {
-      for (const [box, from, to, limit] of [
-        [[-1, 14, 0, 15], undefined, undefined, 2],
-        [[-8, 12, 0, 20], '2021-01-01', '2022-06-30', 3],
-        [[-12, 10, 4, 25], undefined, '2022-12-31', 9],
-        [[-3, 11, -1, 13], '2020-01-01', undefined, 1],
-        // Most rows, many sharing a day: the R*Tree's cut day falls amid ties, on the first page and after cursors.
-        [[-12, 10, 4, 25], '2020-03-01', '2023-12-31', 4],
-        [[-6, 10, 4, 25], undefined, undefined, 7],
-      ] as Array<[[number, number, number, number], string | undefined, string | undefined, number]>) {
-        const filter: IncidentFilter = { bbox: box, ...(from ? { from } : {}), ...(to ? { to } : {}) };
-        expect(await all(filter, limit), JSON.stringify(filter)).toEqual(
-          expected((r) => inBox(r, box) && (!from || r.incident.date >= from) && (!to || r.incident.date <= to)),
-        );
+      // Budget 5: the walk never fills a page. Budget 12 with pages 4× larger: it finds some rows, walks on at the
+      // rate it found them (between two bounds), and fills the page or gives up to the spatial index.
+      for (const [budget, scale] of [[5, 1], [12, 4]] as const) {
+        IncidentRepository.scanBudget = budget;
+        for (const [box, from, to, limit] of cases) {
+          const filter: IncidentFilter = { bbox: box, ...(from ? { from } : {}), ...(to ? { to } : {}) };
+          expect(await all(filter, limit * scale), `${budget} ${JSON.stringify(filter)}`).toEqual(
+            expected((r) => inBox(r, box) && (!from || r.incident.date >= from) && (!to || r.incident.date <= to)),
+          );
+        }
       }
     } finally {
       IncidentRepository.scanBudget = saved;

@@ -12,6 +12,7 @@ import {
   timingDummyHash,
   verifyPassword,
 } from './secrets.ts';
+import { forgetTokens } from './token-cache.ts';
 
 /**
  * Account changes, shared by the API and the CLI. Each change and its ledger entry
@@ -82,7 +83,7 @@ export async function addUser(store: Store, by: string, input: NewUser): Promise
 /** Disables a user: it can no longer sign in, its sessions end and its tokens stop working. */
 export async function disableUser(store: Store, by: string, name: string): Promise<User> {
   const username = name.trim().toLowerCase();
-  return store.transaction(async (tx) => {
+  const user = await store.transaction(async (tx) => {
     const existing = await tx.accounts.findUser(username);
     if (!existing) throw new InputError(`there is no user named "${username}"`, { code: 'user_not_found' });
     const user = (await tx.accounts.disableUser(username, new Date().toISOString()))!;
@@ -91,6 +92,8 @@ export async function disableUser(store: Store, by: string, name: string): Promi
     }
     return user;
   });
+  forgetTokens(store); // its tokens stop working in this process at once (other processes: within TOKEN_CACHE_MS)
+  return user;
 }
 
 /** Issues a bearer API token for a user; the token is returned once and stored only as a hash. */
@@ -140,6 +143,7 @@ export async function changePassword(store: Store, userId: number, currentPasswo
     await tx.accounts.deleteSessionsOfUser(user.id, keepSessionIdHash);
     await tx.ledger.append({ actor: `user:${user.username}`, action: 'user.password_changed', target: `user:${user.username}`, payload: { username: user.username } });
   });
+  forgetTokens(store); // cached users still say mustChangePassword
 }
 
 // ------------------------------------------------------------------ bootstrap

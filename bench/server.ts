@@ -175,7 +175,7 @@ async function drain(url: string, same?: { path: string; init: RequestInit }): P
   await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(600_000) }).then((r) => r.arrayBuffer());
 }
 
-/** The same queries called in this process through the repository (no HTTP): p50 and p99 over `n` calls. */
+/** The same queries called in this process through the repository as the list route calls it (queryJson: no raw reports, JSON text; no HTTP): p50 and p99 over `n` calls. */
 async function storeTimes(n: number): Promise<{ query: [number, number]; query1y: [number, number] }> {
   const store = await openStore({ dialect: 'sqlite', path: DB });
   try {
@@ -190,11 +190,11 @@ async function storeTimes(n: number): Promise<{ query: [number, number]; query1y
     const b: number[] = [];
     for (let i = 0; i < n; i++) {
       let t0 = performance.now();
-      await store.incidents.query({ bbox: bbox() }, { limit: 100 });
+      await store.incidents.queryJson({ bbox: bbox() }, { limit: 100 });
       a.push(performance.now() - t0);
       const y = 1990 + Math.floor(yearRand() * 34);
       t0 = performance.now();
-      await store.incidents.query({ bbox: bbox(), from: `${y}-01-01`, to: `${y}-12-31` }, { limit: 100 });
+      await store.incidents.queryJson({ bbox: bbox(), from: `${y}-01-01`, to: `${y}-12-31` }, { limit: 100 });
       b.push(performance.now() - t0);
     }
     return { query: pct(a), query1y: pct(b) };

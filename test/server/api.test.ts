@@ -8,6 +8,7 @@ import { DIALECTS } from '../../src/store/testing.ts';
 import { col, csvLine, realRows } from '../import/fixtures.ts';
 import { UCDP_COLUMNS } from '../../bench/generate-ucdp.ts';
 import { PASSWORD, sampleIncident, startTestServer, testCharters, type TestServer } from './helpers.ts';
+import { IncidentListItemSchema, IncidentRecordSchema } from '../../src/server/routes/schemas.ts';
 
 /** The HTTP API against a real listening server, on both stores. */
 
@@ -233,6 +234,15 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
       expect(next.body.nextCursor).toBeNull();
       const ids = new Set([...all.body.items, ...next.body.items].map((i: { id: string }) => i.id));
       expect(ids.size).toBe(3);
+      // List items: the documented shape, without raw reports; the single incident has them.
+      expect(all.headers.get('content-type')).toMatch(/^application\/json/);
+      for (const item of [...all.body.items, ...next.body.items]) {
+        expect(IncidentListItemSchema.safeParse(item).error).toBeUndefined();
+        expect(item.reports).toEqual([]);
+        const one = await s.api('GET', `/api/v1/incidents/${encodeURIComponent(item.id)}`);
+        expect(IncidentRecordSchema.safeParse(one.body).error).toBeUndefined();
+        expect({ ...one.body, reports: [] }).toEqual(item);
+      }
 
       const bf = await s.api('GET', '/api/v1/incidents?bbox=-6,9,0,15.2');
       expect(bf.body.items.map((i: { incident: { location: { country: string } } }) => i.incident.location.country)).toEqual(['BFA']);

@@ -26,6 +26,15 @@ export const ActorSchema = z
   })
   .meta({ id: 'Actor' });
 
+const SourceReportSchema = z
+  .object({
+    dataset: z.enum(SOURCE_DATASETS),
+    sourceId: z.string().nullable(),
+    sourceTimestamp: z.number().nullable().optional(),
+    raw: z.record(z.string(), z.unknown()).describe('The raw row or feature as read'),
+    importedAt: z.string(),
+  });
+
 export const IncidentRecordSchema = z
   .object({
     id: z.string(),
@@ -50,18 +59,22 @@ export const IncidentRecordSchema = z
     notes: z.string().nullable(),
     sources: z.array(z.string()),
     textLang: z.string().nullable(),
-    reports: z
-      .array(z.object({
-        dataset: z.enum(SOURCE_DATASETS),
-        sourceId: z.string().nullable(),
-        sourceTimestamp: z.number().nullable().optional(),
-        raw: z.record(z.string(), z.unknown()).describe('The raw row or feature as read'),
-        importedAt: z.string(),
-      }))
-      .describe('The raw source reports folded into this incident.'),
+    reports: z.array(SourceReportSchema).describe('The raw source reports folded into this incident.'),
     assessment: z.array(z.string()).nullable(),
     version: z.number().int(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
   .meta({ id: 'IncidentRecord' });
+
+/**
+ * An incident in a list (GET /api/v1/incidents): the record without its raw source
+ * reports, which are half of a record's bytes and which no list or map view shows.
+ * `reports` is always empty here; GET /api/v1/incidents/{id} gives them.
+ */
+export const IncidentListItemSchema = IncidentRecordSchema.extend({
+  reports: z
+    .array(SourceReportSchema)
+    .max(0)
+    .describe('Always empty in lists: the raw source reports come with the single incident, GET /api/v1/incidents/{id}.'),
+}).meta({ id: 'IncidentListItem' });

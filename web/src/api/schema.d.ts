@@ -1167,7 +1167,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Incidents matching the filters, newest first, one page at a time */
+        /**
+         * Incidents matching the filters, newest first, one page at a time
+         * @description Items come without their raw source reports (`reports` is empty): GET /api/v1/incidents/{id} gives an incident with them.
+         */
         get: {
             parameters: {
                 query?: {
@@ -1205,7 +1208,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["IncidentRecord"][];
+                            items: components["schemas"]["IncidentListItem"][];
                             nextCursor: string | null;
                         };
                     };
@@ -2110,6 +2113,56 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        IncidentListItemInput: {
+            id: string;
+            incident: components["schemas"]["IncidentInput"];
+            source: {
+                /** @enum {string} */
+                dataset: "ucdp_ged" | "acled" | "geojson" | "incident_json" | "manual";
+                id: string | null;
+                eventType: string | null;
+                subEventType: string | null;
+                timestamp?: number | null;
+            };
+            actors: components["schemas"]["ActorInput"][];
+            admin1: string | null;
+            admin2: string | null;
+            admin1Derived: string | null;
+            placeName: string | null;
+            /** @enum {string} */
+            locationPrecision: "exact" | "near" | "admin2" | "admin1" | "country" | "water_or_air" | "unknown";
+            sourcePrecision: {
+                where?: number | null;
+                date?: number | null;
+            };
+            dateEnd: string | null;
+            /** @enum {string} */
+            datePrecision: "day" | "days" | "week" | "month" | "year" | "unknown";
+            fatalities: {
+                best: number | null;
+                low: number | null;
+                high: number | null;
+            };
+            notes: string | null;
+            sources: string[];
+            textLang: string | null;
+            /** @description Always empty in lists: the raw source reports come with the single incident, GET /api/v1/incidents/{id}. */
+            reports: {
+                /** @enum {string} */
+                dataset: "ucdp_ged" | "acled" | "geojson" | "incident_json" | "manual";
+                sourceId: string | null;
+                sourceTimestamp?: number | null;
+                /** @description The raw row or feature as read */
+                raw: {
+                    [key: string]: unknown;
+                };
+                importedAt: string;
+            }[];
+            assessment: string[] | null;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
         AssessmentInput: {
             at: string;
             triggered: {
@@ -2408,6 +2461,56 @@ export interface components {
             sources: string[];
             textLang: string | null;
             /** @description The raw source reports folded into this incident. */
+            reports: {
+                /** @enum {string} */
+                dataset: "ucdp_ged" | "acled" | "geojson" | "incident_json" | "manual";
+                sourceId: string | null;
+                sourceTimestamp?: number | null;
+                /** @description The raw row or feature as read */
+                raw: {
+                    [key: string]: unknown;
+                };
+                importedAt: string;
+            }[];
+            assessment: string[] | null;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        IncidentListItem: {
+            id: string;
+            incident: components["schemas"]["Incident"];
+            source: {
+                /** @enum {string} */
+                dataset: "ucdp_ged" | "acled" | "geojson" | "incident_json" | "manual";
+                id: string | null;
+                eventType: string | null;
+                subEventType: string | null;
+                timestamp?: number | null;
+            };
+            actors: components["schemas"]["Actor"][];
+            admin1: string | null;
+            admin2: string | null;
+            admin1Derived: string | null;
+            placeName: string | null;
+            /** @enum {string} */
+            locationPrecision: "exact" | "near" | "admin2" | "admin1" | "country" | "water_or_air" | "unknown";
+            sourcePrecision: {
+                where?: number | null;
+                date?: number | null;
+            };
+            dateEnd: string | null;
+            /** @enum {string} */
+            datePrecision: "day" | "days" | "week" | "month" | "year" | "unknown";
+            fatalities: {
+                best: number | null;
+                low: number | null;
+                high: number | null;
+            };
+            notes: string | null;
+            sources: string[];
+            textLang: string | null;
+            /** @description Always empty in lists: the raw source reports come with the single incident, GET /api/v1/incidents/{id}. */
             reports: {
                 /** @enum {string} */
                 dataset: "ucdp_ged" | "acled" | "geojson" | "incident_json" | "manual";

@@ -336,11 +336,13 @@ export class IncidentRepository {
         [...base, sql`i.date = ${floor.date}`, sql`i.id <= ${floor.id}`, ...(cur && cur.date === floor.date ? [sql`i.id > ${cur.id}`] : [])],
       ], n, []);
       // Some matches but not a page: the box holds a share of the rows that the rate found so far measures.
-      // Walk on while that rate says the page fills within 8 budgets (twice the rows it predicts); a selective
-      // box (no or few matches) goes to the spatial index at once.
+      // Walk on while that rate says the page fills within 8 budgets (four times the rows it predicts, at
+      // least one budget: walking index entries costs far less than the spatial fallback's row reads, and a
+      // page one row short, the row that makes the next cursor, is common); a selective box (no or few
+      // matches) goes to the spatial index at once.
       const budget = IncidentRepository.scanBudget;
       if (first.length >= 8 && first.length < n) {
-        const more = Math.ceil(((n - first.length) * budget * 2) / first.length);
+        const more = Math.max(budget, Math.ceil(((n - first.length) * budget * 4) / first.length));
         if (more <= 8 * budget) {
           // The second bound, `more` rows past the first: on the first bound's day, else below it (index ranges;
           // the keys past the first bound are inside the window but for its start).

@@ -14,6 +14,7 @@
  * ratios to the trivial endpoint (targets: query ≥ 30 %, assess ≥ 50 %).
  *
  *   npx tsx bench/server.ts [--rows 1000000] [--duration 10] [--connections 50] [--build-only]
+ *                           [--only trivial,assess,query1y,query]   (trivial always runs: it is the reference)
  *
  * The store is built once into bench/out/server-<rows>.db (from the generated
  * UCDP file bench/out/ucdp-<rows>.csv, itself generated when missing) and
@@ -241,13 +242,15 @@ async function main(): Promise<void> {
         requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/incidents?bbox=${viewport(rand)}` }) }],
       }],
     ];
+    const only = arg('only', '').split(',').filter(Boolean);
+    const chosen = scenarios.filter(([name]) => name === 'trivial' || only.length === 0 || only.includes(name));
     const results: Figures[] = [];
     const probes: Record<string, { path: string; init: RequestInit } | undefined> = {
       assess: { path: '/api/v1/assess', init: { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: ASSESS_BODY } },
       query: { path: '/api/v1/incidents?bbox=-2,12,0,13.2', init: { headers: auth } },
       query1y: { path: '/api/v1/incidents?bbox=-2,12,0,13.2&from=2020-01-01&to=2020-12-31', init: { headers: auth } },
     };
-    for (const [name, what, o] of scenarios) {
+    for (const [name, what, o] of chosen) {
       await load(name, what, { ...o, connections: 5 }, 2); // warm-up, light enough not to leave a backlog
       await drain(url, probes[name]);
       const f = await load(name, what, o, DURATION);

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assess, compileCharters } from '../../charter/engine.ts';
 import { isRealDate } from '../../incident/incident.ts';
 import { normaliseIncident } from '../../incident/validate.ts';
 import type { AppContext } from '../context.ts';
+import { assessmentJson } from '../assessment-json.ts';
 import { guard } from '../guard.ts';
 import { ErrorResponse, Incident } from './schemas.ts';
 
@@ -53,9 +55,11 @@ export const assessRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       body: AssessBody,
       response: { 200: AssessmentSchema, 400: ErrorResponse, 401: ErrorResponse },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     guard(request, 'run', { type: 'assessment' });
     const { incident, at, lang } = request.body;
-    return assess(normaliseIncident(incident, 'body.incident'), compiled, at, { lang });
+    const result = assess(normaliseIncident(incident, 'body.incident'), compiled, at, { lang });
+    // The same JSON as the schema above describes, from text kept per shared result list.
+    return (reply as FastifyReply).type('application/json; charset=utf-8').send(assessmentJson(result));
   });
 };

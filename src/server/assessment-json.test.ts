@@ -1,0 +1,60 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { assess, compileCharters } from '../charter/engine.ts';
+import { loadCharters } from '../charter/loader.ts';
+import { INCIDENT_KINDS, PERPETRATOR_TYPES, TARGET_TYPES, type Incident } from '../incident/incident.ts';
+import { assessmentJson } from './assessment-json.ts';
+
+const compiled = compileCharters(loadCharters(fileURLToPath(new URL('../../charters', import.meta.url))));
+
+// Places on both sides of the treaties' edges: AES parties, an ECOWAS member, a NATO member, elsewhere.
+const PLACES: Array<{ country: string; lat: number; lon: number; perpetrator?: string }> = [
+  { country: 'NER', lat: 13.51, lon: 2.11, perpetrator: 'NGA' },
+  { country: 'MLI', lat: 15.9, lon: 2.4, perpetrator: 'DZA' },
+  { country: 'BFA', lat: 12.37, lon: -1.52, perpetrator: 'CIV' },
+  { country: 'SEN', lat: 14.7, lon: -17.45, perpetrator: 'MLI' },
+  { country: 'FRA', lat: 48.86, lon: 2.35, perpetrator: 'RUS' },
+  { country: 'USA', lat: 40.71, lon: -74.01, perpetrator: 'CUB' },
+];
+const DAYS = ['1995-06-01', '2001-09-11', '2023-09-15', '2023-10-05', '2024-07-27', '2025-02-01'];
+
+function* incidents(): Generator<Incident> {
+  for (const kind of INCIDENT_KINDS) for (const p of PERPETRATOR_TYPES) for (const target of TARGET_TYPES) {
+    for (const place of PLACES) for (const date of DAYS) {
+      yield {
+        date,
+        kind,
+        location: { country: place.country, lat: place.lat, lon: place.lon },
+        perpetrator: p === 'state' ? { type: p, country: place.perpetrator! } : { type: p },
+        target: { type: target, country: place.country },
+        assistance_requested_by: date === '2023-10-05' ? [place.country] : [],
+      } as Incident;
+    }
+  }
+}
+
+describe('assessmentJson', () => {
+  it('writes exactly what JSON.stringify writes, for fresh and for shared (cached) results, in both languages, traces on and off', () => {
+    let n = 0;
+    let triggered = 0;
+    for (const lang of ['en', 'fr'] as const) for (const trace of [true, false]) {
+      for (let round = 0; round < 2; round++) for (const incident of incidents()) {
+        const result = assess(incident, compiled, undefined, { lang, trace });
+        const text = assessmentJson(result);
+        if (text !== JSON.stringify(result)) expect(text).toBe(JSON.stringify(result));
+        n++;
+        if (result.triggered.length) triggered++;
+      }
+    }
+    expect(n).toBeGreaterThan(10_000);
+    expect(triggered).toBeGreaterThan(1_000); // the cases that matter are covered, not just empty answers
+  });
+
+  it('serialises a list that is not frozen every time (never a stale text)', () => {
+    const result = { ...assess([...incidents()][0]!, compiled), conflicts: [] as never[] };
+    const first = assessmentJson(result);
+    (result.conflicts as unknown[]).push({ parties: ['NER'], between: [], explanation: 'x' });
+    expect(assessmentJson(result)).not.toBe(first);
+    expect(assessmentJson(result)).toBe(JSON.stringify(result));
+  });
+});

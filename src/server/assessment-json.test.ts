@@ -40,7 +40,7 @@ describe('assessmentJson', () => {
     for (const lang of ['en', 'fr'] as const) for (const trace of [true, false]) {
       for (let round = 0; round < 2; round++) for (const incident of incidents()) {
         const result = assess(incident, compiled, undefined, { lang, trace });
-        const text = assessmentJson(result);
+        const text = assessmentJson(result).toString('utf8');
         if (text !== JSON.stringify(result)) expect(text).toBe(JSON.stringify(result));
         n++;
         if (result.triggered.length) triggered++;
@@ -52,9 +52,9 @@ describe('assessmentJson', () => {
 
   it('serialises a list that is not frozen every time (never a stale text)', () => {
     const result = { ...assess([...incidents()][0]!, compiled), conflicts: [] as never[] };
-    const first = assessmentJson(result);
+    const first = assessmentJson(result).toString('utf8');
     (result.conflicts as unknown[]).push({ parties: ['NER'], between: [], explanation: 'x' });
-    expect(assessmentJson(result)).not.toBe(first);
-    expect(assessmentJson(result)).toBe(JSON.stringify(result));
+    expect(assessmentJson(result).toString('utf8')).not.toBe(first);
+    expect(assessmentJson(result).toString('utf8')).toBe(JSON.stringify(result));
   });
 });

@@ -45,6 +45,46 @@ function json(value: unknown): string {
   return text;
 }
 
-export function assessmentJson(a: Assessment): string {
-  return `{"at":${JSON.stringify(a.at)},"triggered":${json(a.triggered)},"not_triggered":${json(a.not_triggered)},"conflicts":${json(a.conflicts)}}`;
+const bytes = new WeakMap<object, Buffer>();
+const OPEN = Buffer.from('['), COMMA = Buffer.from(','), CLOSE = Buffer.from(']');
+
+/** The UTF-8 bytes of a frozen part, kept like its text. */
+function frozenBytes(value: object): Buffer {
+  let b = bytes.get(value);
+  if (b === undefined) {
+    b = Buffer.from(json(value), 'utf8');
+    bytes.set(value, b);
+  }
+  return b;
+}
+
+function listBytes(list: readonly unknown[], out: Buffer[]): void {
+  if (Object.isFrozen(list)) {
+    out.push(frozenBytes(list));
+    return;
+  }
+  out.push(OPEN);
+  for (let i = 0; i < list.length; i++) {
+    if (i) out.push(COMMA);
+    const item = list[i];
+    out.push(item !== null && typeof item === 'object' && Object.isFrozen(item) ? frozenBytes(item) : Buffer.from(json(item), 'utf8'));
+  }
+  out.push(CLOSE);
+}
+
+/**
+ * The answer's bytes. A Buffer, not a string: the HTTP layer then neither
+ * measures (Buffer.byteLength walked the concatenated string: 7.5 % of the
+ * server's CPU under load) nor encodes it, and the kept parts are copied as
+ * they are.
+ */
+export function assessmentJson(a: Assessment): Buffer {
+  const out: Buffer[] = [Buffer.from(`{"at":${JSON.stringify(a.at)},"triggered":`)];
+  listBytes(a.triggered, out);
+  out.push(Buffer.from(',"not_triggered":'));
+  listBytes(a.not_triggered, out);
+  out.push(Buffer.from(',"conflicts":'));
+  listBytes(a.conflicts, out);
+  out.push(Buffer.from('}'));
+  return Buffer.concat(out);
 }

@@ -18,7 +18,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from './generate-ucdp.ts';
 import { readerFor } from '../src/import/readers.ts';
-import { runImport } from '../src/import/index.ts';
+import { BULK_BATCH_SIZE, BULK_CACHE_MIB, runImport } from '../src/import/index.ts';
 import type { ImportSummary } from '../src/import/index.ts';
 import { openStore } from '../src/store/store.ts';
 import { createTestDatabase, TEST_PG_URL } from '../src/store/testing.ts';
@@ -79,7 +79,7 @@ async function importInto(dialect: 'sqlite' | 'postgres'): Promise<Result> {
   let drop: () => Promise<void>;
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'foedus-bench-'));
-    config = { dialect: 'sqlite' as const, path: join(dir, 'bench.db') };
+    config = { dialect: 'sqlite' as const, path: join(dir, 'bench.db'), cacheMiB: BULK_CACHE_MIB }; // as `foedus import` opens it
     drop = async () => rmSync(dir, { recursive: true, force: true });
   } else {
     ({ config, drop } = await createTestDatabase('postgres'));
@@ -88,7 +88,7 @@ async function importInto(dialect: 'sqlite' | 'postgres'): Promise<Result> {
   try {
     peakRss = 0;
     const t0 = performance.now();
-    const summary = await runImport({ source: file, format: 'ucdp', store, actor: 'bench', ...(batchSize ? { batchSize } : {}) });
+    const summary = await runImport({ source: file, format: 'ucdp', store, actor: 'bench', batchSize: batchSize ?? BULK_BATCH_SIZE });
     const ms = performance.now() - t0;
     return { name: dialect === 'sqlite' ? 'import into SQLite' : `import into PostgreSQL (${new URL(TEST_PG_URL).host})`, rows: summary.rows, ms, rss: peakRss, summary };
   } finally {

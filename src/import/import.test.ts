@@ -59,6 +59,20 @@ describe.each(DIALECTS)('runImport on %s', (dialect) => {
     expect(await t.store.incidents.count({ dataset: 'ucdp_ged' })).toBe(588);
   });
 
+  it('writes a batch larger than a write chunk in several chunks, committed once with one ledger entry', async () => {
+    const before = (await t.store.ledger.list({ limit: 10_000 })).filter((e) => e.action === 'incidents.import').length;
+    const progress: ImportProgress[] = [];
+    const s = await runImport({ source: NIGER, store: t.store, actor: 'chunks', batchSize: 250, writeChunk: 40, onProgress: (p) => progress.push(p) });
+    expect(s).toMatchObject({ rows: 588, rejected: 0, batches: 3 });
+    expect(s.imported + s.updated + s.unchanged).toBe(588);
+    expect(progress.map((p) => p.rows)).toEqual([250, 500, 588]);
+    const entries = (await t.store.ledger.list({ limit: 10_000 })).filter((e) => e.action === 'incidents.import' && e.actor === 'chunks');
+    expect(entries.length).toBe(3);
+    expect((await t.store.ledger.list({ limit: 10_000 })).filter((e) => e.action === 'incidents.import').length).toBe(before + 3);
+    expect(entries.map((e) => (e.payload as { records: number }).records).sort()).toEqual([250, 250, 88]);
+    expect(await t.store.incidents.count({ dataset: 'ucdp_ged' })).toBe(588);
+  });
+
   it('keeps a point just across a border in its own country, with UCDP admin names as given', async () => {
     const file = join(tmp.dir, `border-${dialect}.csv`);
     // BFA 501478 "Wakui village" lies in Nigeria; Mali's Ti-n-Zaouatene (Kidal) events lie in Algeria.

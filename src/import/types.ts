@@ -41,11 +41,14 @@ export interface ImportOptions {
   /** Who imports (a user id or "cli:<os user>"); goes into the ledger. */
   actor: string;
   /**
-   * Rows per committed batch (normal mode). Default 5,000: each commit rewrites the index pages the batch
-   * touched (random keys: dates, cells, points), so fewer, larger batches write less per row (SQLite,
-   * 100k rows: 2,000 → 10,000 cut the commit cost from 42 to 19 µs per row); larger ones mostly cost memory.
+   * Rows per committed batch (normal mode; in strict mode, per ledger entry of the one transaction).
+   * Default DEFAULT_BATCH_SIZE (5,000); `foedus import` uses BULK_BATCH_SIZE. Each commit writes the index
+   * pages its batch touched (random keys: dates, cells, points), so fewer, larger batches write less per
+   * row; records are written in chunks as they come, so a larger batch costs the store's cache, not memory here.
    */
   batchSize?: number;
+  /** Rows per write call inside a batch (default 5,000; tests make it small to write a batch in several chunks). */
+  writeChunk?: number;
   /** Called after each batch is committed (never before): what is reported here survives a crash. */
   onProgress?: (p: ImportProgress) => void;
   /**

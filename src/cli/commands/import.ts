@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { InputError } from '../../errors.ts';
-import { IMPORT_FORMATS, runImport, type ImportFormat, type ImportProgress, type ImportSummary } from '../../import/index.ts';
+import { BULK_BATCH_SIZE, BULK_CACHE_MIB, IMPORT_FORMATS, runImport, type ImportFormat, type ImportProgress, type ImportSummary } from '../../import/index.ts';
 import { openStore } from '../../store/store.ts';
 import { resolveStoreConfig } from '../../store/database.ts';
 import { cliActor } from '../store.ts';
@@ -69,7 +69,9 @@ export function register(program: Command): void {
     .addOption(new Option('--progress <mode>', 'progress on stderr: a bar on a terminal (auto), or one JSON line per committed batch (json)').choices(['auto', 'bar', 'json', 'none']).default('auto'))
     .addOption(new Option('--batch-size <rows>', 'rows per committed batch').argParser(parseBatchSize).hideHelp())
     .action(async (file: string, opts: ImportCliOptions) => {
-      const store = await openStore(resolveStoreConfig(opts.db));
+      // A bulk load in a process of its own: large batches and, on SQLite, a cache that holds what a batch changes.
+      const config = resolveStoreConfig(opts.db);
+      const store = await openStore(config.dialect === 'sqlite' ? { ...config, cacheMiB: BULK_CACHE_MIB } : config);
       const controller = new AbortController();
       const onSignal = () => controller.abort(new InputError('interrupted'));
       process.once('SIGINT', onSignal);
@@ -109,7 +111,7 @@ export function register(program: Command): void {
           ...(opts.progress === 'json' ? { onBatchWritten: (p: ImportProgress) => process.stderr.write(`${JSON.stringify({ event: 'written', ...p })}\n`) } : {}),
           signal: controller.signal,
           ...(opts.format ? { format: opts.format } : {}),
-          ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+          batchSize: opts.batchSize ?? BULK_BATCH_SIZE,
         });
       } catch (err) {
         if (controller.signal.aborted) {

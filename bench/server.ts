@@ -9,6 +9,10 @@
  * - query, 1 year: the same with a one-year date window (the store benchmark's shape);
  * - assess:  POST /api/v1/assess (an incident → the charter engine's assessment), bearer token.
  *
+ * Then the transport floor (bench/floor-server.ts): a bare Fastify server answering
+ * constant bodies of the same sizes, loaded the same way, to show what HTTP alone
+ * allows here for answers that large.
+ *
  * Each runs --duration seconds (default 10) with --connections (default 50)
  * after a 2 s warm-up; the report gives req/s and p99 latency for each and the
  * ratios to the trivial endpoint (targets: query ≥ 30 %, assess ≥ 50 %).
@@ -92,9 +96,9 @@ async function benchToken(): Promise<string> {
   }
 }
 
-function startServer(): Promise<{ child: ChildProcess; url: string }> {
+function startServer(argv = ['bin/foedus.js', 'serve', '--db', DB, '--port', '0', '--host', '127.0.0.1']): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/foedus.js', 'serve', '--db', DB, '--port', '0', '--host', '127.0.0.1'], {
+    const child = spawn(process.execPath, argv, {
       cwd: ROOT,
       env: { ...process.env, FOEDUS_LOG_LEVEL: 'warn', NODE_ENV: 'production' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -204,6 +208,31 @@ async function storeTimes(n: number): Promise<{ query: [number, number]; query1y
   }
 }
 
+/** Loads the bare server of bench/floor-server.ts like the real one: GET /healthz, POST /answer (the assess body), GET /page. */
+async function floorFigures(answerBytes: number, pageBytes: number): Promise<Figures[]> {
+  const { child, url } = await startServer(['--import', 'tsx', 'bench/floor-server.ts', String(answerBytes), String(pageBytes)]);
+  try {
+    const out: Figures[] = [];
+    const runs: Array<[string, string, autocannon.Options]> = [
+      ['floor-trivial', 'GET /healthz (bare)', { url: `${url}/healthz` }],
+      ['floor-answer', `POST /answer (bare: parses the same body, ${(answerBytes / 1024).toFixed(1)} KiB answer)`, {
+        url: `${url}/answer`, method: 'POST', headers: { 'content-type': 'application/json' }, body: ASSESS_BODY,
+      }],
+      ['floor-page', `GET /page (bare: ${(pageBytes / 1024).toFixed(1)} KiB answer)`, { url: `${url}/page` }],
+    ];
+    for (const [name, what, o] of runs) {
+      await load(name, what, { ...o, connections: 5 }, 2);
+      const f = await load(name, what, o, DURATION);
+      say(`  ${name.padEnd(13)} ${Math.round(f.rps).toLocaleString('en').padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  ${f.kbPerReq.toFixed(1)} KiB/resp`);
+      out.push(f);
+    }
+    return out;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
 async function main(): Promise<void> {
   await buildStore();
   if (args.includes('--build-only')) return;
@@ -268,6 +297,19 @@ async function main(): Promise<void> {
         return `| ${f.what} | ${Math.round(f.rps).toLocaleString('en')} | ${f.p50} | ${f.p99} | ${f.kbPerReq.toFixed(1)} | ${ratio} | ${target} |`;
       }),
     ];
+    // The transport floor: a bare Fastify server answering constant bytes of the same sizes, same load generator.
+    const bytesOf = (name: string) => Math.round((results.find((r) => r.name === name)?.kbPerReq ?? 0) * 1024);
+    const answerBytes = bytesOf('assess') || 7_800, pageBytes = bytesOf('query1y') || bytesOf('query') || 25_000;
+    const floor = await floorFigures(answerBytes, pageBytes);
+    const ft = floor[0]!.rps;
+    lines.push(
+      '',
+      `Transport floor, same run: a bare Fastify server (no plugins, hooks, auth, store or validation; bench/floor-server.ts) answering constant bodies of the real answers' average size above (${answerBytes.toLocaleString('en')} B for the POST, ${pageBytes.toLocaleString('en')} B for the page):`,
+      '',
+      `| bare endpoint | req/s | p50 ms | p99 ms | vs bare trivial |`,
+      `|---|---|---|---|---|`,
+      ...floor.map((f) => `| ${f.what} | ${Math.round(f.rps).toLocaleString('en')} | ${f.p50} | ${f.p99} | ${((f.rps / ft) * 100).toFixed(0)} % |`),
+    );
     const st = await storeTimes(100);
     const f = (x: number) => x.toFixed(1);
     lines.push(

@@ -1,0 +1,36 @@
+/**
+ * The transport floor of the HTTP benchmark: a bare Fastify server (no plugins,
+ * no hooks, no auth, no store, no validation) whose routes answer constant
+ * bytes of the sizes the real endpoints answer. bench/server.ts loads it with
+ * the same load generator in the same run, to show what HTTP alone allows on
+ * this machine for answers of that size, beside what Foedus reaches:
+ *
+ *   GET  /healthz  {"status":"ok"}, the same bytes as Foedus's trivial endpoint
+ *   POST /answer   reads a JSON body, answers ANSWER_BYTES bytes of JSON (POST /api/v1/assess's size)
+ *   GET  /page     answers PAGE_BYTES bytes of JSON (a page of GET /api/v1/incidents)
+ *
+ *   node --import tsx bench/floor-server.ts ANSWER_BYTES PAGE_BYTES   → prints its URL on stderr
+ */
+import Fastify from 'fastify';
+
+const [answerBytes, pageBytes] = process.argv.slice(2).map(Number);
+if (!Number.isInteger(answerBytes) || !Number.isInteger(pageBytes)) {
+  process.stderr.write('usage: floor-server.ts ANSWER_BYTES PAGE_BYTES\n');
+  process.exit(2);
+}
+
+/** A JSON document of exactly `n` bytes. */
+function jsonOf(n: number): Buffer {
+  const head = '{"pad":"', tail = '"}';
+  return Buffer.from(head + 'x'.repeat(Math.max(0, n - head.length - tail.length)) + tail);
+}
+const answer = jsonOf(answerBytes!);
+const page = jsonOf(pageBytes!);
+
+const app = Fastify({ logger: false });
+app.get('/healthz', async () => ({ status: 'ok' }));
+app.post('/answer', async (_request, reply) => reply.type('application/json; charset=utf-8').send(answer));
+app.get('/page', async (_request, reply) => reply.type('application/json; charset=utf-8').send(page));
+const url = await app.listen({ port: 0, host: '127.0.0.1' });
+process.stderr.write(`floor server listening at ${url}/\n`);
+for (const s of ['SIGTERM', 'SIGINT'] as const) process.on(s, () => void app.close().then(() => process.exit(0)));

@@ -36,9 +36,11 @@ export const DEFAULT_BATCH_SIZE = 5_000;
  * Rows per committed batch for a bulk load in a process of its own (`foedus import`): each commit writes
  * every index page its batch changed (random keys: dates, cells, points, words), so on a large store fewer,
  * larger commits write far less per row. 1M UCDP rows into SQLite (256 MiB cache): 212 s with 5,000,
- * 115 s with 25,000, 105 s with 50,000.
+ * 115 s with 25,000, 105 s with 50,000. Not 50,000: a batch holds SQLite's write lock until its commit
+ * (~3 s for 25,000 rows here), and a server writing to the same file meanwhile waits that long (its
+ * busy_timeout is 5 s, after which it answers 503 and the user retries).
  */
-export const BULK_BATCH_SIZE = 50_000;
+export const BULK_BATCH_SIZE = 25_000;
 /** SQLite page cache for a bulk load (MiB): it must hold the pages a batch changes until the commit. */
 export const BULK_CACHE_MIB = 256;
 /** Rows per write call inside a batch: what this thread holds at once, whatever the batch size. */

@@ -23,8 +23,8 @@ import type { ImportFormat, ImportOptions, ImportProgress, ImportSummary, RowRej
  *   an InputError naming it and the transaction rolls back.
  *
  * Memory stays constant: the stream is pulled one record at a time
- * (backpressure) and a batch is written in chunks of at most WRITE_CHUNK
- * rows as they come, so at most two chunks exist at once (one being
+ * (backpressure) and a batch is written in chunks of at most 5,000 rows
+ * (DEFAULT_WRITE_CHUNK) as they come, so at most two chunks exist at once (one being
  * written, the parser worker up to one chunk ahead), whatever the batch size.
  * On files the parser worker also prepares the records for the store
  * (stage.ts), so this thread only writes.
@@ -161,13 +161,13 @@ function sourceIdOf(p: PreparedRecord): string | null {
 export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const t0 = performance.now();
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH_SIZE));
-  const WRITE_CHUNK = Math.max(1, Math.floor(opts.writeChunk ?? DEFAULT_WRITE_CHUNK));
+  const writeChunk = Math.max(1, Math.floor(opts.writeChunk ?? DEFAULT_WRITE_CHUNK));
   const maxRejections = opts.maxRejections ?? DEFAULT_MAX_REJECTIONS;
   const strict = opts.strict ?? false;
   repos(opts.store); // fail early on a store without the repositories
   opts.signal?.throwIfAborted();
 
-  const opened = await openSource(opts, opts.now?.() ?? new Date(), batchSize, WRITE_CHUNK);
+  const opened = await openSource(opts, opts.now?.() ?? new Date(), batchSize, writeChunk);
   const { file, format, items } = opened;
 
   const summary: ImportSummary = {
@@ -268,10 +268,12 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
 
   /**
    * One committed batch (normal mode) or one ledger batch of the single transaction (strict mode): `first`,
-   * then more records taken and written in chunks of WRITE_CHUNK until the batch holds `batchSize` rows,
+   * then more records taken and written in chunks of `writeChunk` until the batch holds `batchSize` rows,
    * then its ledger entry. Records are written as they come, so a large batch costs no memory here; it
    * costs the store's cache, which keeps the pages the batch changed until the commit writes them once.
    */
+  /** The first chunk of the next batch; empty at the end. */
+  const firstChunk = () => take(Math.min(writeChunk, batchSize));
   let batchNo = 0;
   const writeBatch = async (store: Store, first: PreparedRecord[]): Promise<Written> => {
     const r = repos(store);
@@ -287,7 +289,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       records += chunk.length;
       last = chunk[chunk.length - 1]!;
       if (records >= batchSize || ended) break;
-      chunk = await take(Math.min(WRITE_CHUNK, batchSize - records));
+      chunk = await take(Math.min(writeChunk, batchSize - records));
     }
     const batch = ++batchNo;
     const firstSourceId = sourceIdOf(first[0]!);
@@ -305,7 +307,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     if (strict) {
       const done: Array<[Written, ImportProgress]> = [];
       await opts.store.transaction(async (tx) => {
-        for (let first = await take(Math.min(WRITE_CHUNK, batchSize)); first.length > 0; first = await take(Math.min(WRITE_CHUNK, batchSize))) {
+        for (let first = await firstChunk(); first.length > 0; first = await firstChunk()) {
           const w = await writeBatch(tx, first);
           const p = progressOf(w);
           done.push([w, p]);
@@ -318,7 +320,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     } else {
       // The first chunk of each batch is read before its transaction opens: nothing waits on the source
       // while holding the store's write lock for a batch that has not started.
-      for (let first = await take(Math.min(WRITE_CHUNK, batchSize)); first.length > 0; first = await take(Math.min(WRITE_CHUNK, batchSize))) {
+      for (let first = await firstChunk(); first.length > 0; first = await firstChunk()) {
         const w = await opts.store.transaction((tx) => writeBatch(tx, first));
         committed(w, progressOf(w));
       }

@@ -69,7 +69,7 @@ describe.each(DIALECTS)('runImport on %s', (dialect) => {
     const entries = (await t.store.ledger.list({ limit: 10_000 })).filter((e) => e.action === 'incidents.import' && e.actor === 'chunks');
     expect(entries.length).toBe(3);
     expect((await t.store.ledger.list({ limit: 10_000 })).filter((e) => e.action === 'incidents.import').length).toBe(before + 3);
-    expect(entries.map((e) => (e.payload as { records: number }).records).sort()).toEqual([250, 250, 88]);
+    expect(entries.map((e) => (e.payload as { records: number }).records).sort((a, b) => a - b)).toEqual([88, 250, 250]);
     expect(await t.store.incidents.count({ dataset: 'ucdp_ged' })).toBe(588);
   });
 

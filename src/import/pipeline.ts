@@ -266,15 +266,15 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     return out;
   };
 
+  /** The first chunk of the next batch; empty at the end. */
+  const firstChunk = () => take(Math.min(writeChunk, batchSize));
+  let batchNo = 0;
   /**
    * One committed batch (normal mode) or one ledger batch of the single transaction (strict mode): `first`,
    * then more records taken and written in chunks of `writeChunk` until the batch holds `batchSize` rows,
    * then its ledger entry. Records are written as they come, so a large batch costs no memory here; it
    * costs the store's cache, which keeps the pages the batch changed until the commit writes them once.
    */
-  /** The first chunk of the next batch; empty at the end. */
-  const firstChunk = () => take(Math.min(writeChunk, batchSize));
-  let batchNo = 0;
   const writeBatch = async (store: Store, first: PreparedRecord[]): Promise<Written> => {
     const r = repos(store);
     const res = { imported: 0, updated: 0, unchanged: 0 };

@@ -47,6 +47,7 @@ function json(value: unknown): string {
 
 const bytes = new WeakMap<object, Buffer>();
 const OPEN = Buffer.from('['), COMMA = Buffer.from(','), CLOSE = Buffer.from(']');
+const NOT_TRIGGERED = Buffer.from(',"not_triggered":'), CONFLICTS = Buffer.from(',"conflicts":'), END = Buffer.from('}');
 
 /** The UTF-8 bytes of a frozen part, kept like its text. */
 function frozenBytes(value: object): Buffer {
@@ -81,10 +82,10 @@ function listBytes(list: readonly unknown[], out: Buffer[]): void {
 export function assessmentJson(a: Assessment): Buffer {
   const out: Buffer[] = [Buffer.from(`{"at":${JSON.stringify(a.at)},"triggered":`)];
   listBytes(a.triggered, out);
-  out.push(Buffer.from(',"not_triggered":'));
+  out.push(NOT_TRIGGERED);
   listBytes(a.not_triggered, out);
-  out.push(Buffer.from(',"conflicts":'));
+  out.push(CONFLICTS);
   listBytes(a.conflicts, out);
-  out.push(Buffer.from('}'));
+  out.push(END);
   return Buffer.concat(out);
 }

@@ -20,8 +20,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from './generate-ucdp.ts';
 import { readerFor } from '../src/import/readers.ts';
-import { readInWorker } from '../src/import/worker.ts';
 import { BULK_BATCH_SIZE, BULK_CACHE_MIB, runImport } from '../src/import/index.ts';
+import { parserWorker } from '../src/import/pipeline.ts';
 import type { ImportSummary } from '../src/import/index.ts';
 import { openStore } from '../src/store/store.ts';
 import { createTestDatabase, TEST_PG_URL } from '../src/store/testing.ts';
@@ -82,7 +82,7 @@ async function workerOnly(): Promise<Result> {
   peakRss = 0;
   const t0 = performance.now();
   let rows = 0;
-  for await (const item of readInWorker({ path: file, file, format: 'ucdp', now: new Date(), chunkSize: 500, window: 12 }).items) {
+  for await (const item of parserWorker(file, file, 'ucdp', new Date()).items) {
     if (item.prepared || item.error) rows++;
   }
   return { name: 'parser worker only (parse+map+prepare+post, nothing written)', rows, ms: performance.now() - t0, rss: peakRss };

@@ -7,7 +7,7 @@ import type { Store } from '../store/store.ts';
 import { detectFormat, peekStream } from './formats.ts';
 import { readerFor } from './readers.ts';
 import { staged } from './stage.ts';
-import { readInWorker } from './worker.ts';
+import { readInWorker, type WorkerReader } from './worker.ts';
 import type { ImportFormat, ImportOptions, ImportProgress, ImportSummary, RowRejection, StagedItem } from './types.ts';
 
 /**
@@ -106,6 +106,15 @@ function readHead(path: string, n: number): Buffer {
   }
 }
 
+/**
+ * The parser worker for a file, as the import runs it (bench/import.ts measures it alone). It may run a whole
+ * write chunk ahead: a SQLite chunk is written synchronously, so while it is being written nothing is taken
+ * from the worker, and a smaller window would stall the parser.
+ */
+export function parserWorker(path: string, file: string, format: ImportFormat, now: Date, writeChunk = DEFAULT_WRITE_CHUNK): WorkerReader {
+  return readInWorker({ path, file, format, now, chunkSize: WORKER_CHUNK, window: Math.ceil(writeChunk / WORKER_CHUNK) + 2 });
+}
+
 async function openSource(opts: ImportOptions, now: Date, batchSize: number, writeChunk: number): Promise<Opened> {
   const { source } = opts;
   if (typeof source === 'string') {
@@ -114,10 +123,7 @@ async function openSource(opts: ImportOptions, now: Date, batchSize: number, wri
     const format = opts.format ?? detectFormat(file, readHead(source, 64 * 1024));
     const parallel = opts.parallel ?? size >= PARALLEL_MIN_BYTES;
     if (parallel) {
-      // The parser may run a whole write chunk ahead: a SQLite chunk is written synchronously, so while it is
-      // being written nothing is taken from the worker, and a smaller window would stall the parser.
-      const chunkSize = WORKER_CHUNK;
-      const w = readInWorker({ path: source, file, format, now, chunkSize, window: Math.ceil(Math.min(batchSize, writeChunk) / chunkSize) + 2 });
+      const w = parserWorker(source, file, format, now, Math.min(batchSize, writeChunk));
       return { items: w.items, format, file, bytesTotal: size, bytesRead: w.bytesRead, close: () => {} };
     }
     const stream = createReadStream(source, { highWaterMark: 256 * 1024 });

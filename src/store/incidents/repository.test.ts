@@ -98,13 +98,13 @@ describe.each(DIALECTS)('incident repository on %s', (dialect) => {
     const item = light.items.find((x) => x.id === src.id)!;
     expect(item.reports).toEqual([]);
     expect(item.notes).toBe(src.notes);
-    // The API lists' JSON text: the same items, never parsed on the way.
+    // The API lists' JSON bytes: the same items, never parsed on the way.
     const asText = await t.store.incidents.queryJson({ country: src.incident.location.country }, { limit: 1000 });
-    expect(asText.items.map((x) => JSON.parse(x) as unknown)).toEqual(JSON.parse(JSON.stringify(light.items)));
+    expect(asText.items.map((x) => JSON.parse(String(x)) as unknown)).toEqual(JSON.parse(JSON.stringify(light.items)));
     expect(asText.nextCursor).toBe(light.nextCursor);
     await t.store.incidents.setAssessment(src.id, ['aes-2023/art6']);
     const assessed = await t.store.incidents.queryJson({ country: src.incident.location.country }, { limit: 1000 });
-    expect((JSON.parse(assessed.items.find((x) => x.includes(`"id":"${src.id}"`))!) as { assessment: unknown }).assessment).toEqual(['aes-2023/art6']);
+    expect((JSON.parse(String(assessed.items.find((x) => x.includes(`"id":"${src.id}"`))!)) as { assessment: unknown }).assessment).toEqual(['aes-2023/art6']);
     await t.store.incidents.setAssessment(src.id, null);
   });
 

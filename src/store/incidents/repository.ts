@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import type pg from 'pg';
 import { InputError } from '../../errors.ts';
+import { isRealDate } from '../../incident/incident.ts';
 import type { IncidentRecord, LocationPrecision, SourceReport } from '../../incident/record.ts';
 import type { Dialect } from '../database.ts';
 import type { RepositoryContext } from '../store.ts';
@@ -11,6 +12,7 @@ import {
 import { onClient, pgJson, pgUpsertMany, PG_COLUMNS } from './postgres.ts';
 import { cellIndex, cellRange, dayNumber, E6, interleave, mercator, MORTON_LEVEL, prepareRecord, reportFromRow, rowToRecord, type PreparedRecord, type ReportRow } from './rows.ts';
 import { SqliteIncidentWriter } from './sqlite.ts';
+import { ViewportIndex, type Snapshot } from './viewport.ts';
 import {
   VersionConflict, type AreaCount, type AreaLevel, type Cluster, type ClusterQuery, type ClusterResult, type IncidentChanges, type IncidentFilter,
   type Page, type PageOptions, type TimelineBucket, type TimelinePoint, type UpsertResult,
@@ -27,13 +29,16 @@ export { VersionConflict } from './types.ts';
  * the spatial, full-text and grouping parts.
  */
 
-const READ_COLS = sql.raw('i.id, i.date, i.record, i.version, i.created_at, i.updated_at, i.updated_by, i.assessment');
+const READ_COLS_SQL = 'i.id, i.date, i.record, i.version, i.created_at, i.updated_at, i.updated_by, i.assessment';
+const READ_COLS = sql.raw(READ_COLS_SQL);
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
 /** Clusters: above this many cells in the box, one GROUP BY replaces the per-cell index ranges. */
 const MAX_CELL_QUERIES = 1500;
 
 const writers = new WeakMap<SQLite.Database, SqliteIncidentWriter>();
+const viewports = new WeakMap<SQLite.Database, ViewportIndex>();
+const byRid = new WeakMap<SQLite.Database, SQLite.Statement>();
 
 function nowIso(): string {
   return new Date().toISOString();
@@ -42,6 +47,8 @@ function nowIso(): string {
 export class IncidentRepository {
   /** Paging with a box: rows walked in date order before starting from the spatial index instead (see pageKeys). Tests lower it. */
   static scanBudget = 4000;
+  /** SQLite: answer box (+ dates) pages from the in-memory copy of viewport.ts when it is current. Tests turn it off to compare. */
+  static viewportIndex = true;
 
   private readonly db: Kysely<any>;
   private readonly dialect: Dialect;
@@ -62,6 +69,22 @@ export class IncidentRepository {
       writers.set(raw, w);
     }
     return w;
+  }
+
+  /** SQLite: the in-memory viewport index of this connection (viewport.ts). */
+  viewportIndex(): ViewportIndex | null {
+    if (this.ctx.database.dialect !== 'sqlite' || !IncidentRepository.viewportIndex) return null;
+    const raw = this.ctx.database.raw;
+    let v = viewports.get(raw);
+    if (!v) viewports.set(raw, (v = new ViewportIndex(raw, this.sqliteWriter())));
+    return v;
+  }
+
+  /** The current viewport snapshot when it can answer this filter (a box, dates, a cursor: nothing else), else null. */
+  private viewportFor(f: NormalFilter, cur: { date: string; id: string } | null): Snapshot | null {
+    if (!f.box || f.empty || !isSpatialOnly(f, false)) return null;
+    if (cur && !isRealDate(cur.date)) return null; // a cursor not made here: SQL compares it as text
+    return this.viewportIndex()?.current() ?? null;
   }
 
   /** SQLite: runs synchronous raw writes holding Kysely's connection lock (or inside the caller's transaction). */
@@ -257,20 +280,40 @@ export class IncidentRepository {
   }
 
   /**
-   * query() for API lists: the records without their raw reports, each as its JSON text, made by splicing the
-   * stored record JSON with the store's fields, never parsed (JSON.parse + JSON.stringify of a page of 100
-   * cost ~6 ms, the splice ~1 ms). Each text is what JSON.stringify would give for query()'s item, key order
-   * aside.
+   * query() for API lists: the records without their raw reports, each as its JSON in UTF-8 bytes, made by
+   * splicing the stored record JSON with the store's fields, never parsed (JSON.parse + JSON.stringify of a
+   * page of 100 cost ~6 ms, the splice ~1 ms). Each is what JSON.stringify would give for query()'s item, key
+   * order aside. Bytes, not strings: the route sends them as they are, where a 100 KB string cost the server
+   * more in measuring and encoding it (Buffer.byteLength, writev) than the page cost to find.
    */
-  async queryJson(filter: IncidentFilter = {}, page: Omit<PageOptions, 'withReports'> = {}): Promise<Page<string>> {
+  async queryJson(filter: IncidentFilter = {}, page: Omit<PageOptions, 'withReports'> = {}): Promise<Page<Buffer>> {
     const limit = page.limit ?? DEFAULT_PAGE;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new InputError(`limit must be an integer from 1 to ${MAX_PAGE}`, { code: 'invalid_filter' });
     const f = normaliseFilter(filter);
     const cur = page.cursor ? decodeCursor(page.cursor) : null;
-    const keys = await this.pageKeys(f, cur, limit + 1);
-    const rows = await this.fetchRows(keys.slice(0, limit).map((k) => k.key));
-    const last = keys.length > limit ? keys[limit - 1] : undefined;
-    return { items: rows.map(rowToJson), nextCursor: last ? encodeCursor(last.date, last.id) : null };
+    const bytes = (r: Record<string, any>) => Buffer.from(rowToJson(r));
+    const snap = this.viewportFor(f, cur);
+    if (!snap) {
+      const keys = await this.pageKeys(f, cur, limit + 1);
+      const last = keys.length > limit ? keys[limit - 1] : undefined;
+      return { items: (await this.fetchRows(keys.slice(0, limit).map((k) => k.key))).map(bytes), nextCursor: last ? encodeCursor(last.date, last.id) : null };
+    }
+    // From memory: the rows' positions, their JSON as far as the snapshot keeps it, the rest read and kept there.
+    const found = snap.page({ box: f.box!, from: f.from, to: f.to, after: cur, limit: limit + 1 });
+    const last = found.length > limit ? snap.keyAt(found[limit - 1]!) : undefined;
+    const shown = found.slice(0, limit);
+    const items = shown.map((p) => snap.jsonAt(p));
+    const missing = shown.filter((_, k) => items[k] === undefined);
+    if (missing.length > 0) {
+      const read = new Map<number, Buffer>();
+      for (const r of this.rowsByRid(missing.map((p) => snap.rid[p]!))) read.set(Number(r.k), bytes(r));
+      for (const p of missing) {
+        const b = read.get(snap.rid[p]!);
+        if (b) snap.keepJson(p, b);
+      }
+      shown.forEach((p, k) => (items[k] ??= read.get(snap.rid[p]!)));
+    }
+    return { items: items.filter((b): b is Buffer => b !== undefined), nextCursor: last ? encodeCursor(last.date, last.id) : null };
   }
 
   /** Full records for keys (SQLite rid, PostgreSQL id), in the order given. */
@@ -288,9 +331,23 @@ export class IncidentRepository {
   }
 
   /**
+   * SQLite: rows by rid through one prepared statement on the raw handle (fetchRows through Kysely prepares
+   * its SQL again at every call), for the viewport path's few missing items. Synchronous: nothing else runs
+   * on the connection meanwhile.
+   */
+  private rowsByRid(rids: number[]): Record<string, any>[] {
+    const raw = this.ctx.database.raw as SQLite.Database;
+    let st = byRid.get(raw);
+    if (!st) byRid.set(raw, (st = raw.prepare(`select i.rid as k, ${READ_COLS_SQL} from incidents i where i.rid in (select value from json_each(?))`)));
+    return st.all(JSON.stringify(rids)) as Record<string, any>[];
+  }
+
+  /**
    * The keys of one page, sorted. Only narrow columns travel through the sort; the records are read after.
    */
   private async pageKeys(f: NormalFilter, cur: { date: string; id: string } | null, n: number): Promise<Array<{ key: number | string; date: string; id: string }>> {
+    const snap = this.viewportFor(f, cur);
+    if (snap) return snap.page({ box: f.box!, from: f.from, to: f.to, after: cur, limit: n }).map((p) => snap.keyAt(p));
     const curCond = cur ? [cursorCondition(cur)] : [];
     const key = this.dialect === 'sqlite' ? sql.raw('i.rid') : sql.raw('i.id');
     const out = (rows: Record<string, any>[]) => rows.map((r) => ({ key: this.dialect === 'sqlite' ? Number(r.k) : (r.k as string), date: r.date as string, id: r.id as string }));

@@ -33,6 +33,8 @@ export interface SqliteWriteOptions {
 
 export class SqliteIncidentWriter {
   private readonly s;
+  /** Calls that changed (or may have changed) incidents through this connection: the viewport index's staleness test. */
+  writes = 0;
 
   constructor(private readonly raw: SQLite.Database) {
     registerFunctions(raw);
@@ -76,6 +78,7 @@ export class SqliteIncidentWriter {
 
   /** Inserts a record known to be new; returns its rid. Throws on a duplicate id (UNIQUE). */
   insert(p: PreparedRecord, o: SqliteWriteOptions): number {
+    this.writes++;
     const rid = Number(this.s.insert.run(...values(p.row), o.now, o.now, o.actor).lastInsertRowid);
     this.indexes(rid, p, false);
     this.reports(p.row.id, p.reports, o.now);
@@ -84,6 +87,7 @@ export class SqliteIncidentWriter {
 
   /** Replaces the content of an existing row, bumping its version; `resetAssessment` clears the stale assessment. */
   replace(rid: number, p: PreparedRecord, o: SqliteWriteOptions, resetAssessment: boolean): void {
+    this.writes++;
     const vals = values(p.row).slice(1);
     (resetAssessment ? this.s.update : this.s.updateKeepAssessment).run(...vals, o.now, o.actor, rid);
     this.indexes(rid, p, true);
@@ -117,6 +121,7 @@ export class SqliteIncidentWriter {
   }
 
   remove(id: string): boolean {
+    this.writes++;
     return this.raw.transaction(() => {
       const row = this.s.ridOf.get(id) as { rid: number } | undefined;
       if (!row) return false;
@@ -129,6 +134,7 @@ export class SqliteIncidentWriter {
   }
 
   setAssessments(entries: { id: string; assessment: string[] | null }[]): number {
+    this.writes++;
     let n = 0;
     this.raw.transaction(() => {
       for (const e of entries) n += this.s.assessment.run(e.assessment === null ? null : JSON.stringify(e.assessment), e.id).changes;

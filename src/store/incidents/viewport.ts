@@ -1,0 +1,406 @@
+import type SQLite from 'better-sqlite3';
+import { dayNumber, E6 } from './rows.ts';
+
+/**
+ * SQLite: the map's question — "the newest incidents in this box (between these dates), a page at a
+ * time" — answered from memory. The store's SQL for it walks the date index or the R*Tree and costs
+ * 1–2 ms a page at 1M rows, most of a request; from these arrays it costs tens of microseconds.
+ *
+ * What it holds: every incident with coordinates, in the list order (date desc, id asc, as SQLite
+ * sorts them), as parallel typed arrays (day number, lon/lat in microdegrees, rid) plus the ids, and
+ * a grid of 0.25° cells listing the positions of the incidents in each cell, newest first: about
+ * 100 bytes an incident. Plus the list items' JSON bytes as pages ask for them, up to 100,000 items
+ * (~110 MB of 1 KB items), so that a page is sent without reading its rows again.
+ *
+ * It is a copy, so it is only used while it is exactly the table (`current()`): no write through this
+ * connection since it was read (SqliteIncidentWriter counts them), no commit by another connection
+ * (PRAGMA data_version), no transaction open on this connection (its uncommitted rows may still roll
+ * back). Otherwise the caller asks SQL, and a fresh copy is read in the background once writes pause,
+ * in slices that each hold the event loop ~20 ms (about 3 s in all at 1M rows); a write during the
+ * read starts it over.
+ */
+
+/** Grid cell size in microdegrees (0.25°): a map viewport of 0.5°–4° covers 4–300 cells. */
+const CELL = 250_000;
+const CELLS_X = Math.ceil((360 * E6) / CELL) + 1;
+const CELLS_Y = Math.ceil((180 * E6) / CELL) + 1;
+/** Above this many cells under the box, scan positions in order instead of merging cell lists. */
+const MAX_MERGED_CELLS = 2_000;
+/** A rebuild starts once the table has gone this long without a write. */
+const QUIET_MS = 300;
+
+export interface ViewportQuery {
+  /** Box in microdegrees, edges included. */
+  box: { minLon: number; minLat: number; maxLon: number; maxLat: number };
+  from: string | null;
+  to: string | null;
+  /** Keyset cursor: rows strictly after (date desc, id asc) this key. */
+  after: { date: string; id: string } | null;
+  limit: number;
+}
+
+export interface ViewportKey {
+  key: number;
+  date: string;
+  id: string;
+}
+
+/** What the index compares against to know it is still the table. */
+export interface WriteCounter {
+  readonly writes: number;
+}
+
+const DAY_MS = 86_400_000;
+const dayText = new Map<number, string>();
+/** YYYY-MM-DD of a day number, remembered (one entry per day that occurs; Date's toISOString was most of a page's cost). */
+function isoDay(d: number): string {
+  let s = dayText.get(d);
+  if (s === undefined) dayText.set(d, (s = new Date(d * DAY_MS).toISOString().slice(0, 10)));
+  return s;
+}
+const cellOf = (lon: number, lat: number) => Math.floor((lat + 90 * E6) / CELL) * CELLS_X + Math.floor((lon + 180 * E6) / CELL);
+
+/** SQLite's BINARY order for TEXT: UTF-8 bytes. JS `<` compares UTF-16 units, the same for ASCII ids. */
+function compareIds(a: string, b: string): number {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(a) && /^[\x00-\x7f]*$/.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/**
+ * One immutable copy of the table's (date, id, lon, lat, rid), list order, with the list items' JSON read so far.
+ * The grid is compressed rows over every cell of the globe (4 MB): cell c's positions are
+ * cellPositions[cellStart[c] .. cellStart[c + 1]), ascending.
+ */
+export class Snapshot {
+  /** Items' JSON kept per snapshot (about 1 KB each: ~100 MB, outside the JS heap). Tests lower it. */
+  static maxJson = 100_000;
+  readonly cellStart = new Int32Array(CELLS_X * CELLS_Y + 1);
+  readonly cellPositions: Int32Array;
+  /**
+   * Position → the list item's JSON bytes (queryJson's), filled as pages are asked for, at most maxJson
+   * (the oldest go first: `kept` is a ring of the positions filled); gone with the snapshot.
+   */
+  private readonly json: Array<Buffer | undefined>;
+  private readonly kept = new Int32Array(Snapshot.maxJson);
+  private keptCount = 0;
+
+  constructor(
+    readonly day: Int32Array,
+    readonly lon: Int32Array,
+    readonly lat: Int32Array,
+    readonly rid: Float64Array,
+    readonly ids: string[],
+  ) {
+    const n = ids.length;
+    this.json = new Array<Buffer | undefined>(n);
+    const cells = new Int32Array(n);
+    const start = this.cellStart;
+    for (let p = 0; p < n; p++) {
+      const c = cellOf(lon[p]!, lat[p]!);
+      cells[p] = c;
+      start[c + 1]!++;
+    }
+    for (let c = 1; c < start.length; c++) start[c]! += start[c - 1]!;
+    // Filled in position order, so each cell's list is ascending: newest first.
+    this.cellPositions = new Int32Array(n);
+    const fill = start.slice(0, start.length - 1);
+    for (let p = 0; p < n; p++) this.cellPositions[fill[cells[p]!]!++] = p;
+  }
+
+  /** The item's JSON bytes if kept. */
+  jsonAt(p: number): Buffer | undefined {
+    return this.json[p];
+  }
+
+  keepJson(p: number, json: Buffer): void {
+    if (this.json[p] !== undefined) return;
+    const slot = this.keptCount++ % this.kept.length;
+    if (this.keptCount > this.kept.length) this.json[this.kept[slot]!] = undefined;
+    this.kept[slot] = p;
+    this.json[p] = json;
+  }
+
+  /** The store key (rid) and list key (date, id) at a position. */
+  keyAt(p: number): ViewportKey {
+    return { key: this.rid[p]!, date: isoDay(this.day[p]!), id: this.ids[p]! };
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** First position whose day is <= d (days descend along the positions). */
+  private firstAtOrBefore(d: number): number {
+    let lo = 0, hi = this.size;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (this.day[m]! > d) lo = m + 1;
+      else hi = m;
+    }
+    return lo;
+  }
+
+  /** First position strictly after the key (date, id) in list order. */
+  private firstAfter(date: string, id: string): number {
+    const d = dayNumber(date);
+    let lo = this.firstAtOrBefore(d), hi = this.firstAtOrBefore(d - 1);
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (compareIds(this.ids[m]!, id) <= 0) lo = m + 1;
+      else hi = m;
+    }
+    return lo;
+  }
+
+  /** The positions of the page's rows, in list order (keyAt and jsonAt read them). */
+  page(q: ViewportQuery): number[] {
+    const { box, limit } = q;
+    let start = q.to ? this.firstAtOrBefore(dayNumber(q.to)) : 0;
+    if (q.after) start = Math.max(start, this.firstAfter(q.after.date, q.after.id));
+    const end = q.from ? this.firstAtOrBefore(dayNumber(q.from) - 1) : this.size;
+    const found: number[] = [];
+    if (start < end) {
+      const cx0 = Math.floor((box.minLon + 180 * E6) / CELL), cx1 = Math.floor((box.maxLon + 180 * E6) / CELL);
+      const cy0 = Math.floor((box.minLat + 90 * E6) / CELL), cy1 = Math.floor((box.maxLat + 90 * E6) / CELL);
+      if ((cx1 - cx0 + 1) * (cy1 - cy0 + 1) > MAX_MERGED_CELLS) this.scan(box, start, end, limit, found);
+      else this.merge(box, cx0, cx1, cy0, cy1, start, end, limit, found);
+    }
+    return found;
+  }
+
+  /** A box over most of the map: the positions in order, each tested. */
+  private scan(box: ViewportQuery['box'], start: number, end: number, limit: number, found: number[]): void {
+    const { lon, lat } = this;
+    for (let p = start; p < end && found.length < limit; p++) {
+      const x = lon[p]!, y = lat[p]!;
+      if (x >= box.minLon && x <= box.maxLon && y >= box.minLat && y <= box.maxLat) found.push(p);
+    }
+  }
+
+  /**
+   * The first `limit` positions in [start, end) inside the box, from the cells under it: each cell's list
+   * is ascending, so a min-heap of the cells' next positions gives them in list order. Cells wholly inside
+   * the box need no test.
+   */
+  private merge(box: ViewportQuery['box'], cx0: number, cx1: number, cy0: number, cy1: number, start: number, end: number, limit: number, found: number[]): void {
+    const cp = this.cellPositions, cs = this.cellStart, { lon, lat } = this;
+    const cells = (cx1 - cx0 + 1) * (cy1 - cy0 + 1);
+    // Per heap slot: the position at its head (the key), where the head is in cellPositions, where its cell
+    // ends, and whether the cell pokes out of the box.
+    const key = new Int32Array(cells), head = new Int32Array(cells), stop = new Int32Array(cells), edge = new Uint8Array(cells);
+    let n = 0;
+    for (let cy = cy0; cy <= cy1; cy++) {
+      const yEdge = cy === cy0 || cy === cy1;
+      for (let cx = cx0; cx <= cx1; cx++) {
+        const c = cy * CELLS_X + cx;
+        let lo = cs[c]!;
+        const e = cs[c + 1]!;
+        if (lo === e) continue;
+        if (start > 0 && cp[lo]! < start) {
+          let hi = e; // skip the cell's entries before `start`
+          while (lo < hi) {
+            const m = (lo + hi) >>> 1;
+            if (cp[m]! < start) lo = m + 1;
+            else hi = m;
+          }
+        }
+        if (lo === e || cp[lo]! >= end) continue;
+        key[n] = cp[lo]!;
+        head[n] = lo;
+        stop[n] = e;
+        edge[n] = yEdge || cx === cx0 || cx === cx1 ? 1 : 0;
+        n++;
+      }
+    }
+    const swap = (i: number, j: number) => {
+      let t = key[i]!; key[i] = key[j]!; key[j] = t;
+      t = head[i]!; head[i] = head[j]!; head[j] = t;
+      t = stop[i]!; stop[i] = stop[j]!; stop[j] = t;
+      t = edge[i]!; edge[i] = edge[j]!; edge[j] = t;
+    };
+    const down = (k: number) => {
+      for (;;) {
+        const l = 2 * k + 1, r = l + 1;
+        let m = k;
+        if (l < n && key[l]! < key[m]!) m = l;
+        if (r < n && key[r]! < key[m]!) m = r;
+        if (m === k) return;
+        swap(k, m);
+        k = m;
+      }
+    };
+    for (let k = (n >>> 1) - 1; k >= 0; k--) down(k);
+    while (n > 0 && found.length < limit) {
+      const p = key[0]!;
+      if (!edge[0]) found.push(p);
+      else {
+        const x = lon[p]!, y = lat[p]!;
+        if (x >= box.minLon && x <= box.maxLon && y >= box.minLat && y <= box.maxLat) found.push(p);
+      }
+      const h = ++head[0]!;
+      if (h < stop[0]! && cp[h]! < end) key[0] = cp[h]!;
+      else swap(0, --n);
+      down(0);
+    }
+  }
+}
+
+export class ViewportIndex {
+  /** Rows read per slice of a rebuild (~20 ms each here). Tests lower it. */
+  static sliceRows = 20_000;
+  private snapshot: Snapshot | null = null;
+  /** The write count and data_version the snapshot was read at. */
+  private readAt: Stamp = { writes: -1, dataVersion: -1 };
+  private rebuilding = false;
+  /** Why the last background read failed, if it did (for diagnosis; SQL answered meanwhile). */
+  lastError: unknown = null;
+  private readonly dataVersion: SQLite.Statement;
+  private readonly slice: SQLite.Statement;
+  private readonly sliceAfter: SQLite.Statement;
+
+  constructor(private readonly raw: SQLite.Database, private readonly writer: WriteCounter) {
+    this.dataVersion = raw.prepare('pragma data_version').pluck();
+    // The date index covers (date desc, id) with lon and lat, and rid is in every index: no table read.
+    const cols = 'select rid, date, id, lon, lat from incidents indexed by incidents_date';
+    this.slice = raw.prepare(`${cols} where lon is not null and lat is not null order by date desc, id limit ?`).raw();
+    this.sliceAfter = raw
+      .prepare(`${cols} where date <= ? and (date < ? or id > ?) and lon is not null and lat is not null order by date desc, id limit ?`)
+      .raw();
+  }
+
+  /** The snapshot, if it is still exactly the table; otherwise null, and a fresh one is being read. */
+  current(): Snapshot | null {
+    const s = this.snapshot;
+    if (s && !this.raw.inTransaction && this.readAt.writes === this.writer.writes && this.readAt.dataVersion === this.dataVersion.get()) return s;
+    if (s) this.snapshot = null;
+    this.refresh();
+    return null;
+  }
+
+  /** Starts reading a fresh copy in the background, unless one is being read. */
+  refresh(): void {
+    if (this.rebuilding || !this.raw.open) return;
+    this.rebuilding = true;
+    this.rebuild()
+      // The copy only speeds reads up: if it cannot be read (the store closed under it), SQL keeps answering.
+      .catch((err: unknown) => {
+        this.lastError = err;
+      })
+      .finally(() => {
+        this.rebuilding = false;
+      });
+  }
+
+  /** Reads the whole copy now, synchronously (tests and benchmarks). */
+  buildNow(): void {
+    for (;;) {
+      const at = this.stamp();
+      const b = new SnapshotBuilder();
+      let last: unknown[] | undefined;
+      do last = this.readSlice(b, last);
+      while (last);
+      if (this.sameStamp(at)) {
+        this.install(b.build(), at);
+        return;
+      }
+    }
+  }
+
+  /** Adds the slice after `last` (or the first) to the builder; returns its last row, or undefined at the end. */
+  private readSlice(b: SnapshotBuilder, last: unknown[] | undefined): unknown[] | undefined {
+    const n = ViewportIndex.sliceRows;
+    const got = (last ? this.sliceAfter.all(last[1], last[1], last[2], n) : this.slice.all(n)) as unknown[][];
+    b.add(got);
+    return got.length < n ? undefined : got[got.length - 1];
+  }
+
+  private stamp(): Stamp {
+    return { writes: this.writer.writes, dataVersion: Number(this.dataVersion.get()) };
+  }
+
+  private sameStamp(at: Stamp): boolean {
+    return !this.raw.inTransaction && at.writes === this.writer.writes && at.dataVersion === Number(this.dataVersion.get());
+  }
+
+  /**
+   * Waits for QUIET_MS without a write, then reads the copy slice by slice, yielding between slices; a write
+   * meanwhile starts it over. The wait keeps a long import from paying for copies it would spoil at once:
+   * while writes go on, this only looks at two counters every QUIET_MS.
+   */
+  private async rebuild(): Promise<void> {
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    for (;;) {
+      if (!this.raw.open) return;
+      const at = this.stamp();
+      await pause(QUIET_MS);
+      if (!this.raw.open) return;
+      if (!this.sameStamp(at)) continue;
+      const b = new SnapshotBuilder();
+      let last: unknown[] | undefined;
+      let same = true;
+      while (same && (last = this.readSlice(b, last))) {
+        await new Promise((r) => setImmediate(r));
+        if (!this.raw.open) return;
+        same = this.sameStamp(at);
+      }
+      if (same && this.sameStamp(at)) {
+        this.install(b.build(), at);
+        return;
+      }
+    }
+  }
+
+  private install(s: Snapshot, at: Stamp): void {
+    this.snapshot = s;
+    this.readAt = at;
+  }
+}
+
+interface Stamp {
+  writes: number;
+  dataVersion: number;
+}
+
+/** Rows (rid, date, id, lon, lat) in list order → a Snapshot, in arrays that grow as slices come. */
+class SnapshotBuilder {
+  private n = 0;
+  private day = new Int32Array(1024);
+  private lon = new Int32Array(1024);
+  private lat = new Int32Array(1024);
+  private rid = new Float64Array(1024);
+  private readonly ids: string[] = [];
+  private lastDate = '';
+  private lastDay = 0;
+
+  add(rows: unknown[][]): void {
+    const need = this.n + rows.length;
+    if (need > this.day.length) {
+      const cap = Math.max(need, this.day.length * 2);
+      const grow = <T extends Int32Array | Float64Array>(a: T, make: (k: number) => T): T => {
+        const b = make(cap);
+        b.set(a);
+        return b;
+      };
+      this.day = grow(this.day, (k) => new Int32Array(k));
+      this.lon = grow(this.lon, (k) => new Int32Array(k));
+      this.lat = grow(this.lat, (k) => new Int32Array(k));
+      this.rid = grow(this.rid, (k) => new Float64Array(k));
+    }
+    for (const r of rows) {
+      const p = this.n++;
+      this.rid[p] = Number(r[0]);
+      // Rows come by date: most share the previous row's.
+      if (r[1] !== this.lastDate) this.lastDay = dayNumber((this.lastDate = r[1] as string));
+      this.day[p] = this.lastDay;
+      this.ids.push(r[2] as string);
+      this.lon[p] = Math.round((r[3] as number) * E6);
+      this.lat[p] = Math.round((r[4] as number) * E6);
+    }
+  }
+
+  build(): Snapshot {
+    const n = this.n;
+    return new Snapshot(this.day.slice(0, n), this.lon.slice(0, n), this.lat.slice(0, n), this.rid.slice(0, n), this.ids);
+  }
+}

@@ -66,6 +66,11 @@ export interface paths {
                             /** @enum {string} */
                             status: "ready";
                             store: string;
+                            /**
+                             * @description SQLite: whether map viewport pages come from the in-memory index (current) or from SQL while it is read after a change (reading)
+                             * @enum {string}
+                             */
+                            mapIndex?: "current" | "reading";
                         };
                     };
                 };

@@ -7,15 +7,16 @@
  *
  *   GET  /healthz  {"status":"ok"}, the same bytes as Foedus's trivial endpoint
  *   POST /answer   reads a JSON body, answers ANSWER_BYTES bytes of JSON (POST /api/v1/assess's size)
- *   GET  /page     answers PAGE_BYTES bytes of JSON (a page of GET /api/v1/incidents)
+ *   GET  /page     answers PAGE_BYTES bytes of JSON (a page of GET /api/v1/incidents with dates)
+ *   GET  /page2    answers PAGE2_BYTES bytes of JSON (a page of GET /api/v1/incidents, newest first)
  *
- *   node --import tsx bench/floor-server.ts ANSWER_BYTES PAGE_BYTES   → prints its URL on stderr
+ *   node --import tsx bench/floor-server.ts ANSWER_BYTES PAGE_BYTES PAGE2_BYTES   → prints its URL on stderr
  */
 import Fastify from 'fastify';
 
-const [answerBytes, pageBytes] = process.argv.slice(2).map(Number);
-if (!Number.isInteger(answerBytes) || !Number.isInteger(pageBytes)) {
-  process.stderr.write('usage: floor-server.ts ANSWER_BYTES PAGE_BYTES\n');
+const [answerBytes, pageBytes, page2Bytes] = process.argv.slice(2).map(Number);
+if (!Number.isInteger(answerBytes) || !Number.isInteger(pageBytes) || !Number.isInteger(page2Bytes)) {
+  process.stderr.write('usage: floor-server.ts ANSWER_BYTES PAGE_BYTES PAGE2_BYTES\n');
   process.exit(2);
 }
 
@@ -26,11 +27,13 @@ function jsonOf(n: number): Buffer {
 }
 const answer = jsonOf(answerBytes!);
 const page = jsonOf(pageBytes!);
+const page2 = jsonOf(page2Bytes!);
 
 const app = Fastify({ logger: false });
 app.get('/healthz', async () => ({ status: 'ok' }));
 app.post('/answer', async (_request, reply) => reply.type('application/json; charset=utf-8').send(answer));
 app.get('/page', async (_request, reply) => reply.type('application/json; charset=utf-8').send(page));
+app.get('/page2', async (_request, reply) => reply.type('application/json; charset=utf-8').send(page2));
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 process.stderr.write(`floor server listening at ${url}/\n`);
 for (const s of ['SIGTERM', 'SIGINT'] as const) process.on(s, () => void app.close().then(() => process.exit(0)));

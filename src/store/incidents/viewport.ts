@@ -7,7 +7,7 @@ import { dayNumber, E6 } from './rows.ts';
  * 1–2 ms a page at 1M rows, most of a request; from these arrays it costs tens of microseconds.
  *
  * What it holds: every incident with coordinates, in the list order (date desc, id asc, as SQLite
- * sorts them), as parallel typed arrays (day number, lon/lat in microdegrees, rid) plus the ids, and
+ * sorts them), as parallel typed arrays (day number, lon/lat in microdegrees, rid, the ids' bytes), and
  * a grid of 0.25° cells listing the positions of the incidents in each cell, newest first: about
  * 100 bytes an incident. Plus the list items' JSON bytes as pages ask for them, up to 100,000 items
  * (~110 MB of 1 KB items), so that a page is sent without reading its rows again.
@@ -26,6 +26,14 @@ const CELLS_X = Math.ceil((360 * E6) / CELL) + 1;
 const CELLS_Y = Math.ceil((180 * E6) / CELL) + 1;
 /** Above this many cells under the box, scan positions in order instead of merging cell lists. */
 const MAX_MERGED_CELLS = 2_000;
+/** The merge's heap, sized for the most cells it merges. */
+const HEAP = {
+  key: new Int32Array(MAX_MERGED_CELLS),
+  head: new Int32Array(MAX_MERGED_CELLS),
+  stop: new Int32Array(MAX_MERGED_CELLS),
+  edge: new Uint8Array(MAX_MERGED_CELLS),
+};
+
 /** A rebuild starts once the table has gone this long without a write. */
 const QUIET_MS = 300;
 
@@ -60,13 +68,6 @@ function isoDay(d: number): string {
 }
 const cellOf = (lon: number, lat: number) => Math.floor((lat + 90 * E6) / CELL) * CELLS_X + Math.floor((lon + 180 * E6) / CELL);
 
-/** SQLite's BINARY order for TEXT: UTF-8 bytes. JS `<` compares UTF-16 units, the same for ASCII ids. */
-function compareIds(a: string, b: string): number {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(a) && /^[\x00-\x7f]*$/.test(b)) return a < b ? -1 : a > b ? 1 : 0;
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-
 /**
  * One immutable copy of the table's (date, id, lon, lat, rid), list order, with the list items' JSON read so far.
  * The grid is compressed rows over every cell of the globe (4 MB): cell c's positions are
@@ -90,9 +91,11 @@ export class Snapshot {
     readonly lon: Int32Array,
     readonly lat: Int32Array,
     readonly rid: Float64Array,
-    readonly ids: string[],
+    /** The ids' UTF-8 bytes end to end (the id at p is idBytes[idStart[p] .. idStart[p + 1])): no million strings for the GC to walk. */
+    private readonly idBytes: Buffer,
+    private readonly idStart: Int32Array,
   ) {
-    const n = ids.length;
+    const n = rid.length;
     this.json = new Array<Buffer | undefined>(n);
     const cells = new Int32Array(n);
     const start = this.cellStart;
@@ -123,11 +126,11 @@ export class Snapshot {
 
   /** The store key (rid) and list key (date, id) at a position. */
   keyAt(p: number): ViewportKey {
-    return { key: this.rid[p]!, date: isoDay(this.day[p]!), id: this.ids[p]! };
+    return { key: this.rid[p]!, date: isoDay(this.day[p]!), id: this.idBytes.toString('utf8', this.idStart[p]!, this.idStart[p + 1]!) };
   }
 
   get size(): number {
-    return this.ids.length;
+    return this.rid.length;
   }
 
   /** First position whose day is <= d (days descend along the positions). */
@@ -144,10 +147,12 @@ export class Snapshot {
   /** First position strictly after the key (date, id) in list order. */
   private firstAfter(date: string, id: string): number {
     const d = dayNumber(date);
+    // SQLite's BINARY order for TEXT is the order of the UTF-8 bytes: compare those.
+    const key = Buffer.from(id, 'utf8');
     let lo = this.firstAtOrBefore(d), hi = this.firstAtOrBefore(d - 1);
     while (lo < hi) {
       const m = (lo + hi) >>> 1;
-      if (compareIds(this.ids[m]!, id) <= 0) lo = m + 1;
+      if (this.idBytes.compare(key, 0, key.length, this.idStart[m]!, this.idStart[m + 1]!) <= 0) lo = m + 1;
       else hi = m;
     }
     return lo;
@@ -185,10 +190,9 @@ export class Snapshot {
    */
   private merge(box: ViewportQuery['box'], cx0: number, cx1: number, cy0: number, cy1: number, start: number, end: number, limit: number, found: number[]): void {
     const cp = this.cellPositions, cs = this.cellStart, { lon, lat } = this;
-    const cells = (cx1 - cx0 + 1) * (cy1 - cy0 + 1);
     // Per heap slot: the position at its head (the key), where the head is in cellPositions, where its cell
-    // ends, and whether the cell pokes out of the box.
-    const key = new Int32Array(cells), head = new Int32Array(cells), stop = new Int32Array(cells), edge = new Uint8Array(cells);
+    // ends, and whether the cell pokes out of the box. Scratch arrays shared by all calls (merge is synchronous).
+    const { key, head, stop, edge } = HEAP;
     let n = 0;
     for (let cy = cy0; cy <= cy1; cy++) {
       const yEdge = cy === cy0 || cy === cy1;
@@ -401,6 +405,15 @@ class SnapshotBuilder {
 
   build(): Snapshot {
     const n = this.n;
-    return new Snapshot(this.day.slice(0, n), this.lon.slice(0, n), this.lat.slice(0, n), this.rid.slice(0, n), this.ids);
+    const idStart = new Int32Array(n + 1);
+    let total = 0;
+    for (let p = 0; p < n; p++) {
+      idStart[p] = total;
+      total += Buffer.byteLength(this.ids[p]!, 'utf8');
+    }
+    idStart[n] = total;
+    const idBytes = Buffer.allocUnsafeSlow(total);
+    for (let p = 0; p < n; p++) idBytes.write(this.ids[p]!, idStart[p]!, 'utf8');
+    return new Snapshot(this.day.slice(0, n), this.lon.slice(0, n), this.lat.slice(0, n), this.rid.slice(0, n), idBytes, idStart);
   }
 }

@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { parse } from 'csv-parse/sync';
+import { seededRandom } from '../src/store/incidents/fixtures.ts';
 
 export const UCDP_COLUMNS = [
   'id', 'relid', 'year', 'active_year', 'code_status', 'type_of_violence', 'conflict_dset_id', 'conflict_new_id',
@@ -30,18 +31,6 @@ const DATA = fileURLToPath(new URL('../data/ucdp/', import.meta.url));
 const SOURCES = ['ged_mali.csv', 'ged_burkina_faso.csv', 'ged_niger_repaired.csv'];
 const FIRST_ID = 100_000_000;
 const DAY = 86_400_000;
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The real rows, as arrays in UCDP's column order (the Niger file's extra repair_status column dropped). */
 export function loadRealRows(dir = DATA): string[][] {
@@ -96,7 +85,7 @@ export function jitterRow(real: readonly string[], n: number, rand: () => number
 
 export async function generate(opts: { rows: number; out: string; seed: number }): Promise<{ rows: number; bytes: number }> {
   const real = loadRealRows();
-  const rand = prng(opts.seed);
+  const rand = seededRandom(opts.seed);
   mkdirSync(dirname(opts.out), { recursive: true });
   const out = createWriteStream(opts.out);
   let bytes = 0;

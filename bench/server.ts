@@ -38,6 +38,7 @@ import { runImport } from '../src/import/pipeline.ts';
 import { addUser, issueToken } from '../src/server/auth/accounts.ts';
 import { IncidentRepository } from '../src/store/incidents/index.ts';
 import { openStore } from '../src/store/store.ts';
+import { seededRandom } from '../src/store/incidents/fixtures.ts';
 
 const args = process.argv.slice(2);
 function arg(name: string, def: string): string {
@@ -116,17 +117,6 @@ function startServer(argv = ['bin/foedus.js', 'serve', '--db', DB, '--port', '0'
     });
     child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${err}`)));
   });
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A map viewport over the Sahel: centre in Mali / Burkina Faso / Niger, 0.5°–4° wide. */
@@ -304,8 +294,8 @@ async function storeTimes(n: number): Promise<{ sql: Times; memory: Times & { bu
       return [xs[Math.floor(xs.length * 0.5)]!, xs[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))]!];
     };
     const run = async (): Promise<Times> => {
-      const rand = prng(42);
-      const yearRand = prng(7);
+      const rand = seededRandom(42);
+      const yearRand = seededRandom(7);
       const bbox = () => viewport(rand).split(',').map(Number) as [number, number, number, number];
       const a: number[] = [];
       const b: number[] = [];

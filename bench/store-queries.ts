@@ -32,6 +32,7 @@ import type { IncidentRecord } from '../src/incident/record.ts';
 import { openStore, type Store } from '../src/store/store.ts';
 import type { StoreConfig } from '../src/store/database.ts';
 import type { BBox, IncidentFilter } from '../src/store/incidents/index.ts';
+import { seededRandom } from '../src/store/incidents/fixtures.ts';
 
 const args = process.argv.slice(2);
 function arg(name: string, def: string): string {
@@ -48,17 +49,6 @@ const BATCH = 5000;
 
 const DATA = fileURLToPath(new URL('../data/ucdp/', import.meta.url));
 const OUT = fileURLToPath(new URL('./out/', import.meta.url));
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function baseRecords(): Promise<IncidentRecord[]> {
   const out: IncidentRecord[] = [];
@@ -80,7 +70,7 @@ function shiftDate(d: string, days: number): string {
 
 /** The i-th resampled incident (deterministic). */
 function* resample(base: IncidentRecord[], n: number): Generator<IncidentRecord> {
-  const rnd = prng(20261128);
+  const rnd = seededRandom(20261128);
   for (let i = 0; i < n; i++) {
     const b = base[Math.floor(rnd() * base.length)]!;
     const days = Math.round((rnd() * 2 - 1) * 365);

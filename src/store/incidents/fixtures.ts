@@ -20,6 +20,18 @@ export interface RecordSpec {
   raw?: Record<string, unknown>;
 }
 
+/** mulberry32: a small, fast, deterministic random sequence for test and benchmark inputs. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 let seq = 0;
 
 export function makeRecord(s: RecordSpec = {}): IncidentRecord {

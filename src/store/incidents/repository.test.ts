@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../errors.ts';
 import type { IncidentRecord } from '../../incident/record.ts';
 import { openTestStore, DIALECTS, type TestStore } from '../testing.ts';
-import { makeRecord, type RecordSpec } from './fixtures.ts';
+import { makeRecord, seededRandom, type RecordSpec } from './fixtures.ts';
 import { IncidentRepository, VersionConflict, type IncidentFilter } from './index.ts';
 
 /**
@@ -10,23 +10,12 @@ import { IncidentRepository, VersionConflict, type IncidentFilter } from './inde
  * Real databases: a temp SQLite file and a fresh PostgreSQL schema per dialect.
  */
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const KINDS = ['armed_attack', 'terrorist_attack', 'armed_rebellion', 'civil_unrest'] as const;
 const COUNTRIES = ['MLI', 'BFA', 'NER'] as const;
 
 /** 400 incidents over the Sahel: many share a date (paging ties), some are coarse, some have no coordinates. */
 function sahel(n: number, seed = 7): IncidentRecord[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const out: IncidentRecord[] = [];
   for (let k = 0; k < n; k++) {
     const noPoint = k % 23 === 0;

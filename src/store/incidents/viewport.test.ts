@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentRecord } from '../../incident/record.ts';
 import { openStore, type Store } from '../store.ts';
 import { openTestStore, type TestStore } from '../testing.ts';
-import { makeRecord } from './fixtures.ts';
+import { makeRecord, seededRandom } from './fixtures.ts';
 import { IncidentRepository, type IncidentFilter } from './index.ts';
 import { Snapshot, ViewportIndex } from './viewport.ts';
 
@@ -11,23 +11,12 @@ import { Snapshot, ViewportIndex } from './viewport.ts';
  * every page it gives must be the page SQL gives, and it must never answer from a copy older than the table.
  */
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * 3,000 incidents over the Sahel with many on one day (the id breaks the tie), points on cell edges
  * (multiples of 0.25°), a few without coordinates, and ids beyond ASCII (SQLite sorts them by UTF-8 bytes).
  */
 function incidents(n: number): IncidentRecord[] {
-  const r = rng(11);
+  const r = seededRandom(11);
   const out: IncidentRecord[] = [];
   for (let k = 0; k < n; k++) {
     const onEdge = k % 17 === 0;
@@ -112,7 +101,7 @@ describe('viewport index (SQLite)', () => {
     } finally {
       Snapshot.maxJson = 100_000;
     }
-    const r = rng(5);
+    const r = seededRandom(5);
     let pages = 0, items = 0;
     for (let q = 0; q < 250; q++) {
       const f = randomFilter(r);

@@ -310,9 +310,9 @@ async function storeTimes(n: number): Promise<{ sql: Times; memory: Times & { bu
       }
       return { query: pct(a), query1y: pct(b) };
     };
-    IncidentRepository.viewportIndex = false;
+    IncidentRepository.useViewportIndex = false;
     const sqlTimes = await run();
-    IncidentRepository.viewportIndex = true;
+    IncidentRepository.useViewportIndex = true;
     const t0 = performance.now();
     store.incidents.viewportIndex()!.buildNow();
     const buildMs = performance.now() - t0;

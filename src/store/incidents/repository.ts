@@ -48,7 +48,7 @@ export class IncidentRepository {
   /** Paging with a box: rows walked in date order before starting from the spatial index instead (see pageKeys). Tests lower it. */
   static scanBudget = 4000;
   /** SQLite: answer box (+ dates) pages from the in-memory copy of viewport.ts when it is current. Tests turn it off to compare. */
-  static viewportIndex = true;
+  static useViewportIndex = true;
 
   private readonly db: Kysely<any>;
   private readonly dialect: Dialect;
@@ -73,7 +73,7 @@ export class IncidentRepository {
 
   /** SQLite: the in-memory viewport index of this connection (viewport.ts). */
   viewportIndex(): ViewportIndex | null {
-    if (this.ctx.database.dialect !== 'sqlite' || !IncidentRepository.viewportIndex) return null;
+    if (this.ctx.database.dialect !== 'sqlite' || !IncidentRepository.useViewportIndex) return null;
     const raw = this.ctx.database.raw;
     let v = viewports.get(raw);
     if (!v) viewports.set(raw, (v = new ViewportIndex(raw, this.sqliteWriter())));
@@ -294,7 +294,7 @@ export class IncidentRepository {
     const bytes = (r: Record<string, any>) => Buffer.from(rowToJson(r));
     const snap = this.viewportFor(f, cur);
     if (!snap) {
-      const keys = await this.pageKeys(f, cur, limit + 1);
+      const keys = await this.pageKeysSql(f, cur, limit + 1);
       const last = keys.length > limit ? keys[limit - 1] : undefined;
       return { items: (await this.fetchRows(keys.slice(0, limit).map((k) => k.key))).map(bytes), nextCursor: last ? encodeCursor(last.date, last.id) : null };
     }
@@ -305,13 +305,11 @@ export class IncidentRepository {
     const items = shown.map((p) => snap.jsonAt(p));
     const missing = shown.filter((_, k) => items[k] === undefined);
     if (missing.length > 0) {
-      const read = new Map<number, Buffer>();
-      for (const r of this.rowsByRid(missing.map((p) => snap.rid[p]!))) read.set(Number(r.k), bytes(r));
-      for (const p of missing) {
-        const b = read.get(snap.rid[p]!);
-        if (b) snap.keepJson(p, b);
-      }
-      shown.forEach((p, k) => (items[k] ??= read.get(snap.rid[p]!)));
+      const read = new Map(this.rowsByRid(missing.map((p) => snap.rid[p]!)).map((r) => [Number(r.k), bytes(r)]));
+      shown.forEach((p, k) => {
+        const b = items[k] === undefined ? read.get(snap.rid[p]!) : undefined;
+        if (b) snap.keepJson(p, (items[k] = b));
+      });
     }
     return { items: items.filter((b): b is Buffer => b !== undefined), nextCursor: last ? encodeCursor(last.date, last.id) : null };
   }
@@ -342,12 +340,17 @@ export class IncidentRepository {
     return st.all(JSON.stringify(rids)) as Record<string, any>[];
   }
 
-  /**
-   * The keys of one page, sorted. Only narrow columns travel through the sort; the records are read after.
-   */
+  /** The keys of one page, sorted: from the viewport index when it can answer, else from SQL. */
   private async pageKeys(f: NormalFilter, cur: { date: string; id: string } | null, n: number): Promise<Array<{ key: number | string; date: string; id: string }>> {
     const snap = this.viewportFor(f, cur);
     if (snap) return snap.page({ box: f.box!, from: f.from, to: f.to, after: cur, limit: n }).map((p) => snap.keyAt(p));
+    return this.pageKeysSql(f, cur, n);
+  }
+
+  /**
+   * The keys of one page, sorted, from SQL. Only narrow columns travel through the sort; the records are read after.
+   */
+  private async pageKeysSql(f: NormalFilter, cur: { date: string; id: string } | null, n: number): Promise<Array<{ key: number | string; date: string; id: string }>> {
     const curCond = cur ? [cursorCondition(cur)] : [];
     const key = this.dialect === 'sqlite' ? sql.raw('i.rid') : sql.raw('i.id');
     const out = (rows: Record<string, any>[]) => rows.map((r) => ({ key: this.dialect === 'sqlite' ? Number(r.k) : (r.k as string), date: r.date as string, id: r.id as string }));

@@ -64,11 +64,11 @@ const asText = (page: { items: Buffer[]; nextCursor: string | null }) => ({ item
 
 /** The same query through SQL (the index turned off). */
 async function bySql<T>(fn: () => Promise<T>): Promise<T> {
-  IncidentRepository.viewportIndex = false;
+  IncidentRepository.useViewportIndex = false;
   try {
     return await fn();
   } finally {
-    IncidentRepository.viewportIndex = true;
+    IncidentRepository.useViewportIndex = true;
   }
 }
 
@@ -87,7 +87,7 @@ describe('viewport index (SQLite)', () => {
     await t.cleanup();
   });
   afterEach(() => {
-    IncidentRepository.viewportIndex = true;
+    IncidentRepository.useViewportIndex = true;
   });
 
   it.each([

@@ -276,7 +276,7 @@ export class ViewportIndex {
   /** The snapshot, if it is still exactly the table; otherwise null, and a fresh one is being read. */
   current(): Snapshot | null {
     const s = this.snapshot;
-    if (s && !this.raw.inTransaction && this.readAt.writes === this.writer.writes && this.readAt.dataVersion === this.dataVersion.get()) return s;
+    if (s && this.sameStamp(this.readAt)) return s;
     if (s) this.snapshot = null;
     this.refresh();
     return null;
@@ -333,7 +333,8 @@ export class ViewportIndex {
    * while writes go on, this only looks at two counters every QUIET_MS.
    */
   private async rebuild(): Promise<void> {
-    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Unref'd: a command that asked one page and closed the store exits without waiting for a copy it will never use.
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
     for (;;) {
       if (!this.raw.open) return;
       const at = this.stamp();

@@ -10,7 +10,7 @@ import {
   compileFilter, cursorCondition, decodeCursor, encodeCursor, isSpatialOnly, normaliseFilter, rtreeCondition, whereSql, type NormalFilter,
 } from './filter.ts';
 import { onClient, pgJson, pgUpsertMany, PG_COLUMNS } from './postgres.ts';
-import { cellIndex, cellRange, dayNumber, E6, interleave, mercator, MORTON_LEVEL, prepareRecord, reportFromRow, rowToRecord, type PreparedRecord, type ReportRow } from './rows.ts';
+import { cellIndex, cellRange, dayNumber, E6, interleave, isoDay, mercator, MORTON_LEVEL, prepareRecord, reportFromRow, rowToRecord, type PreparedRecord, type ReportRow } from './rows.ts';
 import { SqliteIncidentWriter } from './sqlite.ts';
 import { ViewportIndex, type Snapshot } from './viewport.ts';
 import {
@@ -458,9 +458,7 @@ export class IncidentRepository {
       hi = m.rows[0]?.d ?? null;
       if (!hi) return [];
     }
-    const dayMs = 86_400_000;
     const floorDay = f.from ? dayNumber(f.from) : dayNumber('1800-01-01');
-    const isoDay = (d: number) => new Date(d * dayMs).toISOString().slice(0, 10);
     const rows = async (from: string | null) => {
       const conds = [...compileFilter({ ...f, from, to: hi }, 'sqlite', { spatial: 'rtree' }), ...curCond];
       return (await sql<Record<string, any>>`select i.rid as k, i.date, i.id from incidents i ${whereSql(conds)} order by i.date desc, i.id limit ${n}`.execute(this.db)).rows;

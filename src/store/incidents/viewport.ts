@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import { dayNumber, E6 } from './rows.ts';
+import { dayNumber, E6, isoDay } from './rows.ts';
 
 /**
  * SQLite: the map's question — "the newest incidents in this box (between these dates), a page at a
@@ -58,15 +58,13 @@ export interface WriteCounter {
   readonly writes: number;
 }
 
-const DAY_MS = 86_400_000;
-const dayText = new Map<number, string>();
-/** YYYY-MM-DD of a day number, remembered (one entry per day that occurs; Date's toISOString was most of a page's cost). */
-function isoDay(d: number): string {
-  let s = dayText.get(d);
-  if (s === undefined) dayText.set(d, (s = new Date(d * DAY_MS).toISOString().slice(0, 10)));
-  return s;
-}
-const cellOf = (lon: number, lat: number) => Math.floor((lat + 90 * E6) / CELL) * CELLS_X + Math.floor((lon + 180 * E6) / CELL);
+/** Grid column and row of a longitude and latitude in microdegrees, and the cell's index. */
+const cellX = (lon: number) => Math.floor((lon + 180 * E6) / CELL);
+const cellY = (lat: number) => Math.floor((lat + 90 * E6) / CELL);
+const cellOf = (lon: number, lat: number) => cellY(lat) * CELLS_X + cellX(lon);
+
+/** Edges included, as the SQL filter has them. */
+const inBox = (box: ViewportQuery['box'], x: number, y: number) => x >= box.minLon && x <= box.maxLon && y >= box.minLat && y <= box.maxLat;
 
 /**
  * One immutable copy of the table's (date, id, lon, lat, rid), list order, with the list items' JSON read so far.
@@ -166,8 +164,7 @@ export class Snapshot {
     const end = q.from ? this.firstAtOrBefore(dayNumber(q.from) - 1) : this.size;
     const found: number[] = [];
     if (start < end) {
-      const cx0 = Math.floor((box.minLon + 180 * E6) / CELL), cx1 = Math.floor((box.maxLon + 180 * E6) / CELL);
-      const cy0 = Math.floor((box.minLat + 90 * E6) / CELL), cy1 = Math.floor((box.maxLat + 90 * E6) / CELL);
+      const cx0 = cellX(box.minLon), cx1 = cellX(box.maxLon), cy0 = cellY(box.minLat), cy1 = cellY(box.maxLat);
       if ((cx1 - cx0 + 1) * (cy1 - cy0 + 1) > MAX_MERGED_CELLS) this.scan(box, start, end, limit, found);
       else this.merge(box, cx0, cx1, cy0, cy1, start, end, limit, found);
     }
@@ -177,10 +174,7 @@ export class Snapshot {
   /** A box over most of the map: the positions in order, each tested. */
   private scan(box: ViewportQuery['box'], start: number, end: number, limit: number, found: number[]): void {
     const { lon, lat } = this;
-    for (let p = start; p < end && found.length < limit; p++) {
-      const x = lon[p]!, y = lat[p]!;
-      if (x >= box.minLon && x <= box.maxLon && y >= box.minLat && y <= box.maxLat) found.push(p);
-    }
+    for (let p = start; p < end && found.length < limit; p++) if (inBox(box, lon[p]!, lat[p]!)) found.push(p);
   }
 
   /**
@@ -237,11 +231,7 @@ export class Snapshot {
     for (let k = (n >>> 1) - 1; k >= 0; k--) down(k);
     while (n > 0 && found.length < limit) {
       const p = key[0]!;
-      if (!edge[0]) found.push(p);
-      else {
-        const x = lon[p]!, y = lat[p]!;
-        if (x >= box.minLon && x <= box.maxLon && y >= box.minLat && y <= box.maxLat) found.push(p);
-      }
+      if (!edge[0] || inBox(box, lon[p]!, lat[p]!)) found.push(p);
       const h = ++head[0]!;
       if (h < stop[0]! && cp[h]! < end) key[0] = cp[h]!;
       else swap(0, --n);

@@ -57,4 +57,27 @@ describe('assessmentJson', () => {
     expect(assessmentJson(result).toString('utf8')).not.toBe(first);
     expect(assessmentJson(result).toString('utf8')).toBe(JSON.stringify(result));
   });
+
+  it('writes any JSON value like JSON.stringify: non-ASCII text short and long, undefined fields, answers past the 64 KiB scratch', () => {
+    const shared = Object.freeze({ detail: 'Côte d’Ivoire — «Liptako-Gourma»', n: 1.5, list: Object.freeze(['é', 'a'.repeat(40), null]) });
+    const big = {
+      at: '2024-03-10',
+      triggered: Array.from({ length: 400 }, (_, i) => ({ charter: `aes-${i}`, note: i % 2 ? 'Niamey, Niger' : 'Ouagadougou — Burkina Faso', skip: undefined, shared })),
+      not_triggered: [shared, shared],
+      conflicts: [{ explanation: '𝔄 astral \u2028 "quoted"\n', nested: { deep: [1, -0, 2e21, true, false] } }],
+    } as unknown as Parameters<typeof assessmentJson>[0];
+    const want = JSON.stringify(big);
+    expect(want.length).toBeGreaterThan(64 * 1024);
+    expect(assessmentJson(big).toString('utf8')).toBe(want);
+    expect(assessmentJson(big).toString('utf8')).toBe(want); // the second time from kept bytes
+  });
+
+  it('gives every answer bytes of its own: later answers never change an earlier one', () => {
+    const all = [...incidents()].slice(0, 400);
+    const first = assessmentJson(assess(all[0]!, compiled));
+    const copy = Buffer.from(first);
+    for (const incident of all) assessmentJson(assess(incident, compiled));
+    expect(first.equals(copy)).toBe(true);
+  });
 });
+

@@ -10,6 +10,7 @@ import { countryName } from '../../incident/countries.ts';
 import type { AreaCount, AreaLevel, ClusterQuery, ClusterResult, IncidentChanges, IncidentFilter, Page, PageOptions, TimelineBucket, TimelinePoint } from '../../store/incidents/types.ts';
 import type { Store } from '../../store/store.ts';
 import type { AppContext } from '../context.ts';
+import { bodyBuffer } from '../body-buffer.ts';
 import { actorId, guard } from '../guard.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { ActorSchema, ErrorResponse, Incident, IncidentListItemSchema, IncidentRecordSchema } from './schemas.ts';
@@ -113,7 +114,7 @@ function listBody(page: Page<Buffer>): Buffer {
   const tail = Buffer.from(`],"nextCursor":${JSON.stringify(page.nextCursor)}}`);
   let size = ITEMS_OPEN.length + Math.max(0, page.items.length - 1) + tail.length;
   for (const item of page.items) size += item.length;
-  const out = Buffer.allocUnsafe(size);
+  const out = bodyBuffer(size);
   let at = ITEMS_OPEN.copy(out, 0);
   page.items.forEach((item, k) => {
     if (k > 0) out[at++] = COMMA;

@@ -87,16 +87,20 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   };
   app.decorate('foedus', ctx);
 
-  app.addHook('onRequest', async (request, reply) => {
+  // These two hooks run on every request: written with `done` rather than async, so no promise is made for them.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
-    if (!(request.log as unknown as { isLevelEnabled(l: string): boolean }).isLevelEnabled?.('info')) return;
-    request.log.info(
-      { method: request.method, route: request.routeOptions.url ?? null, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
-      'request',
-    );
+  app.addHook('onResponse', (request, reply, done) => {
+    if ((request.log as unknown as { isLevelEnabled(l: string): boolean }).isLevelEnabled?.('info')) {
+      request.log.info(
+        { method: request.method, route: request.routeOptions.url ?? null, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+        'request',
+      );
+    }
+    done();
   });
   // Shutdown: end live streams and stop the import queue before the server waits for open connections.
   app.addHook('preClose', async () => {

@@ -91,15 +91,15 @@ describe('viewport index (SQLite)', () => {
   });
 
   it.each([
-    ['every item kept', 100_000],
-    ['37 items kept: the oldest forgotten all the time', 37],
+    ['every item kept', 256 * 1024 * 1024],
+    ['20 KB kept (a few dozen items): items forgotten all the time', 20_000],
   ])('gives the pages SQL gives: random boxes, dates, page sizes, and every cursor up to the end (%s)', async (_, keep) => {
     const index = t.store.incidents.viewportIndex()!;
-    Snapshot.maxJson = keep;
+    Snapshot.maxJsonBytes = keep;
     try {
       index.buildNow();
     } finally {
-      Snapshot.maxJson = 100_000;
+      Snapshot.maxJsonBytes = 256 * 1024 * 1024;
     }
     const r = seededRandom(5);
     let pages = 0, items = 0;
@@ -224,4 +224,34 @@ describe('viewport index (SQLite)', () => {
     expect(res.unchanged).toBe(100);
     expect(index.current()).not.toBeNull();
   });
+
+  it('keeps JSON up to its byte budget, and items read again outlast items read once', () => {
+    const n = 50;
+    const zeros = () => new Int32Array(n);
+    const ids = Buffer.from('x'.repeat(n));
+    const snap = new Snapshot(zeros(), zeros(), zeros(), new Float64Array(n), ids, Int32Array.from({ length: n + 1 }, (_, k) => k));
+    const item = (p: number) => Buffer.from(`{"n":${String(p).padStart(4, '0')}}`); // 10 bytes each
+    const budget = Snapshot.maxJsonBytes;
+    Snapshot.maxJsonBytes = 100; // ten items
+    try {
+      for (let p = 0; p < 10; p++) snap.keepJson(p, item(p));
+      expect(snap.keptJson()).toEqual({ items: 10, bytes: 100 });
+      // One-off queries read items 10-29 once each, while the map keeps showing items 0-4.
+      for (let p = 10; p < 30; p++) {
+        if (p % 5 === 0) for (let q = 0; q < 5; q++) expect(snap.jsonAt(q)?.toString()).toBe(item(q).toString());
+        snap.keepJson(p, item(p));
+      }
+      expect(snap.keptJson()).toEqual({ items: 10, bytes: 100 });
+      const kept = Array.from({ length: 30 }, (_, p) => p).filter((p) => snap.jsonAt(p) !== undefined);
+      expect(kept).toEqual([0, 1, 2, 3, 4, 25, 26, 27, 28, 29]);
+      // Keeping an item twice changes nothing; one larger than the whole budget is not kept.
+      snap.keepJson(0, item(0));
+      snap.keepJson(40, Buffer.alloc(101));
+      expect(snap.keptJson()).toEqual({ items: 10, bytes: 100 });
+      expect(snap.jsonAt(40)).toBeUndefined();
+    } finally {
+      Snapshot.maxJsonBytes = budget;
+    }
+  });
 });
+

@@ -9,8 +9,8 @@ import { dayNumber, E6, isoDay } from './rows.ts';
  * What it holds: every incident with coordinates, in the list order (date desc, id asc, as SQLite
  * sorts them), as parallel typed arrays (day number, lon/lat in microdegrees, rid, the ids' bytes), and
  * a grid of 0.25° cells listing the positions of the incidents in each cell, newest first: about
- * 100 bytes an incident. Plus the list items' JSON bytes as pages ask for them, up to 100,000 items
- * (~110 MB of 1 KB items), so that a page is sent without reading its rows again.
+ * 100 bytes an incident. Plus the list items' JSON bytes as pages ask for them, up to 256 MiB (the
+ * items read least lately go first), so that a page is sent without reading its rows again.
  *
  * It is a copy, so it is only used while it is exactly the table (`current()`): no write through this
  * connection since it was read (SqliteIncidentWriter counts them), no commit by another connection
@@ -72,17 +72,31 @@ const inBox = (box: ViewportQuery['box'], x: number, y: number) => x >= box.minL
  * cellPositions[cellStart[c] .. cellStart[c + 1]), ascending.
  */
 export class Snapshot {
-  /** Items' JSON kept per snapshot (about 1 KB each: ~100 MB, outside the JS heap). Tests lower it. */
-  static maxJson = 100_000;
+  /**
+   * Bytes of list items' JSON kept per snapshot (outside the JS heap): 256 MiB is ~370,000 items of
+   * ~700 B. With 100,000 items a map panning over the Sahel at 1M rows kept missing: its pages touch
+   * ~110,000 distinct items in 160,000 random viewports, and each miss is a row read again from SQLite
+   * (the server spent 18 % of its time there). Tests lower it.
+   */
+  static maxJsonBytes = 256 * 1024 * 1024;
   readonly cellStart = new Int32Array(CELLS_X * CELLS_Y + 1);
   readonly cellPositions: Int32Array;
   /**
-   * Position → the list item's JSON bytes (queryJson's), filled as pages are asked for, at most maxJson
-   * (the oldest go first: `kept` is a ring of the positions filled); gone with the snapshot.
+   * Position → the list item's JSON bytes (queryJson's), filled as pages are asked for, up to
+   * maxJsonBytes; gone with the snapshot. Each is a Buffer of its own, so forgetting one never changes
+   * a page that still holds it.
    */
   private readonly json: Array<Buffer | undefined>;
-  private readonly kept = new Int32Array(Snapshot.maxJson);
-  private keptCount = 0;
+  /**
+   * Which kept item goes first when the budget is full: a clock (second chance). The kept positions
+   * wait in a circular queue; one read again since it was queued goes round once more instead of
+   * going. Items a one-off query read once (a random year) go before those the map keeps showing.
+   */
+  private readonly queue: Int32Array;
+  private readonly readAgain: Uint8Array;
+  private head = 0;
+  private tail = 0;
+  private keptBytes = 0;
 
   constructor(
     readonly day: Int32Array,
@@ -95,6 +109,9 @@ export class Snapshot {
   ) {
     const n = rid.length;
     this.json = new Array<Buffer | undefined>(n);
+    // A position is queued at most once at a time, so n + 1 slots never overflow.
+    this.queue = new Int32Array(n + 1);
+    this.readAgain = new Uint8Array(n);
     const cells = new Int32Array(n);
     const start = this.cellStart;
     for (let p = 0; p < n; p++) {
@@ -111,15 +128,37 @@ export class Snapshot {
 
   /** The item's JSON bytes if kept. */
   jsonAt(p: number): Buffer | undefined {
-    return this.json[p];
+    const b = this.json[p];
+    if (b !== undefined) this.readAgain[p] = 1;
+    return b;
   }
 
   keepJson(p: number, json: Buffer): void {
-    if (this.json[p] !== undefined) return;
-    const slot = this.keptCount++ % this.kept.length;
-    if (this.keptCount > this.kept.length) this.json[this.kept[slot]!] = undefined;
-    this.kept[slot] = p;
+    if (this.json[p] !== undefined || json.length > Snapshot.maxJsonBytes) return;
     this.json[p] = json;
+    this.keptBytes += json.length;
+    this.enqueue(p);
+    while (this.keptBytes > Snapshot.maxJsonBytes) {
+      const q = this.queue[this.tail]!;
+      this.tail = (this.tail + 1) % this.queue.length;
+      if (this.readAgain[q]) {
+        this.readAgain[q] = 0;
+        this.enqueue(q);
+      } else {
+        this.keptBytes -= this.json[q]!.length;
+        this.json[q] = undefined;
+      }
+    }
+  }
+
+  /** How many items and bytes of JSON are kept (tests, the bench). */
+  keptJson(): { items: number; bytes: number } {
+    return { items: (this.head - this.tail + this.queue.length) % this.queue.length, bytes: this.keptBytes };
+  }
+
+  private enqueue(p: number): void {
+    this.queue[this.head] = p;
+    this.head = (this.head + 1) % this.queue.length;
   }
 
   /** The store key (rid) and list key (date, id) at a position. */

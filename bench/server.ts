@@ -16,7 +16,8 @@
  * Each runs --duration seconds (default 10) with --connections (default 50)
  * after a 2 s warm-up, --rounds times (default 3), each time right after a run of
  * the trivial endpoint; the report gives req/s and p99 latency and the ratio to the
- * trivial run just before, the median of the rounds (targets: query ≥ 30 %, assess ≥ 50 %).
+ * trivial run just before, the median of the rounds (targets: query ≥ 30 %, assess ≥ 50 %),
+ * and the server process's CPU time per request (from /proc) beside the trivial one's.
  *
  *   npx tsx bench/server.ts [--rows 1000000] [--duration 10] [--connections 50] [--rounds 3] [--build-only]
  *                           [--only assess,query1y,query]   (trivial always runs: it is the reference)
@@ -149,6 +150,23 @@ interface Figures {
   non2xx: number;
   errors: number;
   kbPerReq: number;
+  /** The server process's CPU time (user + system, from /proc) per request of this run, µs; null where /proc cannot tell. */
+  cpuUs: number | null;
+}
+
+/**
+ * The CPU time a process has used, in µs (Linux: /proc/PID/stat, fields 14-15, in clock ticks of 10 ms).
+ * Beside req/s because the rates here move with the other jobs on the machine: the CPU a request costs
+ * the server moves less, and says what a request weighs against a trivial one whatever the load generator did.
+ */
+function cpuTimeUs(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -205,10 +223,11 @@ function wrkBytes(s: string): number {
  * decoding and its garbage took 75 % of its CPU, so it could not load the server: 1.2k req/s against
  * an idle server that wrk drives at 9-12k.
  */
-function load(name: string, what: string, l: Load, duration: number, connections = CONNECTIONS): Figures {
+function load(name: string, what: string, l: Load, duration: number, connections = CONNECTIONS, serverPid?: number): Figures {
   mkdirSync(OUT, { recursive: true });
   const script = `${OUT}wrk-${name}.lua`;
   writeFileSync(script, luaScript(l));
+  const cpuBefore = cpuTimeUs(serverPid);
   const r = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '--timeout', '60s', '--latency', '-s', script, l.url], { encoding: 'utf8' });
   if (r.error || r.status !== 0) throw new Error(`wrk failed (${r.error?.message ?? `exit ${r.status}`}): install it with apt-get install wrk\n${r.stderr ?? ''}`);
   const out = r.stdout;
@@ -219,6 +238,7 @@ function load(name: string, what: string, l: Load, duration: number, connections
   };
   const total = grab(/(\d+) requests in ([\d.]+\w+), ([\d.]+\w+) read/);
   const requests = Number(total[1]);
+  const cpuAfter = cpuTimeUs(serverPid);
   const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   return {
     name,
@@ -229,6 +249,7 @@ function load(name: string, what: string, l: Load, duration: number, connections
     non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
     errors: sock ? sock.slice(1).reduce((n, x) => n + Number(x), 0) : 0,
     kbPerReq: requests ? wrkBytes(total[3]!) / requests / 1024 : 0,
+    cpuUs: cpuBefore !== null && cpuAfter !== null && requests ? (cpuAfter - cpuBefore) / requests : null,
   };
 }
 
@@ -248,9 +269,10 @@ interface Paired {
   name: string;
   what: string;
   /** Per round: the scenario's figures and the trivial run just before it. */
-  rounds: Array<{ f: Figures; trivial: number }>;
+  rounds: Array<{ f: Figures; trivial: number; trivialCpuUs: number | null }>;
 }
 
+const us = (x: number | null) => (x === null ? '?' : x.toFixed(0));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const ratioOf = (r: Paired['rounds'][number]) => r.f.rps / r.trivial;
 /** The round whose ratio is the median: its figures are the ones reported. */
@@ -261,12 +283,12 @@ const medianRound = (p: Paired) => [...p.rounds].sort((a, b) => ratioOf(a) - rat
  * machine's rates drift by x2-3 within minutes (other jobs on its two cores), so a ratio is only taken between
  * runs seconds apart, and the median of the rounds is reported.
  */
-async function paired(trivial: Scenario, scenarios: Scenario[], rounds: number, drainFor?: (name: string) => Promise<void>): Promise<Paired[]> {
+async function paired(trivial: Scenario, scenarios: Scenario[], rounds: number, serverPid: number | undefined, drainFor?: (name: string) => Promise<void>): Promise<Paired[]> {
   const out: Paired[] = scenarios.map(([name, what]) => ({ name, what, rounds: [] }));
   const once = async ([name, what, o]: Scenario) => {
     load(name, what, o, 2, 5); // warm-up, light enough not to leave a backlog
     await drainFor?.(name);
-    const f = load(name, what, o, DURATION);
+    const f = load(name, what, o, DURATION, CONNECTIONS, serverPid);
     await drainFor?.(name);
     return f;
   };
@@ -274,8 +296,8 @@ async function paired(trivial: Scenario, scenarios: Scenario[], rounds: number, 
     for (const [k, sc] of scenarios.entries()) {
       const t = await once(trivial);
       const f = await once(sc);
-      out[k]!.rounds.push({ f, trivial: t.rps });
-      say(`  round ${r + 1}  ${sc[0].padEnd(13)} ${Math.round(f.rps).toLocaleString('en').padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  ${f.kbPerReq.toFixed(1)} KiB/resp  non-2xx ${f.non2xx}  errors ${f.errors}  | trivial just before ${Math.round(t.rps).toLocaleString('en')}: ${((f.rps / t.rps) * 100).toFixed(0)} %`);
+      out[k]!.rounds.push({ f, trivial: t.rps, trivialCpuUs: t.cpuUs });
+      say(`  round ${r + 1}  ${sc[0].padEnd(13)} ${Math.round(f.rps).toLocaleString('en').padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  ${f.kbPerReq.toFixed(1)} KiB/resp  non-2xx ${f.non2xx}  errors ${f.errors}  | trivial just before ${Math.round(t.rps).toLocaleString('en')}: ${((f.rps / t.rps) * 100).toFixed(0)} %  | server CPU ${us(f.cpuUs)} µs/req, trivial's ${us(t.cpuUs)}`);
     }
   }
   return out;
@@ -333,7 +355,7 @@ async function floorFigures(answerBytes: number, pageBytes: number, page2Bytes: 
       }],
       ['floor-page', `GET /page (bare: ${kib(pageBytes)} KiB answer)`, { url: `${url}/page` }],
       ['floor-page2', `GET /page2 (bare: ${kib(page2Bytes)} KiB answer)`, { url: `${url}/page2` }],
-    ], rounds);
+    ], rounds, child.pid);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -371,18 +393,18 @@ async function main(): Promise<void> {
       query: { path: '/api/v1/incidents?bbox=-2,12,0,13.2', init: { headers: auth } },
       query1y: { path: '/api/v1/incidents?bbox=-2,12,0,13.2&from=2020-01-01&to=2020-12-31', init: { headers: auth } },
     };
-    const results = await paired(['trivial', 'GET /healthz', { url: `${url}/healthz` }], chosen, ROUNDS, (name) => drain(url, probes[name]));
+    const results = await paired(['trivial', 'GET /healthz', { url: `${url}/healthz` }], chosen, ROUNDS, child.pid, (name) => drain(url, probes[name]));
     const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
     const lines = [
       `Median of ${ROUNDS} rounds; each round runs GET /healthz for ${DURATION} s just before the endpoint, and the ratio is between those two runs.`,
       '',
-      `| endpoint | req/s | p50 ms | p99 ms | KiB/response | trivial just before, req/s | vs trivial (each round) | target |`,
-      `|---|---|---|---|---|---|---|---|`,
+      `| endpoint | req/s | p50 ms | p99 ms | KiB/response | trivial just before, req/s | vs trivial (each round) | target | server CPU µs/request: endpoint / trivial (median round) |`,
+      `|---|---|---|---|---|---|---|---|---|`,
       ...results.map((p) => {
         const m = medianRound(p);
         const ratio = ratioOf(m);
         const goal = p.name === 'assess' ? 0.5 : 0.3;
-        return `| ${p.what} | ${Math.round(m.f.rps).toLocaleString('en')} | ${m.f.p50} | ${m.f.p99} | ${m.f.kbPerReq.toFixed(1)} | ${Math.round(m.trivial).toLocaleString('en')} | **${pct(ratio)}** (${p.rounds.map((r) => pct(ratioOf(r))).join(', ')}) | ≥ ${pct(goal)} ${ratio >= goal ? '✔' : '✘'} |`;
+        return `| ${p.what} | ${Math.round(m.f.rps).toLocaleString('en')} | ${m.f.p50} | ${m.f.p99} | ${m.f.kbPerReq.toFixed(1)} | ${Math.round(m.trivial).toLocaleString('en')} | **${pct(ratio)}** (${p.rounds.map((r) => pct(ratioOf(r))).join(', ')}) | ≥ ${pct(goal)} ${ratio >= goal ? '✔' : '✘'} | ${us(m.f.cpuUs)} / ${us(m.trivialCpuUs)} |`;
       }),
     ];
     // The transport floor: a bare Fastify server answering constant bytes of the same sizes, same load generator.
@@ -393,11 +415,11 @@ async function main(): Promise<void> {
       '',
       `Transport floor, same run: a bare Fastify server (no plugins, hooks, auth, store or validation; bench/floor-server.ts) answering constant bodies of the real answers' median sizes above, paired the same way with its own trivial route:`,
       '',
-      `| bare endpoint | req/s | p50 ms | p99 ms | bare trivial just before, req/s | vs bare trivial (each round) |`,
-      `|---|---|---|---|---|---|`,
+      `| bare endpoint | req/s | p50 ms | p99 ms | bare trivial just before, req/s | vs bare trivial (each round) | server CPU µs/request: endpoint / trivial |`,
+      `|---|---|---|---|---|---|---|`,
       ...floor.map((p) => {
         const m = medianRound(p);
-        return `| ${p.what} | ${Math.round(m.f.rps).toLocaleString('en')} | ${m.f.p50} | ${m.f.p99} | ${Math.round(m.trivial).toLocaleString('en')} | **${pct(ratioOf(m))}** (${p.rounds.map((r) => pct(ratioOf(r))).join(', ')}) |`;
+        return `| ${p.what} | ${Math.round(m.f.rps).toLocaleString('en')} | ${m.f.p50} | ${m.f.p99} | ${Math.round(m.trivial).toLocaleString('en')} | **${pct(ratioOf(m))}** (${p.rounds.map((r) => pct(ratioOf(r))).join(', ')}) | ${us(m.f.cpuUs)} / ${us(m.trivialCpuUs)} |`;
       }),
     );
     const st = await storeTimes(100);

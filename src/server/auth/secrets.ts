@@ -1,4 +1,4 @@
-import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify, type Algorithm } from '@node-rs/argon2';
 
 /**
@@ -61,7 +61,7 @@ export function newApiToken(): string {
  * site can neither read it nor compute it. Sent back in the `x-csrf-token` header.
  */
 export function csrfTokenFor(sessionId: string): string {
-  return createHash('sha256').update(`foedus-csrf\0${sessionId}`, 'utf8').digest('base64url');
+  return hash('sha256', `foedus-csrf\0${sessionId}`, 'base64url');
 }
 
 export function safeEqual(a: string, b: string): boolean {

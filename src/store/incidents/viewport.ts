@@ -151,7 +151,7 @@ export class Snapshot {
     }
   }
 
-  /** How many items and bytes of JSON are kept (tests, the bench). */
+  /** How many items and bytes of JSON are kept (tests). */
   keptJson(): { items: number; bytes: number } {
     return { items: (this.head - this.tail + this.queue.length) % this.queue.length, bytes: this.keptBytes };
   }

@@ -79,5 +79,19 @@ describe('assessmentJson', () => {
     for (const incident of all) assessmentJson(assess(incident, compiled));
     expect(first.equals(copy)).toBe(true);
   });
-});
 
+  it('keeps the bytes of a shared part right when the answer moves to a larger buffer while writing it', () => {
+    // A frozen part of ~600 KB: written at its second sighting, it outgrows the slab's free space
+    // mid-part, so the answer moves; the bytes kept must be the part's, read in the third answer.
+    const part = Object.freeze({ rows: Object.freeze(Array.from({ length: 6000 }, (_, i) => `row ${i} — ${'x'.repeat(80)}`)) });
+    const answer = (n: number) => ({ at: `2024-01-0${n}`, triggered: [], not_triggered: [part, { n }], conflicts: [] }) as unknown as Parameters<typeof assessmentJson>[0];
+    for (let n = 1; n <= 3; n++) {
+      const want = JSON.stringify(answer(n));
+      expect(want.length).toBeGreaterThan(512 * 1024);
+      expect(assessmentJson(answer(n)).toString('utf8')).toBe(want);
+    }
+    // and small answers after it still come out right
+    const small = assess([...incidents()][5]!, compiled);
+    expect(assessmentJson(small).toString('utf8')).toBe(JSON.stringify(small));
+  });
+});

@@ -55,11 +55,12 @@ export const assessRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       body: AssessBody,
       response: { 200: AssessmentSchema, 400: ErrorResponse, 401: ErrorResponse },
     },
-  }, async (request, reply) => {
+  }, (request, reply) => {
+    // Synchronous (no promise to settle): Fastify sends what a throw carries through the error handler.
     guard(request, 'run', { type: 'assessment' });
     const { incident, at, lang } = request.body;
     const result = assess(normaliseIncident(incident, 'body.incident'), compiled, at, { lang });
     // The same JSON as the schema above describes, from text kept per shared result list.
-    return (reply as FastifyReply).type('application/json; charset=utf-8').send(assessmentJson(result));
+    (reply as FastifyReply).type('application/json; charset=utf-8').send(assessmentJson(result));
   });
 };

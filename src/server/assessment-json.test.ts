@@ -72,6 +72,12 @@ describe('assessmentJson', () => {
     expect(assessmentJson(big).toString('utf8')).toBe(want); // the second time from kept bytes
   });
 
+  it('writes short strings needing escapes exactly as JSON.stringify does', () => {
+    const strings = ['', 'MLI', '"', 'a\\b', '\x7f', '\x1f', '\x00', 'tab\there', 'é', '\u2028', '\ud800', 'x'.repeat(32), `${'x'.repeat(31)}"`];
+    const answer = { at: '2024-01-01', triggered: strings.map((s) => ({ charter: s, list: [s] })), not_triggered: [], conflicts: [] } as unknown as Parameters<typeof assessmentJson>[0];
+    expect(assessmentJson(answer).toString('utf8')).toBe(JSON.stringify(answer));
+  });
+
   it('gives every answer bytes of its own: later answers never change an earlier one', () => {
     const all = [...incidents()].slice(0, 400);
     const first = assessmentJson(assess(all[0]!, compiled));

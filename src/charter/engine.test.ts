@@ -441,6 +441,26 @@ describe('engine properties', () => {
     expect(ra.not_triggered[0]!.trace[0]!.detail).toContain('1 March 2022');
   });
 
+  it('incidents that trigger a provision the same way on the same day share its triggered result; others do not', () => {
+    const compiled = compileCharters(CHARTERS);
+    const attack = (o: Partial<Incident> = {}) => incident({ date: '2024-03-10', kind: 'armed_attack', location: { country: 'MLI', lat: 15.92, lon: 2.4 }, perpetrator: { type: 'non_state_armed_group' }, target: { type: 'armed_forces', country: 'MLI' }, ...o });
+    const art6 = (r: ReturnType<typeof assess>) => find(r, 'aes-2023', '6.collective_defence')!;
+    const a = art6(assess(attack(), compiled));
+    // Elsewhere in Mali (the same place sentence): the same result.
+    expect(art6(assess(attack({ location: { country: 'MLI', lat: 14.5, lon: -4.2 } }), compiled))).toBe(a);
+    // Niger attacked: another beneficiary, another obligated list and trace.
+    const ner = art6(assess(attack({ location: { country: 'NER', lat: 13.51, lon: 2.11 }, target: { type: 'armed_forces', country: 'NER' } }), compiled));
+    expect(ner).not.toBe(a);
+    expect(ner.beneficiary).toBe('NER');
+    expect(ner.obligated).toEqual(['BFA', 'MLI']);
+    // Another day: the in_force sentence names it.
+    const later = art6(assess(attack({ date: '2024-03-11' }), compiled));
+    expect(later).not.toBe(a);
+    expect(later.trace[0]!.detail).toContain('11 March 2024');
+    // After all that, the first incident still gets exactly what a fresh engine gives it.
+    expect(art6(assess(attack(), compiled))).toEqual(art6(assess(attack(), compileCharters(structuredClone(CHARTERS)))));
+  });
+
   it('the same incident class can trigger or not depending on the place: the place is always evaluated', () => {
     const compiled = compileCharters(CHARTERS);
     const attack = (lat: number, lon: number) => incident({ date: '2024-06-01', kind: 'armed_attack', location: { country: 'FRA', lat, lon }, perpetrator: { type: 'state', country: 'RUS' }, target: { type: 'territory', country: 'FRA' } });

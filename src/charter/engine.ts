@@ -185,6 +185,8 @@ interface DayC {
   off: readonly NotTriggeredProvision[] | null;
   /** By provision index: not-triggered results by failure code. */
   misses: (Map<number, NotTriggeredProvision> | undefined)[];
+  /** By provision index: the last few triggered results, shared by incidents whose traces have the same items. */
+  hits: (TriggeredProvision[] | undefined)[];
 }
 
 /**
@@ -905,9 +907,9 @@ function silentTriggered(ctx: Ctx, p: ProvisionC): TriggeredProvision {
   return r;
 }
 
-/** A triggered provision with its trace: built for the incident (its place sentence is the incident's), frozen. */
-function tracedTriggered(ctx: Ctx, p: ProvisionC, inForce: TraceItem): TriggeredProvision {
-  const trace: TraceItem[] = [inForce];
+/** A triggered provision with its trace, frozen: the day's earlier result when its trace has the same items. */
+function tracedTriggered(ctx: Ctx, p: ProvisionC, dc: DayC): TriggeredProvision {
+  const trace: TraceItem[] = [dc.inForce];
   ctx.trace = trace;
   check(ctx, p, true);
   ctx.trace = EMPTY;
@@ -926,11 +928,37 @@ function tracedTriggered(ctx: Ctx, p: ProvisionC, inForce: TraceItem): Triggered
     entry.items[lang] = items;
   }
   for (let k = 0; k < items.length; k++) trace.push(items[k]!);
+  // The same provision, day and language with the same beneficiary, obligated list and trace items
+  // (each a shared, frozen item) is the same result: the one built before is returned, so a caller
+  // that keeps what it made of a result (the server keeps its JSON) finds it again.
+  let recent = dc.hits[p.index];
+  if (recent === undefined) {
+    recent = [];
+    dc.hits[p.index] = recent;
+  }
+  for (let k = 0; k < recent.length; k++) {
+    const r = recent[k]!;
+    if (r.beneficiary === ctx.beneficiary && r.obligated === obligated && sameItems(r.trace, trace)) return r;
+  }
   const t = p.t[lang];
-  return Object.freeze({
+  const r: TriggeredProvision = Object.freeze({
     charter: p.charter.id, article: p.article, provision: p.id, beneficiary: ctx.beneficiary, obligated,
     obligation: t.obligation, decision: t.decision, deadline: t.deadline, trace: Object.freeze(trace) as TraceItem[],
   });
+  // A few per provision and day: traces with items made for one incident (a request, an outside backer) never match again.
+  if (recent.length >= RECENT_HITS) recent.shift();
+  recent.push(r);
+  spend(p.charter.caches, 1);
+  return r;
+}
+
+/** Triggered results kept per provision, day and language. */
+const RECENT_HITS = 8;
+
+function sameItems(a: readonly TraceItem[], b: readonly TraceItem[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** A not-triggered provision with its trace: from the day's cache when its failure code has been seen that day. */
@@ -993,7 +1021,7 @@ function dayCache(ch: CharterC, day: number, lang: Lang): DayC {
       Object.freeze(off);
     }
     spend(ch.caches, 1 + ch.provisions.length);
-    dc = { held, inForce, off, misses: [] };
+    dc = { held, inForce, off, misses: [], hits: [] };
     cache.set(day, dc);
   }
   return dc;
@@ -1216,7 +1244,7 @@ export function assess(
       const code = check(ctx, p, false);
       if (code < 0) classOnly = false;
       if (code === TRIGGERED) {
-        (triggered ??= []).push(dc === null ? silentTriggered(ctx, p) : tracedTriggered(ctx, p, dc.inForce));
+        (triggered ??= []).push(dc === null ? silentTriggered(ctx, p) : tracedTriggered(ctx, p, dc));
         (provisions ??= []).push(p);
         mask |= p.bit;
       } else if (dc !== null) notTriggered!.push(tracedMiss(ctx, p, dc, code));

@@ -113,6 +113,11 @@ function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void 
   void reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: cookieSecure(request), path: '/' });
 }
 
+/** Whether a session's or token's last use (ISO time, null when never) is due to be written again. */
+function touchDue(lastAt: string | null, now: number): boolean {
+  return !lastAt || now - Date.parse(lastAt) > TOUCH_EVERY_MS;
+}
+
 /** Resolves who is asking. Throws 401 for a bad bearer token (a script should learn its token is wrong, not be treated as anonymous). */
 async function authenticate(store: Store, request: FastifyRequest, reply: FastifyReply): Promise<AuthInfo | null> {
   const now = Date.now();
@@ -129,7 +134,7 @@ async function authenticate(store: Store, request: FastifyRequest, reply: Fastif
       }
       rememberToken(store, tokenHash, found, now);
     }
-    if (!found.token.lastUsedAt || now - Date.parse(found.token.lastUsedAt) > TOUCH_EVERY_MS) {
+    if (touchDue(found.token.lastUsedAt, now)) {
       const at = new Date(now).toISOString();
       found.token.lastUsedAt = at; // the cached record too: one touch a minute, not one per request
       await store.accounts.touchToken(found.token.id, at);
@@ -152,7 +157,7 @@ async function authenticate(store: Store, request: FastifyRequest, reply: Fastif
     clearSessionCookie(request, reply);
     return null;
   }
-  if (now - Date.parse(session.lastSeenAt) > TOUCH_EVERY_MS) {
+  if (touchDue(session.lastSeenAt, now)) {
     await store.accounts.touchSession(idHash, new Date(now).toISOString());
   }
   return { via: 'session', user, sessionId: sid };
@@ -168,7 +173,7 @@ function knownBearer(store: Store, request: FastifyRequest, now: number): AuthIn
   const m = BEARER.exec(header);
   if (!m) return null;
   const found = cachedToken(store, sha256Hex(m[1]!), now);
-  if (!found || !found.token.lastUsedAt || now - Date.parse(found.token.lastUsedAt) > TOUCH_EVERY_MS) return null;
+  if (!found || touchDue(found.token.lastUsedAt, now)) return null;
   return { via: 'token', user: found.user, sessionId: null };
 }
 
@@ -201,17 +206,7 @@ export async function registerAuth(app: FastifyInstance, deps: AuthDeps): Promis
     request.auth = null;
     const path = pathOf(request);
     if (!path.startsWith('/api/')) return done();
-    const known = knownBearer(store, request, Date.now());
-    if (known !== null) {
-      let err: unknown;
-      try {
-        admit(request, path, known);
-      } catch (e) {
-        err = e;
-      }
-      return done(err as Error | undefined);
-    }
-    authenticate(store, request, reply).then((auth) => {
+    const settle = (auth: AuthInfo | null): void => {
       let err: unknown;
       try {
         if (auth) admit(request, path, auth);
@@ -219,7 +214,10 @@ export async function registerAuth(app: FastifyInstance, deps: AuthDeps): Promis
         err = e;
       }
       done(err as Error | undefined);
-    }, done);
+    };
+    const known = knownBearer(store, request, Date.now());
+    if (known !== null) return settle(known);
+    authenticate(store, request, reply).then(settle, done);
   });
 
   const ipLimiter = new FixedWindowLimiter(deps.loginLimit ?? LOGIN_LIMIT_DEFAULTS);

@@ -60,7 +60,7 @@ export const assessRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     guard(request, 'run', { type: 'assessment' });
     const { incident, at, lang } = request.body;
     const result = assess(normaliseIncident(incident, 'body.incident'), compiled, at, { lang });
-    // The same JSON as the schema above describes, from text kept per shared result list.
+    // The same JSON as the schema above describes, mostly copies of bytes kept for the engine's shared parts.
     (reply as FastifyReply).type('application/json; charset=utf-8').send(assessmentJson(result));
   });
 };

@@ -21,6 +21,7 @@ import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { sendAtTurnEnd } from './send-at-turn-end.ts';
 
 /**
  * The Foedus HTTP server: Fastify with zod-validated routes under /api/v1,
@@ -93,6 +94,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
     reply.header('x-content-type-options', 'nosniff');
     done();
   });
+  // Answers are written at the end of the loop turn, together (see ./send-at-turn-end.ts).
+  app.addHook('onSend', sendAtTurnEnd);
   app.addHook('onResponse', (request, reply, done) => {
     if ((request.log as unknown as { isLevelEnabled(l: string): boolean }).isLevelEnabled?.('info')) {
       request.log.info(

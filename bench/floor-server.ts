@@ -1,6 +1,7 @@
 /**
  * The transport floor of the HTTP benchmark: a bare Fastify server (no plugins,
- * no hooks, no auth, no store, no validation) whose routes answer constant
+ * no auth, no store, no validation; one hook: answers are written at the end of
+ * the loop turn, as Foedus writes them) whose routes answer constant
  * bytes of the sizes the real endpoints answer. bench/server.ts loads it with
  * the same load generator in the same run, to show what HTTP alone allows on
  * this machine for answers of that size, beside what Foedus reaches:
@@ -13,6 +14,7 @@
  *   node --import tsx bench/floor-server.ts ANSWER_BYTES PAGE_BYTES PAGE2_BYTES   → prints its URL on stderr
  */
 import Fastify from 'fastify';
+import { sendAtTurnEnd } from '../src/server/send-at-turn-end.ts';
 
 const [answerBytes, pageBytes, page2Bytes] = process.argv.slice(2).map(Number);
 if (!Number.isInteger(answerBytes) || !Number.isInteger(pageBytes) || !Number.isInteger(page2Bytes)) {
@@ -30,6 +32,9 @@ const page = jsonOf(pageBytes!);
 const page2 = jsonOf(page2Bytes!);
 
 const app = Fastify({ logger: false });
+// The one thing it shares with Foedus: answers written at the end of the loop turn, as Foedus writes
+// them (src/server/send-at-turn-end.ts), so the floor is what HTTP allows written that way.
+app.addHook('onSend', sendAtTurnEnd);
 app.get('/healthz', async () => ({ status: 'ok' }));
 app.post('/answer', async (_request, reply) => reply.type('application/json; charset=utf-8').send(answer));
 app.get('/page', async (_request, reply) => reply.type('application/json; charset=utf-8').send(page));

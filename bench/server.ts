@@ -436,7 +436,7 @@ async function main(): Promise<void> {
     const floor = await floorFigures(answerBytes, pageBytes, page2Bytes, ROUNDS);
     lines.push(
       '',
-      `Transport floor, same run: a bare Fastify server (no plugins, hooks, auth, store or validation; bench/floor-server.ts) answering constant bodies of the real answers' median sizes above, paired the same way with its own trivial route:`,
+      `Transport floor, same run: a bare Fastify server (no plugins, auth, store or validation; answers written at the end of the loop turn as Foedus writes them; bench/floor-server.ts) answering constant bodies of the real answers' median sizes above, paired the same way with its own trivial route:`,
       '',
       `| bare endpoint | req/s | p50 ms | p99 ms | bare trivial just before, req/s | vs bare trivial (each round) | server CPU µs/request: endpoint / trivial |`,
       `|---|---|---|---|---|---|---|`,

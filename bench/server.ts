@@ -217,7 +217,8 @@ function luaScript(l: Load, seed: number): string {
 function wrkTime(s: string): number {
   const m = /^([\d.]+)(us|ms|s|m)$/.exec(s);
   if (!m) throw new Error(`wrk: cannot read the time "${s}"`);
-  return Number(m[1]) * ({ us: 0.001, ms: 1, s: 1000, m: 60_000 } as Record<string, number>)[m[2]!]!;
+  // Rounded to the µs wrk prints: 689.00us × 0.001 is 0.6890000000000001 in floating point.
+  return Math.round(Number(m[1]) * ({ us: 1, ms: 1000, s: 1e6, m: 6e7 } as Record<string, number>)[m[2]!]!) / 1000;
 }
 function wrkBytes(s: string): number {
   const m = /^([\d.]+)(B|KB|MB|GB|TB)$/.exec(s);

@@ -3,8 +3,9 @@ import type { onSendHookHandler } from 'fastify';
 /**
  * An `onSend` hook that holds each answer until the end of the event loop's
  * turn (`setImmediate`): the requests that arrived together are all handled
- * first, then their answers are written one after the other. Netty's
- * FlushConsolidationHandler does the same for the same reason.
+ * first, then their answers are written one after the other. The same trade
+ * as Netty's FlushConsolidationHandler, which holds a connection's flushes
+ * until its read loop is done (there per connection, here across them).
  *
  * Why: writing an answer to a peer that sleeps in epoll wakes it, and on
  * loopback (a load generator, or a reverse proxy on the same host) the kernel

@@ -34,6 +34,32 @@ const HEAP = {
   edge: new Uint8Array(MAX_MERGED_CELLS),
 };
 
+/*
+ * The heap's two steps, module functions rather than closures made at each merge: the server runs
+ * through tsx, whose esbuild keeps function names, so a named closure costs an Object.defineProperty
+ * call every time it is made.
+ */
+function heapSwap(i: number, j: number): void {
+  const { key, head, stop, edge } = HEAP;
+  let t = key[i]!; key[i] = key[j]!; key[j] = t;
+  t = head[i]!; head[i] = head[j]!; head[j] = t;
+  t = stop[i]!; stop[i] = stop[j]!; stop[j] = t;
+  t = edge[i]!; edge[i] = edge[j]!; edge[j] = t;
+}
+/** Sifts slot k down a heap of n slots ordered by key (smallest first). */
+function heapDown(k: number, n: number): void {
+  const { key } = HEAP;
+  for (;;) {
+    const l = 2 * k + 1, r = l + 1;
+    let m = k;
+    if (l < n && key[l]! < key[m]!) m = l;
+    if (r < n && key[r]! < key[m]!) m = r;
+    if (m === k) return;
+    heapSwap(k, m);
+    k = m;
+  }
+}
+
 /** A rebuild starts once the table has gone this long without a write. */
 const QUIET_MS = 300;
 
@@ -250,31 +276,14 @@ export class Snapshot {
         n++;
       }
     }
-    const swap = (i: number, j: number) => {
-      let t = key[i]!; key[i] = key[j]!; key[j] = t;
-      t = head[i]!; head[i] = head[j]!; head[j] = t;
-      t = stop[i]!; stop[i] = stop[j]!; stop[j] = t;
-      t = edge[i]!; edge[i] = edge[j]!; edge[j] = t;
-    };
-    const down = (k: number) => {
-      for (;;) {
-        const l = 2 * k + 1, r = l + 1;
-        let m = k;
-        if (l < n && key[l]! < key[m]!) m = l;
-        if (r < n && key[r]! < key[m]!) m = r;
-        if (m === k) return;
-        swap(k, m);
-        k = m;
-      }
-    };
-    for (let k = (n >>> 1) - 1; k >= 0; k--) down(k);
+    for (let k = (n >>> 1) - 1; k >= 0; k--) heapDown(k, n);
     while (n > 0 && found.length < limit) {
       const p = key[0]!;
       if (!edge[0] || inBox(box, lon[p]!, lat[p]!)) found.push(p);
       const h = ++head[0]!;
       if (h < stop[0]! && cp[h]! < end) key[0] = cp[h]!;
-      else swap(0, --n);
-      down(0);
+      else heapSwap(0, --n);
+      heapDown(0, n);
     }
   }
 }

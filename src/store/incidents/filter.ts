@@ -79,16 +79,24 @@ function polygonParts(p: unknown): Position[][][] {
   return parts as Position[][][];
 }
 
+type MicroBox = NonNullable<NormalFilter['box']>;
+
+/**
+ * The box in microdegrees, within `box` if given. A module function, not a closure in normaliseFilter:
+ * the server runs through tsx, whose esbuild keeps names, so a named closure made per request costs an
+ * Object.defineProperty call.
+ */
+function clip(box: MicroBox | null, b: BBox): MicroBox {
+  // Quantise to microdegrees inward-safe: a point stored at x (rounded to 1e-6) is inside iff xE6 is within [ceil(min), floor(max)].
+  const nb = { minLon: Math.ceil(b[0] * E6 - 1e-6), minLat: Math.ceil(b[1] * E6 - 1e-6), maxLon: Math.floor(b[2] * E6 + 1e-6), maxLat: Math.floor(b[3] * E6 + 1e-6) };
+  if (!box) return nb;
+  return { minLon: Math.max(box.minLon, nb.minLon), minLat: Math.max(box.minLat, nb.minLat), maxLon: Math.min(box.maxLon, nb.maxLon), maxLat: Math.min(box.maxLat, nb.maxLat) };
+}
+
 export function normaliseFilter(f: IncidentFilter = {}): NormalFilter {
   let box: NormalFilter['box'] = null;
   let empty = false;
-  const clip = (b: BBox) => {
-    // Quantise to microdegrees inward-safe: a point stored at x (rounded to 1e-6) is inside iff xE6 is within [ceil(min), floor(max)].
-    const nb = { minLon: Math.ceil(b[0] * E6 - 1e-6), minLat: Math.ceil(b[1] * E6 - 1e-6), maxLon: Math.floor(b[2] * E6 + 1e-6), maxLat: Math.floor(b[3] * E6 + 1e-6) };
-    if (!box) box = nb;
-    else box = { minLon: Math.max(box.minLon, nb.minLon), minLat: Math.max(box.minLat, nb.minLat), maxLon: Math.min(box.maxLon, nb.maxLon), maxLat: Math.min(box.maxLat, nb.maxLat) };
-  };
-  if (f.bbox !== undefined) clip(checkBBox(f.bbox));
+  if (f.bbox !== undefined) box = clip(box, checkBBox(f.bbox));
   let polygon: Position[][][] | null = null;
   if (f.polygon !== undefined) {
     polygon = polygonParts(f.polygon);
@@ -96,7 +104,7 @@ export function normaliseFilter(f: IncidentFilter = {}): NormalFilter {
     for (const rings of polygon) for (const p of rings[0]!) {
       minX = Math.min(minX, p[0]!); maxX = Math.max(maxX, p[0]!); minY = Math.min(minY, p[1]!); maxY = Math.max(maxY, p[1]!);
     }
-    clip([minX, minY, maxX, maxY]);
+    box = clip(box, [minX, minY, maxX, maxY]);
   }
   const b = box as NormalFilter['box'];
   if (b && (b.minLon > b.maxLon || b.minLat > b.maxLat)) empty = true;

@@ -291,12 +291,11 @@ export class IncidentRepository {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new InputError(`limit must be an integer from 1 to ${MAX_PAGE}`, { code: 'invalid_filter' });
     const f = normaliseFilter(filter);
     const cur = page.cursor ? decodeCursor(page.cursor) : null;
-    const bytes = (r: Record<string, any>) => Buffer.from(rowToJson(r));
     const snap = this.viewportFor(f, cur);
     if (!snap) {
       const keys = await this.pageKeysSql(f, cur, limit + 1);
       const last = keys.length > limit ? keys[limit - 1] : undefined;
-      return { items: (await this.fetchRows(keys.slice(0, limit).map((k) => k.key))).map(bytes), nextCursor: last ? encodeCursor(last.date, last.id) : null };
+      return { items: (await this.fetchRows(keys.slice(0, limit).map((k) => k.key))).map(rowToBytes), nextCursor: last ? encodeCursor(last.date, last.id) : null };
     }
     // From memory: the rows' positions, their JSON as far as the snapshot keeps it, the rest read and kept there.
     const found = snap.page({ box: f.box!, from: f.from, to: f.to, after: cur, limit: limit + 1 });
@@ -305,7 +304,7 @@ export class IncidentRepository {
     const items = shown.map((p) => snap.jsonAt(p));
     const missing = shown.filter((_, k) => items[k] === undefined);
     if (missing.length > 0) {
-      const read = new Map(this.rowsByRid(missing.map((p) => snap.rid[p]!)).map((r) => [Number(r.k), bytes(r)]));
+      const read = new Map(this.rowsByRid(missing.map((p) => snap.rid[p]!)).map((r) => [Number(r.k), rowToBytes(r)]));
       shown.forEach((p, k) => {
         const b = items[k] === undefined ? read.get(snap.rid[p]!) : undefined;
         if (b) snap.keepJson(p, (items[k] = b));
@@ -772,6 +771,11 @@ export class IncidentRepository {
 }
 
 /** rowToRecord(row, []) as JSON text, without parsing the stored record (SQLite: text; PostgreSQL: jsonb, already parsed). */
+/** A list item's JSON as bytes (a module function: tsx keeps names, so a closure made per page costs an Object.defineProperty). */
+function rowToBytes(row: Record<string, any>): Buffer {
+  return Buffer.from(rowToJson(row));
+}
+
 function rowToJson(row: Record<string, any>): string {
   const record = typeof row.record === 'string' ? row.record : JSON.stringify(row.record);
   const assessment = row.assessment == null ? 'null' : typeof row.assessment === 'string' ? row.assessment : JSON.stringify(row.assessment);

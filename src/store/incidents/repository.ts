@@ -770,12 +770,12 @@ export class IncidentRepository {
   }
 }
 
-/** rowToRecord(row, []) as JSON text, without parsing the stored record (SQLite: text; PostgreSQL: jsonb, already parsed). */
 /** A list item's JSON as bytes (a module function: tsx keeps names, so a closure made per page costs an Object.defineProperty). */
 function rowToBytes(row: Record<string, any>): Buffer {
   return Buffer.from(rowToJson(row));
 }
 
+/** rowToRecord(row, []) as JSON text, without parsing the stored record (SQLite: text; PostgreSQL: jsonb, already parsed). */
 function rowToJson(row: Record<string, any>): string {
   const record = typeof row.record === 'string' ? row.record : JSON.stringify(row.record);
   const assessment = row.assessment == null ? 'null' : typeof row.assessment === 'string' ? row.assessment : JSON.stringify(row.assessment);

@@ -379,6 +379,9 @@ export class ViewportIndex {
    * turn's first reading, so that reading is a moment between each one's arrival and its answer, and a
    * commit by another process is seen from the next turn. Writes through this connection and open
    * transactions are still checked at every call; a reading older than the snapshot is taken again.
+   * One exception: a request pipelined behind another on its connection can be handled after the turn's
+   * end (once the answer before it is written); a reading it takes then also serves the requests of the
+   * next wake-up, which may have arrived up to that wake-up after it (a fraction of a millisecond).
    */
   private sameStampThisTurn(at: Stamp): boolean {
     if (this.raw.inTransaction || at.writes !== this.writer.writes) return false;

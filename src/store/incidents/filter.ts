@@ -106,8 +106,7 @@ export function normaliseFilter(f: IncidentFilter = {}): NormalFilter {
     }
     box = clip(box, [minX, minY, maxX, maxY]);
   }
-  const b = box as NormalFilter['box'];
-  if (b && (b.minLon > b.maxLon || b.minLat > b.maxLat)) empty = true;
+  if (box && (box.minLon > box.maxLon || box.minLat > box.maxLat)) empty = true;
 
   for (const [k, v] of [['from', f.from], ['to', f.to]] as const) {
     if (v !== undefined && v !== null && !isRealDate(String(v))) throw new InputError(`${k} must be a date YYYY-MM-DD (got "${v}")`, { code: 'invalid_filter' });
@@ -140,7 +139,7 @@ export function normaliseFilter(f: IncidentFilter = {}): NormalFilter {
   const actor = f.actor && f.actor.trim() ? fold(f.actor.trim()) : null;
   const admin1 = f.admin1 && f.admin1.trim() ? f.admin1.trim().toLowerCase() : null;
   return {
-    box: b,
+    box,
     empty,
     polygon,
     polygonJson: polygon ? JSON.stringify(polygon) : null,

@@ -368,7 +368,12 @@ export class ViewportIndex {
 
   /** Exactly the table as of the stamp (the background read's checks). */
   private sameStamp(at: Stamp): boolean {
-    return !this.raw.inTransaction && at.writes === this.writer.writes && at.dataVersion === this.readDataVersion();
+    return this.noWriteHereSince(at) && at.dataVersion === this.readDataVersion();
+  }
+
+  /** No write through this connection since the stamp, and no transaction open on it. */
+  private noWriteHereSince(at: Stamp): boolean {
+    return !this.raw.inTransaction && at.writes === this.writer.writes;
   }
 
   /**
@@ -384,7 +389,7 @@ export class ViewportIndex {
    * next wake-up, which may have arrived up to that wake-up after it (a fraction of a millisecond).
    */
   private sameStampThisTurn(at: Stamp): boolean {
-    if (this.raw.inTransaction || at.writes !== this.writer.writes) return false;
+    if (!this.noWriteHereSince(at)) return false;
     if (this.turnVersion === null) {
       this.turnVersion = this.readDataVersion();
       setImmediate(this.endTurn);

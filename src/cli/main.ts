@@ -16,6 +16,21 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * A reader that stops early (`foedus ledger verify | head -1`) closes our output: the
+ * next write fails with EPIPE. That is the reader's choice, not an error of ours, so the
+ * command ends quietly with the exit code it had so far (a script must not read a closed
+ * pipe as "ledger broken"). Called by bin/foedus.js, the process's entry point.
+ */
+export function endQuietlyWhenOutputCloses(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    });
+  }
+}
+
 /** Runs the CLI and returns the exit code: 0 success, 1 a check failed, 2 bad input. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();

@@ -6,7 +6,7 @@ import { assess } from '../../src/charter/engine.ts';
 import { normaliseIncident } from '../../src/incident/validate.ts';
 import { DIALECTS } from '../../src/store/testing.ts';
 import { col, csvLine, realRows } from '../import/fixtures.ts';
-import { UCDP_COLUMNS } from '../../bench/generate-ucdp.ts';
+import { UCDP_COLUMNS } from '../../src/incident/ucdp/wire.ts';
 import { PASSWORD, sampleIncident, startTestServer, testCharters, type TestServer } from './helpers.ts';
 import { IncidentListItemSchema, IncidentRecordSchema } from '../../src/server/routes/schemas.ts';
 

@@ -3,7 +3,7 @@ import { InputError } from '../../errors.ts';
 import type { IncidentRecord } from '../../incident/record.ts';
 import { openTestStore, DIALECTS, type TestStore } from '../testing.ts';
 import { makeRecord, seededRandom, type RecordSpec } from './fixtures.ts';
-import { IncidentRepository, VersionConflict, type IncidentFilter } from './index.ts';
+import { VersionConflict, type IncidentFilter, type IncidentRepository } from './index.ts';
 
 /**
  * The incident repository's contract, run unchanged on SQLite and PostgreSQL.

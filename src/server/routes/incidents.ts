@@ -33,7 +33,8 @@ const filterFields = {
   country: z.string().optional().describe('ISO3 of the location\'s country (several: comma-separated)'),
   admin1: z.string().min(1).max(200).optional().describe('Admin-1 name, as the source gives it or as derived'),
   actor: z.string().min(1).max(200).optional().describe('Actor name (substring, case-insensitive)'),
-  minFatalities: z.string().optional().describe('Best fatality estimate at least this (a whole number)'),
+  // Text on the wire like every query parameter; documented as the integer it must spell.
+  minFatalities: z.string().optional().describe('Best fatality estimate at least this').meta({ type: 'integer', minimum: 0 }),
   q: z.string().min(1).max(200).optional().describe('Full-text search in notes, place and actors'),
 };
 

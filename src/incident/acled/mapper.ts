@@ -2,7 +2,7 @@ import type { Incident } from '../incident.ts';
 import type { Actor, IncidentRecord } from '../record.ts';
 import { isIso3, numericToIso3 } from '../countries.ts';
 import { admin1At } from '../geo/index.ts';
-import { coordinate, isRowError, mapOrReject, Reject } from '../reject.ts';
+import { coordinate, mapOrReject, Reject } from '../reject.ts';
 import { countryIso3FromName } from '../names.ts';
 import { ymd } from '../dates.ts';
 import type { AcledRow, RowError } from './wire.ts';
@@ -31,8 +31,6 @@ export function parseAcledDate(s: string): string | null {
   return null;
 }
 
-
-export { isRowError as isAcledRowError };
 
 function coord(row: AcledRow, column: 'latitude' | 'longitude', limit: number): number {
   return coordinate(row[column], column, limit);

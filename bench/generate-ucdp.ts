@@ -16,16 +16,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { parse } from 'csv-parse/sync';
+import { UCDP_COLUMNS } from '../src/incident/ucdp/wire.ts';
 import { seededRandom } from '../src/store/incidents/fixtures.ts';
-
-export const UCDP_COLUMNS = [
-  'id', 'relid', 'year', 'active_year', 'code_status', 'type_of_violence', 'conflict_dset_id', 'conflict_new_id',
-  'conflict_name', 'dyad_dset_id', 'dyad_new_id', 'dyad_name', 'side_a_dset_id', 'side_a_new_id', 'side_a',
-  'side_b_dset_id', 'side_b_new_id', 'side_b', 'number_of_sources', 'source_article', 'source_office', 'source_date',
-  'source_headline', 'source_original', 'where_prec', 'where_coordinates', 'where_description', 'adm_1', 'adm_2',
-  'latitude', 'longitude', 'geom_wkt', 'priogrid_gid', 'country', 'country_id', 'region', 'event_clarity', 'date_prec',
-  'date_start', 'date_end', 'deaths_a', 'deaths_b', 'deaths_civilians', 'deaths_unknown', 'best_est', 'high_est', 'low_est',
-] as const;
 
 const DATA = fileURLToPath(new URL('../data/ucdp/', import.meta.url));
 const SOURCES = ['ged_mali.csv', 'ged_burkina_faso.csv', 'ged_niger_repaired.csv'];

@@ -27,10 +27,8 @@
  * The store is built once into bench/out/server-<rows>.db (from the generated
  * UCDP file bench/out/ucdp-<rows>.csv, itself generated when missing) and
  * reused by later runs while the migrations are unchanged (their hash is kept
- * beside it). The server reads its in-memory viewport index at start
- * (src/store/incidents/viewport.ts); the runs wait until it answers. Beside the
- * HTTP figures it times the same queries in this process through the
- * repository, through SQL and from the index, to show how much of a request is the store.
+ * beside it). Beside the HTTP figures it times the same queries in this process
+ * through the repository, to show how much of a request is the store.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -39,7 +37,6 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runImport } from '../src/import/pipeline.ts';
 import { addUser, issueToken } from '../src/server/auth/accounts.ts';
-import { IncidentRepository } from '../src/store/incidents/index.ts';
 import { openStore } from '../src/store/store.ts';
 import { seededRandom } from '../src/store/incidents/fixtures.ts';
 
@@ -314,11 +311,10 @@ async function paired(trivial: Scenario, scenarios: Scenario[], rounds: number, 
 }
 
 /**
- * The same queries called in this process through the repository as the list route calls it (queryJson: no raw
- * reports, JSON bytes; no HTTP): p50 and p99 over `n` calls, through SQL (the viewport index off) and from the
- * viewport index (read first; each page's items read from SQLite the first time they are asked for).
+ * The same queries called in this process through the repository as the list route calls it (no raw
+ * reports; no HTTP): p50 and p99 over `n` calls.
  */
-async function storeTimes(n: number): Promise<{ sql: Times; memory: Times & { buildMs: number } }> {
+async function storeTimes(n: number): Promise<Times> {
   const store = await openStore({ dialect: 'sqlite', path: DB });
   try {
     const pct = (xs: number[]): [number, number] => {
@@ -333,22 +329,16 @@ async function storeTimes(n: number): Promise<{ sql: Times; memory: Times & { bu
       const b: number[] = [];
       for (let i = 0; i < n; i++) {
         let t0 = performance.now();
-        await store.incidents.queryJson({ bbox: bbox() }, { limit: 100 });
+        await store.incidents.query({ bbox: bbox() }, { limit: 100, withReports: false });
         a.push(performance.now() - t0);
         const y = 1990 + Math.floor(yearRand() * 34);
         t0 = performance.now();
-        await store.incidents.queryJson({ bbox: bbox(), from: `${y}-01-01`, to: `${y}-12-31` }, { limit: 100 });
+        await store.incidents.query({ bbox: bbox(), from: `${y}-01-01`, to: `${y}-12-31` }, { limit: 100, withReports: false });
         b.push(performance.now() - t0);
       }
       return { query: pct(a), query1y: pct(b) };
     };
-    IncidentRepository.useViewportIndex = false;
-    const sqlTimes = await run();
-    IncidentRepository.useViewportIndex = true;
-    const t0 = performance.now();
-    store.incidents.viewportIndex()!.buildNow();
-    const buildMs = performance.now() - t0;
-    return { sql: sqlTimes, memory: { ...(await run()), buildMs } };
+    return await run();
   } finally {
     await store.close();
   }
@@ -382,9 +372,6 @@ async function main(): Promise<void> {
     const check = await fetch(`${url}/api/v1/incidents/count`, { headers: auth });
     const { count } = (await check.json()) as { count: number };
     say(`server ${url} (child pid ${child.pid}) on ${count.toLocaleString('en')} incidents; ${cpus().length} cores shared by server and load generator`);
-    const t0 = performance.now();
-    while (((await (await fetch(`${url}/readyz`)).json()) as { mapIndex?: string }).mapIndex !== 'current') await new Promise((r) => setTimeout(r, 200));
-    say(`  map index read ${((performance.now() - t0) / 1000).toFixed(1)} s after the first request`);
 
     const scenarios: Scenario[] = [
       ['assess', 'POST /api/v1/assess', {
@@ -451,8 +438,7 @@ async function main(): Promise<void> {
     lines.push(
       '',
       `The same queries in-process through the repository (no HTTP, 100 calls each, each page's items read for the first time): ` +
-        `through SQL bbox ${f(st.sql.query[0])} ms p50 / ${f(st.sql.query[1])} ms p99, bbox + year ${f(st.sql.query1y[0])} / ${f(st.sql.query1y[1])} ms; ` +
-        `from the viewport index (read in ${(st.memory.buildMs / 1000).toFixed(1)} s) bbox ${f(st.memory.query[0])} / ${f(st.memory.query[1])} ms, bbox + year ${f(st.memory.query1y[0])} / ${f(st.memory.query1y[1])} ms.`,
+        `bbox ${f(st.query[0])} ms p50 / ${f(st.query[1])} ms p99, bbox + year ${f(st.query1y[0])} / ${f(st.query1y[1])} ms.`,
     );
     process.stdout.write(`\n${lines.join('\n')}\n`);
     if (results.some((p) => p.rounds.some(({ f }) => f.non2xx > 0 || f.errors > 0))) {

@@ -1,8 +1,10 @@
 import type { Readable } from 'node:stream';
 import { readUcdpCsv } from '../incident/ucdp/wire.ts';
-import { isRowError, mapUcdpRow } from '../incident/ucdp/mapper.ts';
+import { mapUcdpRow } from '../incident/ucdp/mapper.ts';
 import { readAcledCsv } from '../incident/acled/wire.ts';
-import { isAcledRowError, mapAcledRow } from '../incident/acled/mapper.ts';
+import { mapAcledRow } from '../incident/acled/mapper.ts';
+import type { CsvLine, RowError } from '../incident/csv.ts';
+import { isRowError } from '../incident/reject.ts';
 import { readGeojson } from '../incident/geojson/mapper.ts';
 import { isItemError, readIncidentJson, type ItemError } from '../incident/json.ts';
 import type { IncidentRecord } from '../incident/record.ts';
@@ -21,31 +23,24 @@ export interface ReaderContext {
 
 export type FormatReader = (stream: Readable, ctx: ReaderContext) => AsyncIterable<ImportItem>;
 
-async function* ucdp(stream: Readable, ctx: ReaderContext): AsyncGenerator<ImportItem> {
-  const now = ctx.now().toISOString();
-  for await (const r of readUcdpCsv(stream, ctx.file)) {
-    if (r.error) {
-      yield { line: r.line, error: r.error };
-      continue;
+/** CSV inputs: the source's reader and mapper; a row either reader or mapper refuses is a rejected row at its line. */
+function csv<R>(read: (stream: Readable, file: string) => AsyncIterable<CsvLine<R>>, map: (row: R, line: number, now: string) => IncidentRecord | RowError): FormatReader {
+  return async function* (stream, ctx) {
+    const now = ctx.now().toISOString();
+    for await (const r of read(stream, ctx.file)) {
+      if (r.error) {
+        yield { line: r.line, error: r.error };
+        continue;
+      }
+      const m = map(r.row, r.line, now);
+      if (isRowError(m)) yield { line: r.line, error: m };
+      else yield { line: r.line, record: m };
     }
-    const m = mapUcdpRow(r.row, r.line, now);
-    if (isRowError(m)) yield { line: r.line, error: m };
-    else yield { line: r.line, record: m };
-  }
+  };
 }
 
-async function* acled(stream: Readable, ctx: ReaderContext): AsyncGenerator<ImportItem> {
-  const now = ctx.now().toISOString();
-  for await (const r of readAcledCsv(stream, ctx.file)) {
-    if (r.error) {
-      yield { line: r.line, error: r.error };
-      continue;
-    }
-    const m = mapAcledRow(r.row, r.line, now);
-    if (isAcledRowError(m)) yield { line: r.line, error: m };
-    else yield { line: r.line, record: m };
-  }
-}
+const ucdp = csv(readUcdpCsv, mapUcdpRow);
+const acled = csv(readAcledCsv, mapAcledRow);
 
 /** JSON inputs: the line where the element starts, its JSON path as the "column". */
 async function* fromJson(results: AsyncIterable<IncidentRecord | ItemError>): AsyncGenerator<ImportItem> {

@@ -56,8 +56,6 @@ export async function startServer(opts: ServeOptions, seed: SeedHooks = {}): Pro
     }
     app = await buildApp({ store, charters, demo: opts.demo, ...(opts.logger !== undefined ? { logger: opts.logger } : {}) });
     await app.listen({ port: opts.port, host: opts.host });
-    // SQLite: start reading the map's in-memory index now, so the first viewports are answered from it.
-    store.incidents.viewportIndex()?.refresh();
   } catch (err) {
     await store.close().catch(() => {});
     throw err;

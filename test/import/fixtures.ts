@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jitterRow, loadRealRows, UCDP_COLUMNS } from '../../bench/generate-ucdp.ts';
+import { jitterRow, loadRealRows } from '../../bench/generate-ucdp.ts';
+import { UCDP_COLUMNS } from '../../src/incident/ucdp/wire.ts';
 
 /**
  * Test inputs built from the real UCDP rows in data/ucdp, written in the raw

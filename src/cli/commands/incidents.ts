@@ -5,10 +5,9 @@ import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
 import { assess, compileCharters } from '../../charter/engine.ts';
 import { loadCharters } from '../../charter/loader.ts';
-import { isIso3 } from '../../incident/countries.ts';
-import { INCIDENT_KINDS, isRealDate } from '../../incident/incident.ts';
+import { INCIDENT_KINDS } from '../../incident/incident.ts';
 import type { IncidentRecord } from '../../incident/record.ts';
-import { isCoarse, normaliseFilter, type IncidentFilter } from '../../store/incidents/index.ts';
+import { isCoarse, parseFilterText, type FilterText, type IncidentFilter } from '../../store/incidents/index.ts';
 import { withStore } from '../store.ts';
 import { chartersDir } from './charters.ts';
 
@@ -42,51 +41,16 @@ interface FilterOpts {
   json?: boolean;
 }
 
-function splitList(v: string): string[] {
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
-}
+/** The flag each filter field comes from, to name it in errors. */
+const FLAGS: Record<keyof FilterText, string> = {
+  bbox: '--bbox', from: '--from', to: '--to', kind: '--kind', country: '--country', admin1: '--admin1', actor: '--actor', q: '--q',
+  minFatalities: '--min-fatalities', dataset: '--dataset', precision: '--precise',
+};
 
-/** Flags → IncidentFilter, each bad flag named in one line. */
+/** Flags → IncidentFilter, checked by the same parser as the API's query (src/store/incidents/filter.ts), before the store opens. */
 export function filterFromFlags(o: FilterOpts): IncidentFilter {
-  const f: IncidentFilter = {};
-  if (o.bbox !== undefined) {
-    const parts = o.bbox.split(',').map((s) => s.trim());
-    const nums = parts.map(Number);
-    if (parts.length !== 4 || parts.some((p) => p === '') || nums.some((n) => !Number.isFinite(n))) {
-      throw new InputError(`--bbox needs four numbers minLon,minLat,maxLon,maxLat (e.g. -12.3,10.1,4.3,25.0); got ${parts.length} value(s) "${o.bbox}"`, { code: 'bad_flag' });
-    }
-    f.bbox = nums as [number, number, number, number];
-  }
-  for (const [flag, v] of [['--from', o.from], ['--to', o.to]] as const) {
-    if (v !== undefined && !isRealDate(v)) throw new InputError(`${flag} "${v}" is not a real calendar day; write it YYYY-MM-DD (e.g. 2023-09-16)`, { code: 'bad_flag' });
-  }
-  if (o.from && o.to && o.from > o.to) throw new InputError(`--from ${o.from} is after --to ${o.to}; swap them`, { code: 'bad_flag' });
-  if (o.from) f.from = o.from;
-  if (o.to) f.to = o.to;
-  if (o.country !== undefined) {
-    const cs = splitList(o.country).map((c) => c.toUpperCase());
-    const bad = cs.find((c) => !isIso3(c));
-    if (cs.length === 0 || bad) throw new InputError(`--country "${bad ?? o.country}" is not an ISO 3166-1 alpha-3 country code (e.g. MLI, BFA, NER)`, { code: 'bad_flag' });
-    f.country = cs;
-  }
-  if (o.kind !== undefined) {
-    const ks = splitList(o.kind);
-    const bad = ks.find((k) => !(INCIDENT_KINDS as readonly string[]).includes(k));
-    if (ks.length === 0 || bad) throw new InputError(`--kind "${bad ?? o.kind}" is not an incident kind; use one of ${INCIDENT_KINDS.join(', ')}`, { code: 'bad_flag' });
-    f.kind = ks;
-  }
-  if (o.minFatalities !== undefined) {
-    const n = Number(o.minFatalities);
-    if (!Number.isInteger(n) || n < 0) throw new InputError(`--min-fatalities "${o.minFatalities}" must be a whole number ≥ 0`, { code: 'bad_flag' });
-    f.minFatalities = n;
-  }
-  if (o.admin1) f.admin1 = o.admin1;
-  if (o.actor) f.actor = o.actor;
-  if (o.q) f.q = o.q;
-  if (o.dataset) f.dataset = splitList(o.dataset) as IncidentFilter['dataset'];
-  if (o.precise) f.precision = 'precise';
-  normaliseFilter(f); // everything else (box ranges, datasets, search words) is checked here, before the store opens
-  return f;
+  const { db: _db, json: _json, precise, ...text } = o;
+  return parseFilterText({ ...text, ...(precise ? { precision: 'precise' } : {}) }, (field) => FLAGS[field]);
 }
 
 function withFilters(cmd: Command): Command {

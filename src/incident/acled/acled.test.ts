@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { incidentSchema } from '../incident.ts';
 import type { IncidentRecord } from '../record.ts';
-import { isAcledRowError, mapAcledRow, parseAcledDate } from './mapper.ts';
+import { isRowError } from '../reject.ts';
+import { mapAcledRow, parseAcledDate } from './mapper.ts';
 import { ACLED_TABLE, lookupSubEvent, parseInter, stateOfActor } from './taxonomy.ts';
 import { readAcledCsv, type AcledLine, type RowError } from './wire.ts';
 
@@ -15,7 +16,7 @@ const lines: AcledLine[] = [];
 const byId = new Map<string, IncidentRecord | RowError>();
 function rec(id: string): IncidentRecord {
   const r = byId.get(id);
-  if (!r || isAcledRowError(r)) throw new Error(`${id}: ${JSON.stringify(r)}`);
+  if (!r || isRowError(r)) throw new Error(`${id}: ${JSON.stringify(r)}`);
   return r;
 }
 
@@ -69,7 +70,7 @@ describe('readAcledCsv + mapAcledRow on the hand-made fixture', () => {
   });
 
   it('gives valid engine incidents for every good row', () => {
-    const good = [...byId.values()].filter((r): r is IncidentRecord => !isAcledRowError(r));
+    const good = [...byId.values()].filter((r): r is IncidentRecord => !isRowError(r));
     expect(good).toHaveLength(11);
     for (const r of good) expect(incidentSchema.safeParse(r.incident).success).toBe(true);
   });

@@ -2,6 +2,7 @@ import type { Incident } from '../incident.ts';
 import type { Actor, IncidentRecord } from '../record.ts';
 import { isIso3, numericToIso3 } from '../countries.ts';
 import { admin1At } from '../geo/index.ts';
+import { coordinate, mapOrReject, Reject } from '../reject.ts';
 import { countryIso3FromName } from '../names.ts';
 import { ymd } from '../dates.ts';
 import type { AcledRow, RowError } from './wire.ts';
@@ -30,22 +31,9 @@ export function parseAcledDate(s: string): string | null {
   return null;
 }
 
-class Reject extends Error {
-  constructor(readonly column: string, readonly reason: string) {
-    super(reason);
-  }
-}
-
-export function isAcledRowError(x: IncidentRecord | RowError): x is RowError {
-  return !('incident' in x);
-}
 
 function coord(row: AcledRow, column: 'latitude' | 'longitude', limit: number): number {
-  const v = row[column].trim();
-  const n = Number(v);
-  if (v === '' || !Number.isFinite(n)) throw new Reject(column, `${column} "${v}" is not a number in decimal degrees`);
-  if (Math.abs(n) > limit) throw new Reject(column, `${column} ${n} is outside -${limit}–${limit}`);
-  return n;
+  return coordinate(row[column], column, limit);
 }
 
 function splitList(s: string): string[] {
@@ -54,12 +42,7 @@ function splitList(s: string): string[] {
 
 /** One ACLED row → an incident record, or a RowError naming the line and column. Pure: `now` stamps the record. */
 export function mapAcledRow(row: AcledRow, line: number, now: string): IncidentRecord | RowError {
-  try {
-    return map(row, now);
-  } catch (e) {
-    if (e instanceof Reject) return { line, column: e.column, reason: e.reason };
-    throw e;
-  }
+  return mapOrReject(row, line, (r) => map(r, now));
 }
 
 function map(row: AcledRow, now: string): IncidentRecord {

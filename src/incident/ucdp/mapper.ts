@@ -2,6 +2,7 @@ import type { Incident } from '../incident.ts';
 import { ymd } from '../dates.ts';
 import type { Actor, IncidentRecord } from '../record.ts';
 import { admin1At } from '../geo/index.ts';
+import { coordinate, isRowError, mapOrReject, Reject } from '../reject.ts';
 import type { RowError, UcdpRow } from './wire.ts';
 import {
   DATE_PREC, UCDP_VIOLENCE_LABELS, WHERE_PREC, governmentIso3, mapUcdpTaxonomy, splitSide, ucdpCountryIso3,
@@ -12,9 +13,7 @@ export type { RowError } from './wire.ts';
 /** where_prec at which a point says which admin-1 it is in (1–4); 5–7 sit at the centroid of a larger area. */
 const ADMIN1_DERIVABLE = new Set(['1', '2', '3', '4']);
 
-export function isRowError(x: IncidentRecord | RowError): x is RowError {
-  return 'reason' in x && 'line' in x && !('incident' in x);
-}
+export { isRowError };
 
 /** "05/26/2016 00:00:00" (the export) or "2016-05-26" (events_core, newer API) → "2016-05-26"; null when not a real date. */
 export function parseUcdpDate(s: string): string | null {
@@ -26,11 +25,6 @@ export function parseUcdpDate(s: string): string | null {
 }
 
 
-class Reject extends Error {
-  constructor(readonly column: string, readonly reason: string) {
-    super(reason);
-  }
-}
 
 function int(row: UcdpRow, column: string, opts: { min?: number; max?: number; optional?: boolean } = {}): number | null {
   const v = (row[column] ?? '').trim();
@@ -47,11 +41,7 @@ function int(row: UcdpRow, column: string, opts: { min?: number; max?: number; o
 }
 
 function coord(row: UcdpRow, column: 'latitude' | 'longitude', limit: number): number {
-  const v = row[column].trim();
-  const n = Number(v);
-  if (v === '' || !Number.isFinite(n)) throw new Reject(column, `${column} "${v}" is not a number in decimal degrees`);
-  if (Math.abs(n) > limit) throw new Reject(column, `${column} ${n} is outside -${limit}–${limit}`);
-  return n;
+  return coordinate(row[column], column, limit);
 }
 
 function date(row: UcdpRow, column: 'date_start' | 'date_end'): string {
@@ -77,12 +67,7 @@ function uniq(xs: string[]): string[] {
  * createdAt/updatedAt/importedAt.
  */
 export function mapUcdpRow(row: UcdpRow, line: number, now: string): IncidentRecord | RowError {
-  try {
-    return map(row, now);
-  } catch (e) {
-    if (e instanceof Reject) return { line, column: e.column, reason: e.reason };
-    throw e;
-  }
+  return mapOrReject(row, line, (r) => map(r, now));
 }
 
 function map(row: UcdpRow, now: string): IncidentRecord {

@@ -19,14 +19,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       tags: ['health'],
       summary: 'The store answers (503 otherwise)',
       response: {
-        200: z.object({
-          status: z.literal('ready'),
-          store: z.string(),
-          mapIndex: z
-            .enum(['current', 'reading'])
-            .optional()
-            .describe('SQLite: whether map viewport pages come from the in-memory index (current) or from SQL while it is read after a change (reading)'),
-        }),
+        200: z.object({ status: z.literal('ready'), store: z.string() }),
         503: ErrorResponse,
       },
     },
@@ -41,8 +34,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
         .header('retry-after', String(STORE_RETRY_AFTER_S))
         .send(errorBody('store_unavailable', 'The database cannot be reached right now.'));
     }
-    const index = ctx.store.incidents.viewportIndex();
-    return { status: 'ready' as const, store: ctx.store.dialect, ...(index ? { mapIndex: index.current() ? ('current' as const) : ('reading' as const) } : {}) };
+    return { status: 'ready' as const, store: ctx.store.dialect };
   });
 };
 

@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { InputError } from '../../errors.ts';
 import { INCIDENT_KINDS, isRealDate } from '../../incident/incident.ts';
-import { isIso3 } from '../../incident/countries.ts';
 import { DATE_PRECISIONS, LOCATION_PRECISIONS, type IncidentRecord } from '../../incident/record.ts';
 import { normaliseIncident } from '../../incident/validate.ts';
 import { countryName } from '../../incident/countries.ts';
-import type { AreaCount, AreaLevel, ClusterQuery, ClusterResult, IncidentChanges, IncidentFilter, Page, PageOptions, TimelineBucket, TimelinePoint } from '../../store/incidents/types.ts';
-import type { Store } from '../../store/store.ts';
+import { parseFilterText, type FilterText } from '../../store/incidents/filter.ts';
+import { VersionConflict, type AreaCount, type AreaLevel, type IncidentChanges } from '../../store/incidents/types.ts';
 import type { AppContext } from '../context.ts';
-import { bodyBuffer } from '../body-buffer.ts';
 import { actorId, guard } from '../guard.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { ActorSchema, ErrorResponse, Incident, IncidentListItemSchema, IncidentRecordSchema } from './schemas.ts';
@@ -26,138 +24,44 @@ import { ActorSchema, ErrorResponse, Incident, IncidentListItemSchema, IncidentR
 
 const day = z.string().refine(isRealDate, { message: 'not a real calendar date in the form YYYY-MM-DD' });
 
-const bbox = z
-  .string()
-  .describe('minLon,minLat,maxLon,maxLat in degrees (WGS 84)')
-  .transform((s, ctx) => {
-    const parts = s.split(',');
-    const nums = parts.map((p) => (p.trim() === '' ? NaN : Number(p)));
-    if (parts.length !== 4 || nums.some((n) => !Number.isFinite(n))) {
-      ctx.addIssue({ code: 'custom', message: 'bbox must be four numbers: minLon,minLat,maxLon,maxLat' });
-      return z.NEVER;
-    }
-    const [minLon, minLat, maxLon, maxLat] = nums as [number, number, number, number];
-    if (minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90) {
-      ctx.addIssue({ code: 'custom', message: 'bbox longitudes must be within -180..180 and latitudes within -90..90' });
-      return z.NEVER;
-    }
-    if (minLon > maxLon || minLat > maxLat) {
-      ctx.addIssue({ code: 'custom', message: 'bbox minimum must not exceed its maximum (order: minLon,minLat,maxLon,maxLat)' });
-      return z.NEVER;
-    }
-    return [minLon, minLat, maxLon, maxLat] as [number, number, number, number];
-  });
-
-const iso3 = z
-  .string()
-  .transform((s) => s.toUpperCase())
-  .refine(isIso3, { message: 'not an ISO 3166-1 alpha-3 country code (e.g. MLI, BFA, NER)' });
-
+/** The filters as text: parseFilterText (src/store/incidents/filter.ts) checks them, as it does the CLI's flags. */
 const filterFields = {
-  bbox: bbox.optional(),
-  from: day.optional().describe('First day (inclusive), YYYY-MM-DD'),
-  to: day.optional().describe('Last day (inclusive), YYYY-MM-DD'),
-  kind: z.enum(INCIDENT_KINDS).optional(),
-  country: iso3.optional().describe('ISO3 of the location\'s country'),
+  bbox: z.string().optional().describe('minLon,minLat,maxLon,maxLat in degrees (WGS 84)'),
+  from: z.string().optional().describe('First day (inclusive), YYYY-MM-DD'),
+  to: z.string().optional().describe('Last day (inclusive), YYYY-MM-DD'),
+  kind: z.string().optional().describe(`Incident kind(s), comma-separated: ${INCIDENT_KINDS.join(', ')}`),
+  country: z.string().optional().describe('ISO3 of the location\'s country (several: comma-separated)'),
   admin1: z.string().min(1).max(200).optional().describe('Admin-1 name, as the source gives it or as derived'),
   actor: z.string().min(1).max(200).optional().describe('Actor name (substring, case-insensitive)'),
-  minFatalities: z.coerce.number().int().min(0).optional().describe('Best fatality estimate at least this'),
+  // Text on the wire like every query parameter; documented as the integer it must spell.
+  minFatalities: z.string().optional().describe('Best fatality estimate at least this').meta({ type: 'integer', minimum: 0 }),
   q: z.string().min(1).max(200).optional().describe('Full-text search in notes, place and actors'),
 };
 
-function checkRange(v: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx): void {
-  if (v.from && v.to && v.from > v.to) ctx.addIssue({ code: 'custom', path: ['from'], message: `from (${v.from}) is after to (${v.to})` });
+/** The query with its filters parsed: a bad one is a 400 invalid_request naming the parameter, like any other. */
+function withFilter<S extends z.ZodObject<typeof filterFields & z.ZodRawShape>>(schema: S) {
+  return schema.transform((q, ctx) => {
+    try {
+      return { ...q, filter: parseFilterText(q as FilterText) };
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      ctx.addIssue({ code: 'custom', message: err.message });
+      return z.NEVER;
+    }
+  });
 }
 
-const FilterQuery = z.strictObject(filterFields).superRefine(checkRange);
-const ListQuery = z
-  .strictObject({
-    ...filterFields,
-    cursor: z.string().min(1).max(500).optional().describe('nextCursor of the previous page'),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
-  })
-  .superRefine(checkRange);
-const TimelineQuery = z
-  .strictObject({ ...filterFields, interval: z.enum(['day', 'week', 'month']).default('month') })
-  .superRefine(checkRange);
-const AreaQuery = z
-  .strictObject({ ...filterFields, level: z.enum(['country', 'admin1']).default('country') })
-  .superRefine(checkRange);
-const ClusterQuery = z
-  .strictObject({ ...filterFields, zoom: z.coerce.number().int().min(0).max(20) })
-  .superRefine(checkRange);
-
-/** The query parameters that are filters (the rest: paging, interval, level, zoom). */
-function filterOf(q: z.output<typeof FilterQuery>): IncidentFilter {
-  const f: IncidentFilter = {};
-  if (q.bbox) f.bbox = q.bbox;
-  if (q.from) f.from = q.from;
-  if (q.to) f.to = q.to;
-  if (q.kind) f.kind = q.kind;
-  if (q.country) f.country = q.country;
-  if (q.admin1) f.admin1 = q.admin1;
-  if (q.actor) f.actor = q.actor;
-  if (q.minFatalities !== undefined) f.minFatalities = q.minFatalities;
-  if (q.q) f.q = q.q;
-  return f;
-}
+const FilterQuery = withFilter(z.strictObject(filterFields));
+const ListQuery = withFilter(z.strictObject({
+  ...filterFields,
+  cursor: z.string().min(1).max(500).optional().describe('nextCursor of the previous page'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+}));
+const TimelineQuery = withFilter(z.strictObject({ ...filterFields, interval: z.enum(['day', 'week', 'month']).default('month') }));
+const AreaQuery = withFilter(z.strictObject({ ...filterFields, level: z.enum(['country', 'admin1']).default('country') }));
+const ClusterQuery = withFilter(z.strictObject({ ...filterFields, zoom: z.coerce.number().int().min(0).max(20) }));
 
 const WORLD: [number, number, number, number] = [-180, -90, 180, 90];
-
-const ITEMS_OPEN = Buffer.from('{"items":[');
-const COMMA = 0x2c;
-/**
- * `{"items":[…],"nextCursor":…}` from the items' JSON bytes: one copy of each into one buffer, no string of the
- * whole page, and the commas written as bytes (Buffer.concat copied each comma as a part of its own).
- */
-function listBody(page: Page<Buffer>): Buffer {
-  const tail = Buffer.from(`],"nextCursor":${JSON.stringify(page.nextCursor)}}`);
-  let size = ITEMS_OPEN.length + Math.max(0, page.items.length - 1) + tail.length;
-  for (const item of page.items) size += item.length;
-  const out = bodyBuffer(size);
-  let at = ITEMS_OPEN.copy(out, 0);
-  page.items.forEach((item, k) => {
-    if (k > 0) out[at++] = COMMA;
-    at += item.copy(out, at);
-  });
-  tail.copy(out, at);
-  return out;
-}
-
-// ---------------------------------------------------------------- store access
-
-interface VersionConflict {
-  kind: 'version_conflict';
-  currentVersion: number;
-  updatedBy: string | null;
-  updatedAt: string;
-}
-/** What these routes need of the incident repository (src/store/incidents). */
-interface IncidentsRepo {
-  get(id: string): Promise<IncidentRecord | null>;
-  create(record: IncidentRecord, actor: string): Promise<IncidentRecord>;
-  update(id: string, changes: IncidentChanges, expectedVersion: number, actor: string): Promise<IncidentRecord | VersionConflict | null>;
-  query(filter: IncidentFilter, page: PageOptions): Promise<Page<IncidentRecord>>;
-  /** query() without raw reports, each item as its JSON (UTF-8 bytes). */
-  queryJson(filter: IncidentFilter, page: Omit<PageOptions, 'withReports'>): Promise<Page<Buffer>>;
-  count(filter: IncidentFilter): Promise<number>;
-  timeline(filter: IncidentFilter, interval: TimelineBucket): Promise<TimelinePoint[]>;
-  byArea(filter: IncidentFilter, level: AreaLevel): Promise<AreaCount[]>;
-  clusters(query: ClusterQuery): Promise<ClusterResult>;
-}
-interface LedgerRepo {
-  append(entry: { actor: string; action: string; target: string; payload: Record<string, unknown> }): Promise<unknown>;
-  list(query: { target?: string; after?: number; limit: number }): Promise<unknown[]>;
-}
-function repos(store: Store): { incidents: IncidentsRepo; ledger: LedgerRepo } {
-  const s = store as unknown as { incidents?: IncidentsRepo; ledger?: LedgerRepo };
-  if (!s.incidents || !s.ledger) throw new Error('this store has no incidents/ledger repository');
-  return { incidents: s.incidents, ledger: s.ledger };
-}
-
-function isConflict(x: unknown): x is VersionConflict {
-  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'version_conflict';
-}
 
 function areaOut(a: AreaCount, level: AreaLevel) {
   const country = a.country ?? 'unknown';
@@ -261,13 +165,10 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         401: ErrorResponse,
       },
     },
-  }, async (request, reply) => {
+  }, async (request) => {
     guard(request, 'read', { type: 'incident' });
     const q = request.query;
-    // The items come as the store's JSON bytes (the response schema above is what they hold): a page of 100
-    // is parsed and serialised again in no process, which was most of this route's CPU.
-    const page = await repos(store).incidents.queryJson(filterOf(q), { cursor: q.cursor, limit: q.limit });
-    return (reply as FastifyReply).type('application/json; charset=utf-8').send(listBody(page));
+    return store.incidents.query(q.filter, { cursor: q.cursor ?? null, limit: q.limit, withReports: false });
   });
 
   app.get('/api/v1/incidents/count', {
@@ -279,7 +180,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     },
   }, async (request) => {
     guard(request, 'read', { type: 'incident' });
-    return { count: await repos(store).incidents.count(filterOf(request.query)) };
+    return { count: await store.incidents.count(request.query.filter) };
   });
 
   app.get('/api/v1/incidents/timeline', {
@@ -295,7 +196,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     },
   }, async (request) => {
     guard(request, 'read', { type: 'incident' });
-    return { buckets: await repos(store).incidents.timeline(filterOf(request.query), request.query.interval) };
+    return { buckets: await store.incidents.timeline(request.query.filter, request.query.interval) };
   });
 
   app.get('/api/v1/incidents/by-area', {
@@ -321,7 +222,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   }, async (request) => {
     guard(request, 'read', { type: 'incident' });
     const level = request.query.level;
-    return { areas: (await repos(store).incidents.byArea(filterOf(request.query), level)).map((a) => areaOut(a, level)) };
+    return { areas: (await store.incidents.byArea(request.query.filter, level)).map((a) => areaOut(a, level)) };
   });
 
   app.get('/api/v1/incidents/clusters', {
@@ -349,8 +250,8 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     },
   }, async (request) => {
     guard(request, 'read', { type: 'incident' });
-    const filter = filterOf(request.query);
-    return repos(store).incidents.clusters({ ...filter, bbox: filter.bbox ?? WORLD, zoom: request.query.zoom });
+    const filter = request.query.filter;
+    return store.incidents.clusters({ ...filter, bbox: filter.bbox ?? WORLD, zoom: request.query.zoom });
   });
 
   app.get('/api/v1/incidents/:id', {
@@ -362,7 +263,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     },
   }, async (request) => {
     guard(request, 'read', { type: 'incident' });
-    const r = await repos(store).incidents.get(request.params.id);
+    const r = await store.incidents.get(request.params.id);
     if (!r) throw notFound(`Incident "${request.params.id}"`);
     return r;
   });
@@ -376,11 +277,11 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     },
   }, async (request) => {
     guard(request, 'read', { type: 'incident' });
-    const { incidents, ledger } = repos(store);
+    const { incidents, ledger } = store;
     const r = await incidents.get(request.params.id);
     if (!r) throw notFound(`Incident "${request.params.id}"`);
-    const entries = (await ledger.list({ target: `incident:${r.id}`, limit: 1000 })) as Array<Record<string, unknown>>;
-    return { entries };
+    const entries = await ledger.list({ target: `incident:${r.id}`, limit: 1000 });
+    return { entries: entries.map((e) => ({ ...e })) };
   });
 
   app.post('/api/v1/incidents', {
@@ -421,10 +322,9 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       updatedAt: now,
     };
     checkFatalities(record.fatalities);
-    const created = await store.transaction(async (tx) => {
-      const t = repos(tx);
+    const created = await store.transaction(async (t) => {
       const r = await t.incidents.create(record, actor);
-      await t.ledger.append({ actor, action: 'incident.create', target: `incident:${r.id}`, payload: { id: r.id, version: r.version, incident: r.incident as unknown as Record<string, unknown> } });
+      await t.ledger.append({ actor, action: 'incident.create', target: `incident:${r.id}`, payload: { id: r.id, version: r.version, incident: { ...r.incident } } });
       return r;
     });
     feed.publish('incident.created', feedItem(created));
@@ -447,8 +347,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     }
     const actor = actorId(request);
     const incident = rawIncident ? normaliseIncident(rawIncident, 'body.incident') : undefined;
-    const updated = await store.transaction(async (tx) => {
-      const t = repos(tx);
+    const updated = await store.transaction(async (t) => {
       const current = await t.incidents.get(request.params.id);
       if (!current) throw notFound(`Incident "${request.params.id}"`);
       // Both the record as it is and as it would become must be the actor's to edit.
@@ -459,7 +358,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       checkFatalities(changes.fatalities);
       const r = await t.incidents.update(current.id, changes, version, actor);
       if (!r) throw notFound(`Incident "${request.params.id}"`);
-      if (isConflict(r)) {
+      if (r instanceof VersionConflict) {
         throw new HttpError(409, 'version_conflict', `This incident was changed since you read it (you sent version ${version}; it is now version ${r.currentVersion}, by ${r.updatedBy ?? 'an import'} at ${r.updatedAt}). Reload it and apply your edit again.`, {
           currentVersion: r.currentVersion,
           updatedBy: r.updatedBy,

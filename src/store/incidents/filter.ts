@@ -1,16 +1,16 @@
-import { sql, type RawBuilder } from 'kysely';
 import type { Position } from 'geojson';
 import { InputError } from '../../errors.ts';
 import { isIso3 } from '../../incident/countries.ts';
 import { INCIDENT_KINDS, isRealDate } from '../../incident/incident.ts';
 import { SOURCE_DATASETS } from '../../incident/record.ts';
-import type { Dialect } from '../database.ts';
-import { E6, dayNumber, fold, words } from './rows.ts';
+import { E6, fold, words } from './rows.ts';
 import type { BBox, IncidentFilter } from './types.ts';
 
 /**
- * An IncidentFilter checked and reduced to what the SQL needs, then compiled
- * to conditions over `incidents i` for one dialect.
+ * The one place incident filters are checked: an IncidentFilter from code
+ * (normaliseFilter), or from text as the API's query string and the CLI's
+ * flags give it (parseFilterText), each bad value named in one clear error.
+ * The result is what the SQL needs (filter-sql.ts compiles it).
  */
 export interface NormalFilter {
   /** Effective box in microdegrees, edges included (given bbox ∩ polygon's bbox). */
@@ -93,10 +93,11 @@ function clip(box: MicroBox | null, b: BBox): MicroBox {
   return { minLon: Math.max(box.minLon, nb.minLon), minLat: Math.max(box.minLat, nb.minLat), maxLon: Math.min(box.maxLon, nb.maxLon), maxLat: Math.min(box.maxLat, nb.maxLat) };
 }
 
-export function normaliseFilter(f: IncidentFilter = {}): NormalFilter {
+export function normaliseFilter(f: IncidentFilter = {}, name: FieldName = (field) => field): NormalFilter {
+  const fail = (message: string) => new InputError(message, { code: 'invalid_filter' });
   let box: NormalFilter['box'] = null;
   let empty = false;
-  if (f.bbox !== undefined) box = clip(box, checkBBox(f.bbox));
+  if (f.bbox !== undefined) box = clip(box, checkBBox(f.bbox, name('bbox')));
   let polygon: Position[][][] | null = null;
   if (f.polygon !== undefined) {
     polygon = polygonParts(f.polygon);
@@ -108,33 +109,31 @@ export function normaliseFilter(f: IncidentFilter = {}): NormalFilter {
   }
   if (box && (box.minLon > box.maxLon || box.minLat > box.maxLat)) empty = true;
 
-  for (const [k, v] of [['from', f.from], ['to', f.to]] as const) {
-    if (v !== undefined && v !== null && !isRealDate(String(v))) throw new InputError(`${k} must be a date YYYY-MM-DD (got "${v}")`, { code: 'invalid_filter' });
+  for (const k of ['from', 'to'] as const) {
+    const v = f[k];
+    if (v !== undefined && v !== null && !isRealDate(String(v))) throw fail(`${name(k)} "${v}" is not a real calendar day; write it YYYY-MM-DD (e.g. 2023-09-16)`);
   }
-  if (f.from && f.to && f.from > f.to) throw new InputError(`from (${f.from}) is after to (${f.to}): swap them`, { code: 'invalid_filter' });
+  if (f.from && f.to && f.from > f.to) throw fail(`${name('from')} ${f.from} is after ${name('to')} ${f.to}; swap them`);
 
   const kinds = list(f.kind);
-  for (const k of kinds ?? []) {
-    if (!(INCIDENT_KINDS as readonly string[]).includes(k)) throw new InputError(`unknown kind "${k}": use one of ${INCIDENT_KINDS.join(', ')}`, { code: 'invalid_filter' });
-  }
+  const badKind = kinds?.find((k) => !(INCIDENT_KINDS as readonly string[]).includes(k));
+  if (badKind !== undefined) throw fail(`${name('kind')} "${badKind}" is not an incident kind; use one of ${INCIDENT_KINDS.join(', ')}`);
   const countries = list(f.country)?.map((c) => c.toUpperCase()) ?? null;
-  for (const c of countries ?? []) {
-    if (!isIso3(c)) throw new InputError(`unknown country "${c}": give an ISO 3166-1 alpha-3 code such as MLI, BFA or NER`, { code: 'invalid_filter' });
-  }
+  const badCountry = countries?.find((c) => !isIso3(c));
+  if (badCountry !== undefined) throw fail(`${name('country')} "${badCountry}" is not an ISO 3166-1 alpha-3 country code (e.g. MLI, BFA, NER)`);
   const datasets = list(f.dataset as string | string[] | undefined);
-  for (const d of datasets ?? []) {
-    if (!(SOURCE_DATASETS as readonly string[]).includes(d)) throw new InputError(`unknown dataset "${d}": use one of ${SOURCE_DATASETS.join(', ')}`, { code: 'invalid_filter' });
-  }
-  if (f.minFatalities !== undefined && f.minFatalities !== null && (!finite(f.minFatalities) || f.minFatalities < 0)) {
-    throw new InputError('minFatalities must be a number ≥ 0', { code: 'invalid_filter' });
+  const badDataset = datasets?.find((d) => !(SOURCE_DATASETS as readonly string[]).includes(d));
+  if (badDataset !== undefined) throw fail(`${name('dataset')} "${badDataset}" is not a source dataset; use one of ${SOURCE_DATASETS.join(', ')}`);
+  if (f.minFatalities !== undefined && f.minFatalities !== null && (!Number.isInteger(f.minFatalities) || f.minFatalities < 0)) {
+    throw fail(`${name('minFatalities')} must be a whole number ≥ 0 (got ${String(f.minFatalities)})`);
   }
   let qWords: string[] | null = null;
   if (f.q !== undefined && f.q !== null && String(f.q).trim() !== '') {
     qWords = words(String(f.q)).slice(0, 32);
-    if (qWords.length === 0) throw new InputError(`the search text "${f.q}" has no word to look for (letters or digits)`, { code: 'invalid_filter' });
+    if (qWords.length === 0) throw fail(`${name('q')}: the search text "${f.q}" has no word to look for (letters or digits)`);
   }
   if (f.precision !== undefined && f.precision !== 'any' && f.precision !== 'precise') {
-    throw new InputError(`precision must be "any" or "precise" (got "${String(f.precision)}")`, { code: 'invalid_filter' });
+    throw fail(`${name('precision')} must be "any" or "precise" (got "${String(f.precision)}")`);
   }
   const actor = f.actor && f.actor.trim() ? fold(f.actor.trim()) : null;
   const admin1 = f.admin1 && f.admin1.trim() ? f.admin1.trim().toLowerCase() : null;
@@ -156,115 +155,62 @@ export function normaliseFilter(f: IncidentFilter = {}): NormalFilter {
   };
 }
 
-/** True when only the box, the dates and the precision filter apply: the cluster fast path and R*Tree-only counts. */
-export function isSpatialOnly(f: NormalFilter, allowPrecision = true): boolean {
-  return (
-    !f.polygon && !f.kinds && !f.countries && !f.admin1 && !f.actor && f.minFatalities === null && !f.qWords && !f.datasets && (allowPrecision || !f.preciseOnly)
-  );
+/** A filter as text: the API's query parameters, the CLI's flags. Lists are comma-separated. */
+export interface FilterText {
+  bbox?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  kind?: string | undefined;
+  country?: string | undefined;
+  admin1?: string | undefined;
+  actor?: string | undefined;
+  q?: string | undefined;
+  minFatalities?: string | undefined;
+  dataset?: string | undefined;
+  precision?: string | undefined;
 }
 
-const INT32_MIN = -2147483648, INT32_MAX = 2147483647;
+/** How the caller names a field in its errors (the CLI: `--min-fatalities`; the API: the parameter). */
+export type FieldName = (field: keyof FilterText) => string;
 
-export function dayRange(f: NormalFilter): [number, number] {
-  return [f.from ? dayNumber(f.from) : INT32_MIN, f.to ? dayNumber(f.to) : INT32_MAX];
+function splitList(v: string): string[] {
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-/** The SQLite R*Tree condition for the box and dates (used when the box is set). */
-export function rtreeCondition(f: NormalFilter): RawBuilder<unknown> {
-  const b = f.box!;
-  const [d0, d1] = dayRange(f);
-  return sql`min_lon >= ${b.minLon} and max_lon <= ${b.maxLon} and min_lat >= ${b.minLat} and max_lat <= ${b.maxLat} and min_day >= ${d0} and max_day <= ${d1}`;
-}
-
-export interface CompileOptions {
-  /**
-   * SQLite: 'rtree' drives box and dates through the R*Tree (`rid in (select rid from incidents_rtree …)`,
-   * the way the planner must go for selective boxes); 'columns' tests them on the row (for scans that are
-   * already ordered by date). PostgreSQL always uses columns (plus the GiST box).
-   */
-  spatial?: 'rtree' | 'columns';
-  /**
-   * PostgreSQL: add the GiST box condition (default true). Its selectivity is a fixed guess to the planner
-   * (no statistics for point <@ box), so paths that know better leave it out to get the date index.
-   */
-  gist?: boolean;
-}
-
-function pgTsQuery(wordsList: string[]): string {
-  return wordsList.map((w) => `'${w}':*`).join(' & ');
-}
-
-function ftsQuery(wordsList: string[]): string {
-  return wordsList.map((w) => `"${w}"*`).join(' ');
-}
-
-/** Conditions over `incidents i`, to be joined with AND. */
-export function compileFilter(f: NormalFilter, dialect: Dialect, opts: CompileOptions = {}): RawBuilder<unknown>[] {
-  if (f.empty) return [sql`1 = 0`];
-  const c: RawBuilder<unknown>[] = [];
-  const useRtree = dialect === 'sqlite' && (opts.spatial ?? 'rtree') === 'rtree' && f.box !== null;
-  if (f.box) {
-    const b = f.box;
-    const [x0, y0, x1, y1] = [b.minLon / E6, b.minLat / E6, b.maxLon / E6, b.maxLat / E6];
-    if (useRtree) {
-      c.push(sql`i.rid in (select rid from incidents_rtree where ${rtreeCondition(f)})`);
-    } else {
-      if (dialect === 'postgres' && opts.gist !== false) c.push(sql`point(i.lon, i.lat) <@ box(point(${x0}, ${y0}), point(${x1}, ${y1}))`);
-      c.push(sql`i.lon >= ${x0} and i.lon <= ${x1} and i.lat >= ${y0} and i.lat <= ${y1}`);
+/**
+ * Text → IncidentFilter, for the API and the CLI alike: the text is split and read as numbers here, every
+ * value checked by normaliseFilter, and each error names the field as the caller calls it and says what to
+ * give instead (InputError, code invalid_filter).
+ */
+export function parseFilterText(t: FilterText, name: FieldName = (field) => field): IncidentFilter {
+  const f: IncidentFilter = {};
+  const items = (field: 'kind' | 'country' | 'dataset', v: string): string[] => {
+    const l = splitList(v);
+    if (l.length === 0) throw new InputError(`${name(field)} is empty: give one value or several separated by commas`, { code: 'invalid_filter' });
+    return l;
+  };
+  if (t.bbox !== undefined) {
+    const parts = t.bbox.split(',').map((s) => s.trim());
+    const nums = parts.map((p) => (p === '' ? NaN : Number(p)));
+    if (parts.length !== 4 || nums.some((n) => !Number.isFinite(n))) {
+      throw new InputError(`${name('bbox')} needs four numbers minLon,minLat,maxLon,maxLat (e.g. -12.3,10.1,4.3,25.0); got "${t.bbox}"`, { code: 'invalid_filter' });
     }
+    f.bbox = nums as BBox;
   }
-  if (!useRtree) {
-    if (f.from) c.push(sql`i.date >= ${f.from}`);
-    if (f.to) c.push(sql`i.date <= ${f.to}`);
+  if (t.from !== undefined) f.from = t.from;
+  if (t.to !== undefined) f.to = t.to;
+  if (t.kind !== undefined) f.kind = items('kind', t.kind);
+  if (t.country !== undefined) f.country = items('country', t.country).map((c) => c.toUpperCase());
+  if (t.dataset !== undefined) f.dataset = items('dataset', t.dataset) as IncidentFilter['dataset'];
+  if (t.minFatalities !== undefined) {
+    const n = t.minFatalities.trim() === '' ? NaN : Number(t.minFatalities);
+    if (Number.isNaN(n)) throw new InputError(`${name('minFatalities')} "${t.minFatalities}" is not a number: give a whole number ≥ 0`, { code: 'invalid_filter' });
+    f.minFatalities = n;
   }
-  if (f.polygon) {
-    if (dialect === 'sqlite') {
-      c.push(sql`foedus_in_polygon(${f.polygonJson}, i.lon, i.lat) = 1`);
-    } else {
-      // Even–odd over the rings of each part, like the JS test: inside an odd number of rings.
-      const parts = f.polygon.map((rings) => {
-        const terms = rings.map((ring) => sql`(point(i.lon, i.lat) <@ ${`(${ring.map((p) => `(${p[0]},${p[1]})`).join(',')})`}::polygon)::int`);
-        return sql`(${sql.join(terms, sql` + `)}) % 2 = 1`;
-      });
-      c.push(sql`(${sql.join(parts, sql` or `)})`);
-    }
-  }
-  if (f.kinds) c.push(sql`i.kind in (${sql.join(f.kinds)})`);
-  if (f.countries) c.push(sql`i.country in (${sql.join(f.countries)})`);
-  if (f.datasets) c.push(sql`i.dataset in (${sql.join(f.datasets)})`);
-  if (f.admin1) c.push(sql`(lower(i.admin1) = ${f.admin1} or lower(i.admin1_derived) = ${f.admin1})`);
-  if (f.actor) c.push(dialect === 'sqlite' ? sql`instr(i.actors_text, ${f.actor}) > 0` : sql`strpos(i.actors_text, ${f.actor}) > 0`);
-  if (f.minFatalities !== null) c.push(sql`i.fatalities_best >= ${f.minFatalities}`);
-  if (f.preciseOnly) c.push(sql`i.coarse = 0`);
-  if (f.qWords) {
-    c.push(
-      dialect === 'sqlite'
-        ? sql`i.rid in (select rowid from incidents_fts where incidents_fts match ${ftsQuery(f.qWords)})`
-        : sql`i.search @@ to_tsquery('simple', ${pgTsQuery(f.qWords)})`,
-    );
-  }
-  return c;
-}
-
-export function whereSql(conds: RawBuilder<unknown>[]): RawBuilder<unknown> {
-  return conds.length ? sql`where ${sql.join(conds, sql` and `)}` : sql``;
-}
-
-/** Cursor of keyset paging on (date desc, id asc). */
-export function encodeCursor(date: string, id: string): string {
-  return Buffer.from(JSON.stringify([date, id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { date: string; id: string } {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') return { date: v[0], id: v[1] };
-  } catch {
-    // fall through
-  }
-  throw new InputError('invalid cursor: pass the nextCursor of the previous page unchanged', { code: 'invalid_cursor' });
-}
-
-export function cursorCondition(cur: { date: string; id: string }): RawBuilder<unknown> {
-  return sql`i.date <= ${cur.date} and (i.date < ${cur.date} or i.id > ${cur.id})`;
+  if (t.precision !== undefined) f.precision = t.precision as IncidentFilter['precision'];
+  if (t.admin1) f.admin1 = t.admin1;
+  if (t.actor) f.actor = t.actor;
+  if (t.q) f.q = t.q;
+  normaliseFilter(f, name);
+  return f;
 }

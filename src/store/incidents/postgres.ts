@@ -1,198 +1,147 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
-import copyStreams from 'pg-copy-streams';
-import type { IncidentRow, PreparedRecord } from './rows.ts';
-import type { UpsertResult } from './types.ts';
+import type { IncidentRecord } from '../../incident/record.ts';
+import type { RepositoryContext } from '../store.ts';
+import { boxTerms, summaryRow, type Agg, type CellRange } from './cells.ts';
+import type { Cursor, IncidentDialect, Row, SummaryRow, UpdateOutcome } from './dialect.ts';
+import type { NormalFilter } from './filter.ts';
+import { compileFilter, cursorCondition, isSpatialOnly, whereSql } from './filter-sql.ts';
+import { onClient, pgJson, pgUpsertMany, PG_COLUMNS } from './postgres-writer.ts';
+import { rowToRecord, type PreparedRecord, type ReportRow } from './rows.ts';
+import { VersionConflict, type UpsertResult } from './types.ts';
 
 /**
- * PostgreSQL write path: the batch is copied (COPY FROM STDIN, text format)
- * into a temporary staging table on the transaction's own client, then one
- * INSERT … ON CONFLICT statement inserts the new incidents, updates the
- * changed ones (content hash differs and, for stamped sources, the stamp is
- * newer) and appends their raw reports. Race-free against concurrent
- * importers: the decision is taken row by row under the conflict lock.
+ * PostgreSQL: writes on the transaction's own client (COPY for batches,
+ * postgres-writer.ts); several cell ranges in one statement (unnest + lateral);
+ * a GiST box index whose selectivity the planner can only guess.
  */
+export class PostgresIncidents implements IncidentDialect {
+  readonly name = 'postgres' as const;
+  readonly db: Kysely<any>;
+  readonly key = sql.raw('i.id');
+  readonly reportOrder = sql.raw('incident_id, seq');
+  readonly dateIndexHint = sql.raw('');
+  readonly weekStart = sql`to_char(date_trunc('week', i.date::date), 'YYYY-MM-DD')`;
 
-export const PG_COLUMNS = [
-  'id', 'date', 'date_end', 'kind', 'country', 'admin1', 'admin1_derived', 'lat', 'lon', 'morton', 'location_precision', 'coarse',
-  'perpetrator_type', 'target_type', 'fatalities_best', 'fatalities_low', 'fatalities_high', 'dataset', 'source_id', 'source_timestamp',
-  'actors_text', 'record', 'content_hash',
-] as const satisfies readonly (keyof IncidentRow)[];
-
-const STAGE_COLUMNS = [...PG_COLUMNS, 'search_text', 'reports'];
-
-const STAGE_DDL = `create temporary table if not exists incidents_stage (
-  id text, date text, date_end text, kind text, country text, admin1 text, admin1_derived text,
-  lat double precision, lon double precision, morton bigint, location_precision text, coarse smallint,
-  perpetrator_type text, target_type text, fatalities_best integer, fatalities_low integer, fatalities_high integer,
-  dataset text, source_id text, source_timestamp bigint, actors_text text, record jsonb, content_hash text,
-  search_text text, reports jsonb
-)`;
-
-const UPDATE_SET = PG_COLUMNS.filter((c) => c !== 'id')
-  .map((c) => `${c} = excluded.${c}`)
-  .concat(['search_text = excluded.search_text'])
-  .join(', ');
-
-const UPSERT = `
-with up as (
-  insert into incidents as i (${PG_COLUMNS.join(', ')}, search_text, version, created_at, updated_at, updated_by, assessment)
-  select ${PG_COLUMNS.join(', ')}, search_text, 1, $1, $1, $2, null from incidents_stage
-  on conflict (id) do update set ${UPDATE_SET}, version = i.version + 1, updated_at = excluded.updated_at, updated_by = excluded.updated_by, assessment = null
-  where i.content_hash <> excluded.content_hash
-    and (excluded.source_timestamp is null or i.source_timestamp is null or excluded.source_timestamp > i.source_timestamp)
-  returning i.id, (i.xmax = 0) as inserted
-), rep as (
-  insert into incident_reports (incident_id, dataset, source_id, source_timestamp, imported_at, raw)
-  select s.id, e.r->>'dataset', e.r->>'source_id', (e.r->>'source_timestamp')::bigint, coalesce(e.r->>'imported_at', $1), coalesce(e.r->'raw', '{}'::jsonb)
-  from up join incidents_stage s on s.id = up.id
-  cross join lateral jsonb_array_elements(s.reports) with ordinality as e(r, ord)
-  order by s.id, e.ord
-)
-select id, inserted from up`;
-
-/** COPY text format: \N for null, backslash escapes for the four special characters; NUL cannot be stored and is dropped. */
-function copyValue(v: unknown): string {
-  if (v === null || v === undefined) return '\\N';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '\\N';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return /[\\\n\r\t\0]/.test(s) ? s.replace(/[\\\n\r\t\0]/g, (m) => (m === '\\' ? '\\\\' : m === '\n' ? '\\n' : m === '\r' ? '\\r' : m === '\t' ? '\\t' : '')) : s;
-}
-
-/** JSON for a jsonb column: PostgreSQL refuses the \u0000 escape. */
-export function pgJson(v: unknown): string {
-  const s = JSON.stringify(v);
-  return s.includes('\\u0000') ? JSON.stringify(v, (_k, x) => (typeof x === 'string' ? x.replaceAll('\0', '') : x)) : s;
-}
-
-function stageLine(p: PreparedRecord, now: string): string {
-  const r = p.row;
-  const vals: unknown[] = PG_COLUMNS.map((c) => r[c]);
-  vals[PG_COLUMNS.indexOf('record')] = r.record.includes('\\u0000') ? pgJson(JSON.parse(r.record)) : r.record;
-  vals.push(p.search);
-  const reps = p.reports.map(
-    (x) => `{"dataset":${JSON.stringify(x.dataset)},"source_id":${JSON.stringify(x.sourceId)},"source_timestamp":${x.sourceTimestamp ?? 'null'},"imported_at":${JSON.stringify(x.importedAt ?? now)},"raw":${x.rawJson.includes('\\u0000') ? pgJson(JSON.parse(x.rawJson)) : x.rawJson}}`,
-  );
-  vals.push(`[${reps.join(',')}]`);
-  return vals.map(copyValue).join('\t') + '\n';
-}
-
-const NEW_COLUMNS = [...PG_COLUMNS, 'search_text', 'version', 'created_at', 'updated_at', 'updated_by'];
-const REPORT_COLUMNS = ['incident_id', 'dataset', 'source_id', 'source_timestamp', 'imported_at', 'raw'];
-
-function jsonbText(json: string): string {
-  return json.includes('\\u0000') ? pgJson(JSON.parse(json)) : json;
-}
-
-async function copyInto(client: pg.PoolClient, table: string, columns: readonly string[], lines: string[]): Promise<void> {
-  const chunks: string[] = [];
-  for (let i = 0; i < lines.length; i += 500) chunks.push(lines.slice(i, i + 500).join(''));
-  await pipeline(Readable.from(chunks), client.query(copyStreams.from(`copy ${table} (${columns.join(', ')}) from stdin`)));
-}
-
-/**
- * The common case of an import, a batch of incidents none of which is stored
- * yet: COPY straight into `incidents` and `incident_reports` (the statement
- * triggers still see every row), without the staging table, the upsert and
- * the JSON array of reports. Returns false, having changed nothing, when an
- * id is already stored or occurs twice in the batch, or when a concurrent
- * writer stored one of them meanwhile (unique violation, undone to the
- * savepoint): the caller then takes the upsert path, which decides row by row.
- */
-async function copyIfAllNew(client: pg.PoolClient, prepared: PreparedRecord[], actor: string | null, now: string): Promise<boolean> {
-  const ids = prepared.map((p) => p.row.id);
-  if (new Set(ids).size !== ids.length) return false;
-  const stored = await client.query('select 1 from incidents where id = any($1::text[]) limit 1', [ids]);
-  if (stored.rowCount) return false;
-  const rows: string[] = [];
-  const reports: string[] = [];
-  const recordAt = PG_COLUMNS.indexOf('record');
-  for (const p of prepared) {
-    const vals: unknown[] = PG_COLUMNS.map((c) => p.row[c]);
-    vals[recordAt] = jsonbText(p.row.record);
-    vals.push(p.search, 1, now, now, actor);
-    rows.push(vals.map(copyValue).join('\t') + '\n');
-    for (const r of p.reports) {
-      reports.push([p.row.id, r.dataset, r.sourceId, r.sourceTimestamp, r.importedAt ?? now, jsonbText(r.rawJson)].map(copyValue).join('\t') + '\n');
-    }
+  constructor(
+    private readonly ctx: RepositoryContext,
+    private readonly pool: pg.Pool,
+  ) {
+    this.db = ctx.db;
   }
-  await client.query('savepoint foedus_copy_new');
-  try {
-    await copyInto(client, 'incidents', NEW_COLUMNS, rows);
-    if (reports.length) await copyInto(client, 'incident_reports', REPORT_COLUMNS, reports);
-  } catch (err) {
-    if ((err as { code?: string }).code !== '23505') throw err;
-    await client.query('rollback to savepoint foedus_copy_new');
-    return false;
+
+  keyOf(value: unknown): string {
+    return String(value);
   }
-  await client.query('release savepoint foedus_copy_new');
-  return true;
+
+  /** Box and dates only: the planner guesses a fixed selectivity for point <@ box, so walk the date index first. */
+  walksDateIndex(f: NormalFilter): boolean {
+    return isSpatialOnly(f, false);
+  }
+
+  // ------------------------------------------------------------ writes
+
+  private onPg<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return onClient(this.pool, this.ctx.pgClient, fn);
+  }
+
+  upsert(prepared: PreparedRecord[], actor: string | null, now: string): Promise<UpsertResult> {
+    return this.onPg((c) => pgUpsertMany(c, prepared, actor, now));
+  }
+
+  create(p: PreparedRecord, actor: string, now: string): Promise<boolean> {
+    return this.onPg(async (c) => {
+      const res = await c.query(INSERT_SQL, [...PG_COLUMNS.map((col) => p.row[col]), p.search, 1, now, now, actor]);
+      if (res.rowCount === 0) return false;
+      await insertReports(c, p.row.id, p.reports, now);
+      return true;
+    });
+  }
+
+  update(id: string, expectedVersion: number, merge: (current: IncidentRecord) => PreparedRecord, actor: string, now: string): Promise<UpdateOutcome> {
+    return this.onPg(async (c): Promise<UpdateOutcome> => {
+      const cur = await c.query(`select id, record, version, created_at, updated_at, updated_by, assessment from incidents where id = $1 for update`, [id]);
+      const row = cur.rows[0];
+      if (!row) return 'missing';
+      if (Number(row.version) !== expectedVersion) return new VersionConflict(id, expectedVersion, Number(row.version), row.updated_by ?? null, row.updated_at);
+      const p = merge(rowToRecord(row, []));
+      const sets = PG_COLUMNS.filter((col) => col !== 'id');
+      const params: unknown[] = sets.map((col) => p.row[col]);
+      const assign = sets.map((col, k) => `${col} = $${k + 1}${col === 'record' ? '::jsonb' : ''}`).join(', ');
+      params.push(p.search, now, actor, id);
+      const n = params.length;
+      await c.query(
+        `update incidents set ${assign}, search_text = $${n - 3}, version = version + 1, updated_at = $${n - 2}, updated_by = $${n - 1}, assessment = null where id = $${n}`,
+        params,
+      );
+      return 'ok';
+    });
+  }
+
+  async setAssessments(entries: { id: string; assessment: string[] | null }[]): Promise<number> {
+    const res = await sql`
+      update incidents i set assessment = v.a::jsonb
+      from unnest(${entries.map((e) => e.id)}::text[], ${entries.map((e) => (e.assessment === null ? null : JSON.stringify(e.assessment)))}::text[]) as v(id, a)
+      where i.id = v.id`.execute(this.db);
+    return Number(res.numAffectedRows ?? 0);
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const res = await sql`delete from incidents where id = ${id}`.execute(this.db);
+    return Number(res.numAffectedRows ?? 0) > 0;
+  }
+
+  // ------------------------------------------------------------ reads
+
+  /** A selective box: the GiST index. */
+  async selectivePage(f: NormalFilter, cur: Cursor | null, n: number): Promise<Row[]> {
+    const conds = [...compileFilter(f, 'postgres', { spatial: 'rtree' }), ...(cur ? [cursorCondition(cur)] : [])];
+    return (await sql<Row>`select i.id as k, i.date, i.id from incidents i ${whereSql(conds)} order by i.date desc, i.id limit ${n}`.execute(this.db)).rows;
+  }
+
+  async countRows(f: NormalFilter): Promise<number> {
+    // Box and a closed date window only: the window's stretch of the date index (covering lon/lat) beats a GiST
+    // bitmap over a large box, and the planner cannot tell (fixed guess for point <@ box).
+    const gist = !(f.box && f.from && f.to && isSpatialOnly(f, false));
+    const r = await sql<{ n: number }>`select count(*) as n from incidents i ${whereSql(compileFilter(f, 'postgres', { gist }))}`.execute(this.db);
+    return Number(r.rows[0]!.n);
+  }
+
+  async summaryRows(ranges: CellRange[], y0: number, y1: number): Promise<SummaryRow[]> {
+    const res = await sql<Row>`
+      select c.cell, sum(c.n) as n, sum(c.sum_lat) as slat, sum(c.sum_lon) as slon, sum(c.coarse) as coarse
+      from unnest(${ranges.map((r) => r.lo)}::bigint[], ${ranges.map((r) => r.hi)}::bigint[]) as r(lo, hi)
+      join incident_cells c on c.cell between r.lo and r.hi and c.year between ${y0} and ${y1}
+      group by c.cell having sum(c.n) > 0`.execute(this.db);
+    return res.rows.map(summaryRow);
+  }
+
+  /** All ranges in one statement: one index range of `morton` per cell, as on SQLite. */
+  async cellsByRange(f: NormalFilter, ranges: CellRange[]): Promise<Agg[]> {
+    const { lat0, lat1, lon0, lon1, more } = boxTerms(f);
+    const res = await sql<Row>`
+      select r.k, c.n, c.slat, c.slon, c.coarse, c.one
+      from unnest(${ranges.map((_, k) => k)}::int[], ${ranges.map((r) => r.lo)}::bigint[], ${ranges.map((r) => r.hi)}::bigint[]) as r(k, lo, hi)
+      cross join lateral (
+        select count(*) as n, sum(lat) as slat, sum(lon) as slon, sum(coarse) as coarse, min(id) as one
+        from incidents
+        where morton between r.lo and r.hi and lat between ${lat0} and ${lat1} and lon between ${lon0} and ${lon1} ${more}
+      ) c
+      where c.n > 0`.execute(this.db);
+    return res.rows.map((x) => {
+      const r = ranges[Number(x.k)]!;
+      return { cx: r.cx, cy: r.cy, n: Number(x.n), slat: Number(x.slat), slon: Number(x.slon), coarse: Number(x.coarse), one: x.one ?? null };
+    });
+  }
 }
 
-/** Splits a batch into rounds where each id occurs once (ON CONFLICT cannot touch a row twice in one statement); later duplicates see the earlier ones. */
-function rounds(prepared: PreparedRecord[]): PreparedRecord[][] {
-  const out: PreparedRecord[][] = [];
-  const seen: Map<string, number> = new Map();
-  for (const p of prepared) {
-    const k = (seen.get(p.row.id) ?? -1) + 1;
-    seen.set(p.row.id, k);
-    (out[k] ??= []).push(p);
-  }
-  return out;
-}
+const INSERT_COLUMNS = [...PG_COLUMNS, 'search_text', 'version', 'created_at', 'updated_at', 'updated_by'];
+const INSERT_SQL = `insert into incidents (${INSERT_COLUMNS.join(', ')}) values (${INSERT_COLUMNS.map((c, k) => `$${k + 1}${c === 'record' ? '::jsonb' : ''}`).join(', ')}) on conflict (id) do nothing`;
 
-export async function pgUpsertMany(client: pg.PoolClient, prepared: PreparedRecord[], actor: string | null, now: string): Promise<UpsertResult> {
-  const result: UpsertResult = { imported: 0, updated: 0, unchanged: 0, ids: { imported: [], updated: [] } };
-  if (await copyIfAllNew(client, prepared, actor, now)) {
-    result.imported = prepared.length;
-    result.ids.imported = prepared.map((p) => p.row.id);
-    return result;
-  }
-  await client.query(STAGE_DDL);
-  for (const round of rounds(prepared)) {
-    await client.query('truncate incidents_stage');
-    const lines = round.map((p) => stageLine(p, now));
-    const chunks: string[] = [];
-    for (let i = 0; i < lines.length; i += 500) chunks.push(lines.slice(i, i + 500).join(''));
-    await pipeline(Readable.from(chunks), client.query(copyStreams.from(`copy incidents_stage (${STAGE_COLUMNS.join(', ')}) from stdin`)));
-    const res = await client.query<{ id: string; inserted: boolean }>(UPSERT, [now, actor]);
-    for (const row of res.rows) {
-      if (row.inserted) {
-        result.imported++;
-        result.ids.imported.push(row.id);
-      } else {
-        result.updated++;
-        result.ids.updated.push(row.id);
-      }
-    }
-    result.unchanged += round.length - res.rows.length;
-  }
-  // Keep the result in input order, as SQLite does.
-  const order = new Map(prepared.map((p, i) => [p.row.id, i]));
-  result.ids.imported.sort((a, b) => order.get(a)! - order.get(b)!);
-  result.ids.updated.sort((a, b) => order.get(a)! - order.get(b)!);
-  return result;
-}
-
-/** Runs `fn` on one client in a transaction: the given one (already in the caller's transaction) or a fresh one from the pool. */
-export async function onClient<T>(pool: pg.Pool, client: pg.PoolClient | undefined, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  if (client) return fn(client);
-  const c = await pool.connect();
-  let broken = false;
-  try {
-    await c.query('begin');
-    try {
-      const out = await fn(c);
-      await c.query('commit');
-      return out;
-    } catch (err) {
-      await c.query('rollback').catch(() => {
-        broken = true;
-      });
-      throw err;
-    }
-  } finally {
-    c.release(broken ? true : undefined);
+async function insertReports(c: pg.PoolClient, id: string, reports: ReportRow[], now: string): Promise<void> {
+  for (const r of reports) {
+    await c.query(`insert into incident_reports (incident_id, dataset, source_id, source_timestamp, imported_at, raw) values ($1, $2, $3, $4, $5, $6::jsonb)`, [
+      id, r.dataset, r.sourceId, r.sourceTimestamp, r.importedAt ?? now, r.rawJson.includes('\\u0000') ? pgJson(JSON.parse(r.rawJson)) : r.rawJson,
+    ]);
   }
 }

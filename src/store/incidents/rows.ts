@@ -27,15 +27,9 @@ export function dayNumber(isoDate: string): number {
   return Math.floor(Date.parse(`${isoDate.slice(0, 10)}T00:00:00Z`) / 86_400_000);
 }
 
-const dayTexts = new Map<number, string>();
-/**
- * dayNumber's inverse: YYYY-MM-DD of a day number, remembered (one entry per day asked for; Date's
- * toISOString was most of a viewport page's cost).
- */
+/** dayNumber's inverse: YYYY-MM-DD of a day number. */
 export function isoDay(day: number): string {
-  let s = dayTexts.get(day);
-  if (s === undefined) dayTexts.set(day, (s = new Date(day * 86_400_000).toISOString().slice(0, 10)));
-  return s;
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
 }
 
 // ---------------------------------------------------------------- Web Mercator Z-order

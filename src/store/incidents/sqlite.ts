@@ -1,178 +1,177 @@
+import { sql, type Kysely } from 'kysely';
 import type SQLite from 'better-sqlite3';
-import { inPrepared, preparePolygon, type PreparedPolygon } from '../../incident/geo/pip.ts';
-import type { IncidentRow, PreparedRecord, ReportRow } from './rows.ts';
-import type { UpsertResult } from './types.ts';
+import type { IncidentRecord } from '../../incident/record.ts';
+import type { RepositoryContext } from '../store.ts';
+import { boxTerms, summaryRow, type Agg, type CellRange } from './cells.ts';
+import type { Cursor, IncidentDialect, Row, SummaryRow, UpdateOutcome } from './dialect.ts';
+import type { NormalFilter } from './filter.ts';
+import { compileFilter, cursorCondition, isSpatialOnly, rtreeCondition, whereSql } from './filter-sql.ts';
+import { dayNumber, isoDay, rowToRecord, type PreparedRecord } from './rows.ts';
+import { SqliteIncidentWriter } from './sqlite-writer.ts';
+import { VersionConflict, type UpsertResult } from './types.ts';
+
+/** One writer (its prepared statements) per connection. */
+const writers = new WeakMap<SQLite.Database, SqliteIncidentWriter>();
+
+function writerOf(raw: SQLite.Database): SqliteIncidentWriter {
+  let w = writers.get(raw);
+  if (!w) writers.set(raw, (w = new SqliteIncidentWriter(raw)));
+  return w;
+}
 
 /**
- * SQLite write path: prepared statements on the raw better-sqlite3 handle,
- * run synchronously inside one SAVEPOINT (or transaction) per call, so a batch
- * is all-or-nothing and joins the caller's `store.transaction` when there is one.
+ * SQLite: writes run synchronously on the raw better-sqlite3 handle
+ * (sqlite-writer.ts); selective boxes go through the R*Tree, which also
+ * indexes the day.
  */
+export class SqliteIncidents implements IncidentDialect {
+  readonly name = 'sqlite' as const;
+  readonly db: Kysely<any>;
+  readonly key = sql.raw('i.rid');
+  readonly reportOrder = sql.raw('incident_id, rid');
+  readonly dateIndexHint = sql.raw('indexed by incidents_date');
+  readonly weekStart = sql`date(i.date, '-' || ((cast(strftime('%w', i.date) as integer) + 6) % 7) || ' days')`;
+  private readonly writer: SqliteIncidentWriter;
 
-const COLUMNS = [
-  'id', 'date', 'date_end', 'kind', 'country', 'admin1', 'admin1_derived', 'lat', 'lon', 'morton', 'location_precision', 'coarse',
-  'perpetrator_type', 'target_type', 'fatalities_best', 'fatalities_low', 'fatalities_high', 'dataset', 'source_id', 'source_timestamp',
-  'actors_text', 'record', 'content_hash',
-] as const satisfies readonly (keyof IncidentRow)[];
+  constructor(
+    private readonly ctx: RepositoryContext,
+    private readonly raw: SQLite.Database,
+  ) {
+    this.db = ctx.db;
+    this.writer = writerOf(raw); // registers foedus_in_polygon before any read uses it
+  }
 
-function values(row: IncidentRow): unknown[] {
-  return COLUMNS.map((c) => row[c]);
-}
+  keyOf(value: unknown): number {
+    return Number(value);
+  }
 
-interface Existing {
-  rid: number;
-  content_hash: string;
-  source_timestamp: number | null;
-  version: number;
-}
+  /** SQLite has no statistics for a box: always try the date order first. */
+  walksDateIndex(): boolean {
+    return true;
+  }
 
-export interface SqliteWriteOptions {
-  actor: string | null;
-  now: string;
-}
+  // ------------------------------------------------------------ writes
 
-export class SqliteIncidentWriter {
-  private readonly s;
-  /** Calls that changed (or may have changed) incidents through this connection: the viewport index's staleness test. */
-  writes = 0;
+  /** Runs synchronous raw writes holding Kysely's connection lock (or inside the caller's transaction). */
+  private async locked<T>(fn: (w: SqliteIncidentWriter) => T): Promise<T> {
+    if (this.ctx.inTransaction) return fn(this.writer);
+    return this.db.connection().execute(async () => fn(this.writer));
+  }
 
-  constructor(private readonly raw: SQLite.Database) {
-    registerFunctions(raw);
-    const setCols = COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = ?`).join(', ');
-    this.s = {
-      existing: raw.prepare(`select rid, content_hash, source_timestamp, version from incidents where id = ?`),
-      // `or fail`: with the cells triggers of migration 3 these statements need no statement journal (see there).
-      // A failure still undoes the whole call: every write runs in a transaction or savepoint.
-      insert: raw.prepare(
-        `insert or fail into incidents (${COLUMNS.join(', ')}, version, created_at, updated_at, updated_by, assessment) values (${COLUMNS.map(() => '?').join(', ')}, 1, ?, ?, ?, null)`,
-      ),
-      update: raw.prepare(`update or fail incidents set ${setCols}, version = version + 1, updated_at = ?, updated_by = ?, assessment = null where rid = ?`),
-      updateKeepAssessment: raw.prepare(`update or fail incidents set ${setCols}, version = version + 1, updated_at = ?, updated_by = ? where rid = ?`),
-      rtreeInsert: raw.prepare(`insert into incidents_rtree (rid, min_lon, max_lon, min_lat, max_lat, min_day, max_day) values (?, ?, ?, ?, ?, ?, ?)`),
-      rtreeDelete: raw.prepare(`delete from incidents_rtree where rid = ?`),
-      ftsInsert: raw.prepare(`insert into incidents_fts (rowid, body) values (?, ?)`),
-      ftsDelete: raw.prepare(`delete from incidents_fts where rowid = ?`),
-      report: raw.prepare(`insert into incident_reports (incident_id, dataset, source_id, source_timestamp, imported_at, raw) values (?, ?, ?, ?, ?, ?)`),
-      ridOf: raw.prepare(`select rid from incidents where id = ?`),
-      deleteRow: raw.prepare(`delete from incidents where rid = ?`),
-      deleteReports: raw.prepare(`delete from incident_reports where incident_id = ?`),
-      assessment: raw.prepare(`update incidents set assessment = ? where id = ?`),
+  upsert(prepared: PreparedRecord[], actor: string | null, now: string): Promise<UpsertResult> {
+    return this.locked((w) => w.upsertMany(prepared, { actor, now }));
+  }
+
+  create(p: PreparedRecord, actor: string, now: string): Promise<boolean> {
+    return this.locked((w) =>
+      this.raw.transaction(() => {
+        if (this.raw.prepare('select 1 from incidents where id = ?').get(p.row.id)) return false;
+        w.insert(p, { actor, now });
+        return true;
+      }).immediate(),
+    );
+  }
+
+  update(id: string, expectedVersion: number, merge: (current: IncidentRecord) => PreparedRecord, actor: string, now: string): Promise<UpdateOutcome> {
+    return this.locked((w) =>
+      this.raw.transaction((): UpdateOutcome => {
+        const row = this.raw.prepare('select rid, id, record, version, created_at, updated_at, updated_by, assessment from incidents where id = ?').get(id) as Row | undefined;
+        if (!row) return 'missing';
+        if (Number(row.version) !== expectedVersion) return new VersionConflict(id, expectedVersion, Number(row.version), row.updated_by ?? null, row.updated_at);
+        w.replace(Number(row.rid), merge(rowToRecord(row, [])), { actor, now }, true);
+        return 'ok';
+      }).immediate(),
+    );
+  }
+
+  setAssessments(entries: { id: string; assessment: string[] | null }[]): Promise<number> {
+    return this.locked((w) => w.setAssessments(entries));
+  }
+
+  remove(id: string): Promise<boolean> {
+    return this.locked((w) => w.remove(id));
+  }
+
+  // ------------------------------------------------------------ reads
+
+  /**
+   * A selective box: the R*Tree also indexes the day, so read the newest stretch of days first and
+   * widen it until the page is full. With only a box and dates, each stretch (×8 wider than the last) is
+   * searched in the R*Tree alone (its entries carry the day: no row is read) for the day of the n-th newest
+   * match, and only the rows from that day on are read: about n rows, whatever the box holds. Other filters
+   * need the rows, so there each stretch reads its rows.
+   */
+  async selectivePage(f: NormalFilter, cur: Cursor | null, n: number): Promise<Row[]> {
+    const curCond = cur ? [cursorCondition(cur)] : [];
+    let hi = cur ? (f.to && f.to < cur.date ? f.to : cur.date) : f.to;
+    if (!hi) {
+      const m = await sql<{ d: string | null }>`select max(date) as d from incidents`.execute(this.db);
+      hi = m.rows[0]?.d ?? null;
+      if (!hi) return [];
+    }
+    const floorDay = f.from ? dayNumber(f.from) : dayNumber('1800-01-01');
+    const rows = async (from: string | null) => {
+      const conds = [...compileFilter({ ...f, from, to: hi }, 'sqlite', { spatial: 'rtree' }), ...curCond];
+      return (await sql<Row>`select i.rid as k, i.date, i.id from incidents i ${whereSql(conds)} order by i.date desc, i.id limit ${n}`.execute(this.db)).rows;
     };
-  }
-
-  private indexes(rid: number, p: PreparedRecord, replace: boolean): void {
-    if (replace) {
-      this.s.rtreeDelete.run(rid);
-      this.s.ftsDelete.run(rid);
-    }
-    if (p.point) {
-      const [x, y, d] = p.point;
-      this.s.rtreeInsert.run(rid, x, x, y, y, d, d);
-    }
-    if (p.search) this.s.ftsInsert.run(rid, p.search);
-  }
-
-  private reports(id: string, reports: ReportRow[], now: string): void {
-    for (const r of reports) this.s.report.run(id, r.dataset, r.sourceId, r.sourceTimestamp, r.importedAt ?? now, r.rawJson);
-  }
-
-  /** Inserts a record known to be new; returns its rid. Throws on a duplicate id (UNIQUE). */
-  insert(p: PreparedRecord, o: SqliteWriteOptions): number {
-    this.writes++;
-    const rid = Number(this.s.insert.run(...values(p.row), o.now, o.now, o.actor).lastInsertRowid);
-    this.indexes(rid, p, false);
-    this.reports(p.row.id, p.reports, o.now);
-    return rid;
-  }
-
-  /** Replaces the content of an existing row, bumping its version; `resetAssessment` clears the stale assessment. */
-  replace(rid: number, p: PreparedRecord, o: SqliteWriteOptions, resetAssessment: boolean): void {
-    this.writes++;
-    const vals = values(p.row).slice(1);
-    (resetAssessment ? this.s.update : this.s.updateKeepAssessment).run(...vals, o.now, o.actor, rid);
-    this.indexes(rid, p, true);
-    this.reports(p.row.id, p.reports, o.now);
-  }
-
-  upsertMany(prepared: PreparedRecord[], o: SqliteWriteOptions): UpsertResult {
-    const result: UpsertResult = { imported: 0, updated: 0, unchanged: 0, ids: { imported: [], updated: [] } };
-    const run = this.raw.transaction(() => {
-      for (const p of prepared) {
-        const ex = this.s.existing.get(p.row.id) as Existing | undefined;
-        if (!ex) {
-          this.insert(p, o);
-          result.imported++;
-          result.ids.imported.push(p.row.id);
-          continue;
-        }
-        if (!shouldUpdate(ex, p.row)) {
-          result.unchanged++;
-          continue;
-        }
-        this.replace(ex.rid, p, o, true);
-        result.updated++;
-        result.ids.updated.push(p.row.id);
+    if (isSpatialOnly(f, false)) {
+      const b = f.box!;
+      const hiDay = dayNumber(hi);
+      for (let span = 32; ; span *= 8) {
+        const last = hiDay - span <= floorDay;
+        const loDay = last ? floorDay : hiDay - span;
+        const cut = await sql<{ d: number }>`
+          select min_day as d from incidents_rtree
+          where min_lon >= ${b.minLon} and max_lon <= ${b.maxLon} and min_lat >= ${b.minLat} and max_lat <= ${b.maxLat}
+            and min_day >= ${loDay} and max_day <= ${hiDay}
+          order by min_day desc limit 1 offset ${n - 1}`.execute(this.db);
+        const d = cut.rows[0]?.d;
+        if (d === undefined && !last) continue;
+        const page = await rows(d === undefined ? f.from : isoDay(Number(d)));
+        // Full, or everything down to the window's start was read: done. (Short only when a cursor hid rows of its own day.)
+        if (page.length === n || d === undefined) return page;
+        break;
       }
-    });
-    // IMMEDIATE: take the write lock up front (waits up to busy_timeout) instead of failing mid-way on
-    // SQLITE_BUSY when another process writes; inside the caller's transaction this is a SAVEPOINT.
-    run.immediate();
-    return result;
-  }
-
-  remove(id: string): boolean {
-    this.writes++;
-    return this.raw.transaction(() => {
-      const row = this.s.ridOf.get(id) as { rid: number } | undefined;
-      if (!row) return false;
-      this.s.rtreeDelete.run(row.rid);
-      this.s.ftsDelete.run(row.rid);
-      this.s.deleteReports.run(id);
-      this.s.deleteRow.run(row.rid);
-      return true;
-    }).immediate();
-  }
-
-  setAssessments(entries: { id: string; assessment: string[] | null }[]): number {
-    this.writes++;
-    let n = 0;
-    this.raw.transaction(() => {
-      for (const e of entries) n += this.s.assessment.run(e.assessment === null ? null : JSON.stringify(e.assessment), e.id).changes;
-    }).immediate();
-    return n;
-  }
-}
-
-/**
- * An incoming version replaces the stored one when its content differs and,
- * for sources that stamp their rows (ACLED `timestamp`), when its stamp is newer.
- */
-export function shouldUpdate(ex: { content_hash: string; source_timestamp: number | string | null }, row: IncidentRow): boolean {
-  if (ex.content_hash === row.content_hash) return false;
-  if (row.source_timestamp !== null && ex.source_timestamp !== null && ex.source_timestamp !== undefined) {
-    return row.source_timestamp > Number(ex.source_timestamp);
-  }
-  return true;
-}
-
-// ---------------------------------------------------------------- SQL functions
-
-const registered = new WeakSet<SQLite.Database>();
-const polygonCache = new Map<string, PreparedPolygon[]>();
-
-/** foedus_in_polygon(partsJson, lon, lat): the exact even–odd point-in-polygon test of src/incident/geo, for the polygon filter. */
-function registerFunctions(raw: SQLite.Database): void {
-  if (registered.has(raw)) return;
-  registered.add(raw);
-  raw.function('foedus_in_polygon', { deterministic: true }, (json: unknown, lon: unknown, lat: unknown) => {
-    if (typeof lon !== 'number' || typeof lat !== 'number' || typeof json !== 'string') return 0;
-    let parts = polygonCache.get(json);
-    if (!parts) {
-      parts = (JSON.parse(json) as number[][][][]).map((rings) => preparePolygon(rings));
-      if (polygonCache.size > 32) polygonCache.clear();
-      polygonCache.set(json, parts);
     }
-    for (const p of parts) if (inPrepared(p, lon, lat)) return 1;
-    return 0;
-  });
+    for (let span = 32; ; span *= 4) {
+      const loDay = dayNumber(hi) - span;
+      const last = loDay <= floorDay;
+      const r = await rows(last ? f.from : isoDay(loDay));
+      if (r.length === n || last) return r;
+    }
+  }
+
+  async countRows(f: NormalFilter): Promise<number> {
+    const r = f.box && isSpatialOnly(f, false)
+      ? await sql<{ n: number }>`select count(*) as n from incidents_rtree where ${rtreeCondition(f)}`.execute(this.db)
+      : await sql<{ n: number }>`select count(*) as n from incidents i ${whereSql(compileFilter(f, 'sqlite'))}`.execute(this.db);
+    return Number(r.rows[0]!.n);
+  }
+
+  /** One query per range: each is one stretch of the summary's primary key. */
+  async summaryRows(ranges: CellRange[], y0: number, y1: number): Promise<SummaryRow[]> {
+    const out: SummaryRow[] = [];
+    for (const r of ranges) {
+      const res = await sql<Row>`
+        select cell, sum(n) as n, sum(sum_lat) as slat, sum(sum_lon) as slon, sum(coarse) as coarse from incident_cells
+        where cell between ${r.lo} and ${r.hi} and year between ${y0} and ${y1} group by cell having sum(n) > 0`.execute(this.db);
+      for (const x of res.rows) out.push(summaryRow(x));
+    }
+    return out;
+  }
+
+  /** One index range of `morton` per cell (the cells index covers box, date and precision): no sort, no row lookups. */
+  async cellsByRange(f: NormalFilter, ranges: CellRange[]): Promise<Agg[]> {
+    const { lat0, lat1, lon0, lon1, more } = boxTerms(f);
+    const out: Agg[] = [];
+    for (const r of ranges) {
+      const res = await sql<Row>`
+        select count(*) as n, sum(lat) as slat, sum(lon) as slon, sum(coarse) as coarse, min(rid) as one
+        from incidents indexed by incidents_cells
+        where morton between ${r.lo} and ${r.hi} and lat between ${lat0} and ${lat1} and lon between ${lon0} and ${lon1} ${more}`.execute(this.db);
+      const x = res.rows[0]!;
+      if (Number(x.n) > 0) out.push({ cx: r.cx, cy: r.cy, n: Number(x.n), slat: Number(x.slat), slon: Number(x.slon), coarse: Number(x.coarse), one: x.one === null ? null : Number(x.one) });
+    }
+    return out;
+  }
 }

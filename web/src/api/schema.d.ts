@@ -66,11 +66,6 @@ export interface paths {
                             /** @enum {string} */
                             status: "ready";
                             store: string;
-                            /**
-                             * @description SQLite: whether map viewport pages come from the in-memory index (current) or from SQL while it is read after a change (reading)
-                             * @enum {string}
-                             */
-                            mapIndex?: "current" | "reading";
                         };
                     };
                 };
@@ -1185,8 +1180,9 @@ export interface paths {
                     from?: string;
                     /** @description Last day (inclusive), YYYY-MM-DD */
                     to?: string;
-                    kind?: "armed_attack" | "terrorist_attack" | "armed_rebellion" | "border_incursion" | "blockade" | "threat" | "coup" | "civil_unrest" | "other";
-                    /** @description ISO3 of the location's country */
+                    /** @description Incident kind(s), comma-separated: armed_attack, terrorist_attack, armed_rebellion, border_incursion, blockade, threat, coup, civil_unrest, other */
+                    kind?: string;
+                    /** @description ISO3 of the location's country (several: comma-separated) */
                     country?: string;
                     /** @description Admin-1 name, as the source gives it or as derived */
                     admin1?: string;
@@ -1314,8 +1310,9 @@ export interface paths {
                     from?: string;
                     /** @description Last day (inclusive), YYYY-MM-DD */
                     to?: string;
-                    kind?: "armed_attack" | "terrorist_attack" | "armed_rebellion" | "border_incursion" | "blockade" | "threat" | "coup" | "civil_unrest" | "other";
-                    /** @description ISO3 of the location's country */
+                    /** @description Incident kind(s), comma-separated: armed_attack, terrorist_attack, armed_rebellion, border_incursion, blockade, threat, coup, civil_unrest, other */
+                    kind?: string;
+                    /** @description ISO3 of the location's country (several: comma-separated) */
                     country?: string;
                     /** @description Admin-1 name, as the source gives it or as derived */
                     admin1?: string;
@@ -1388,8 +1385,9 @@ export interface paths {
                     from?: string;
                     /** @description Last day (inclusive), YYYY-MM-DD */
                     to?: string;
-                    kind?: "armed_attack" | "terrorist_attack" | "armed_rebellion" | "border_incursion" | "blockade" | "threat" | "coup" | "civil_unrest" | "other";
-                    /** @description ISO3 of the location's country */
+                    /** @description Incident kind(s), comma-separated: armed_attack, terrorist_attack, armed_rebellion, border_incursion, blockade, threat, coup, civil_unrest, other */
+                    kind?: string;
+                    /** @description ISO3 of the location's country (several: comma-separated) */
                     country?: string;
                     /** @description Admin-1 name, as the source gives it or as derived */
                     admin1?: string;
@@ -1467,8 +1465,9 @@ export interface paths {
                     from?: string;
                     /** @description Last day (inclusive), YYYY-MM-DD */
                     to?: string;
-                    kind?: "armed_attack" | "terrorist_attack" | "armed_rebellion" | "border_incursion" | "blockade" | "threat" | "coup" | "civil_unrest" | "other";
-                    /** @description ISO3 of the location's country */
+                    /** @description Incident kind(s), comma-separated: armed_attack, terrorist_attack, armed_rebellion, border_incursion, blockade, threat, coup, civil_unrest, other */
+                    kind?: string;
+                    /** @description ISO3 of the location's country (several: comma-separated) */
                     country?: string;
                     /** @description Admin-1 name, as the source gives it or as derived */
                     admin1?: string;
@@ -1550,8 +1549,9 @@ export interface paths {
                     from?: string;
                     /** @description Last day (inclusive), YYYY-MM-DD */
                     to?: string;
-                    kind?: "armed_attack" | "terrorist_attack" | "armed_rebellion" | "border_incursion" | "blockade" | "threat" | "coup" | "civil_unrest" | "other";
-                    /** @description ISO3 of the location's country */
+                    /** @description Incident kind(s), comma-separated: armed_attack, terrorist_attack, armed_rebellion, border_incursion, blockade, threat, coup, civil_unrest, other */
+                    kind?: string;
+                    /** @description ISO3 of the location's country (several: comma-separated) */
                     country?: string;
                     /** @description Admin-1 name, as the source gives it or as derived */
                     admin1?: string;

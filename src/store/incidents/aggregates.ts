@@ -1,0 +1,69 @@
+import { sql, type RawBuilder } from 'kysely';
+import { InputError } from '../../errors.ts';
+import { boxCells, SUMMARY_LEVEL, yearSplit } from './cells.ts';
+import { cellsBySummary } from './clusters.ts';
+import type { IncidentDialect, Row } from './dialect.ts';
+import type { NormalFilter } from './filter.ts';
+import { compileFilter, isSpatialOnly, whereSql } from './filter-sql.ts';
+import type { AreaCount, AreaLevel, TimelineBucket, TimelinePoint } from './types.ts';
+
+/** Counts, timelines and counts per area of the incidents matching a filter. */
+
+export async function count(d: IncidentDialect, f: NormalFilter): Promise<number> {
+  if (f.empty) return 0;
+  return (await countBySummary(d, f)) ?? d.countRows(f);
+}
+
+/**
+ * Large boxes with only box/date filters: the cluster summary for the cells wholly inside and the whole
+ * years, rows for the rest. null when it would not pay (small boxes, no whole year, other filters).
+ */
+async function countBySummary(d: IncidentDialect, f: NormalFilter): Promise<number | null> {
+  if (!f.box || !isSpatialOnly(f, false)) return null;
+  const { fullFrom, fullTo, partial } = yearSplit(f);
+  if (fullFrom > fullTo) return null;
+  const g10 = boxCells(f, SUMMARY_LEVEL);
+  const nx = g10.x1 - g10.x0 + 1, ny = g10.y1 - g10.y0 + 1;
+  const interior = Math.max(0, nx - 2) * Math.max(0, ny - 2);
+  if (nx < 6 || ny < 6 || interior < 4 * (nx * ny - interior)) return null;
+  let level = SUMMARY_LEVEL;
+  while (level > 0 && boxCells(f, level).cells > 64) level--;
+  const c = boxCells(f, level);
+  const aggs = await cellsBySummary(d, f, level, c.x0, c.x1, c.y0, c.y1, false);
+  let n = aggs.reduce((t, a) => t + a.n, 0);
+  for (const [from, to] of partial) n += await d.countRows({ ...f, from, to });
+  return n;
+}
+
+/** Incidents and fatalities (sum of best estimates) per day, ISO week (its Monday) or month, oldest first. */
+export async function timeline(d: IncidentDialect, f: NormalFilter, bucket: TimelineBucket): Promise<TimelinePoint[]> {
+  let period: RawBuilder<unknown>;
+  if (bucket === 'day') period = sql`i.date`;
+  else if (bucket === 'month') period = sql`substr(i.date, 1, 7)`;
+  else if (bucket === 'week') period = d.weekStart;
+  else throw new InputError(`unknown timeline bucket "${String(bucket)}": use day, week or month`, { code: 'invalid_filter' });
+  const r = await sql<Row>`
+    select ${period} as period, count(*) as n, coalesce(sum(i.fatalities_best), 0) as fatalities
+    from incidents i ${whereSql(compileFilter(f, d.name))}
+    group by 1 order by 1`.execute(d.db);
+  return r.rows.map((x) => ({ period: String(x.period), count: Number(x.n), fatalities: Number(x.fatalities) }));
+}
+
+/**
+ * Counts per country, or per (country, admin-1) for choropleths. The admin-1 is the one derived from the
+ * shipped boundaries (so it matches the map's polygons) when known, else the source's own name.
+ */
+export async function byArea(d: IncidentDialect, f: NormalFilter, level: AreaLevel): Promise<AreaCount[]> {
+  const where = whereSql(compileFilter(f, d.name));
+  if (level === 'country') {
+    const r = await sql<Row>`
+      select i.country as country, count(*) as n, coalesce(sum(i.fatalities_best), 0) as fatalities
+      from incidents i ${where} group by i.country order by n desc, country`.execute(d.db);
+    return r.rows.map((x) => ({ country: x.country ?? null, count: Number(x.n), fatalities: Number(x.fatalities) }));
+  }
+  if (level !== 'admin1') throw new InputError(`unknown area level "${String(level)}": use country or admin1`, { code: 'invalid_filter' });
+  const r = await sql<Row>`
+    select i.country as country, coalesce(i.admin1_derived, i.admin1) as admin1, count(*) as n, coalesce(sum(i.fatalities_best), 0) as fatalities
+    from incidents i ${where} group by 1, 2 order by n desc, 1, 2`.execute(d.db);
+  return r.rows.map((x) => ({ country: x.country ?? null, admin1: x.admin1 ?? null, count: Number(x.n), fatalities: Number(x.fatalities) }));
+}

@@ -38,7 +38,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runImport } from '../src/import/pipeline.ts';
-import { addUser, issueToken } from '../src/server/auth/accounts.ts';
+import { addUser, issueToken } from '../src/accounts/accounts.ts';
 import { IncidentRepository } from '../src/store/incidents/index.ts';
 import { openStore } from '../src/store/store.ts';
 import { seededRandom } from '../src/store/incidents/fixtures.ts';

@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Store } from '../../store/store.ts';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppContext } from '../context.ts';
 import { authorize } from '../policy.ts';
+import { ErrorResponse } from './schemas.ts';
 
 /**
  * The ledger over HTTP (secretariat and admin: payloads may carry any party's restricted
@@ -23,19 +23,14 @@ const Entry = z
   })
   .meta({ id: 'LedgerEntry' });
 
-const ErrorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
-});
-
 const Head = z.object({ seq: z.number().int(), hash: z.string() });
 
-export async function registerLedgerRoutes(app: FastifyInstance, deps: { store: Store }): Promise<void> {
-  const { store } = deps;
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export const ledgerRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> }> = async (app, { ctx }) => {
+  const { store } = ctx;
   const tags = ['ledger'];
   const denied = { 401: ErrorResponse, 403: ErrorResponse };
 
-  r.get('/api/v1/ledger', {
+  app.get('/api/v1/ledger', {
     schema: {
       tags,
       summary: "Ledger entries in order; with target, one record's history",
@@ -53,7 +48,7 @@ export async function registerLedgerRoutes(app: FastifyInstance, deps: { store: 
     return { entries, next: entries.length === limit ? entries.at(-1)!.seq : null };
   });
 
-  r.get('/api/v1/ledger/verify', {
+  app.get('/api/v1/ledger/verify', {
     schema: {
       tags,
       summary: 'Recompute the whole hash chain; names the first broken entry',
@@ -71,4 +66,4 @@ export async function registerLedgerRoutes(app: FastifyInstance, deps: { store: 
     authorize(request.actor, 'verify', 'ledger');
     return store.ledger.verify();
   });
-}
+};

@@ -1,20 +1,20 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { addUser, disableUser, issueToken } from '../../accounts/accounts.ts';
+import { PASSWORD_MAX_LENGTH } from '../../accounts/secrets.ts';
 import { InputError } from '../../errors.ts';
 import type { User } from '../../store/accounts/account-repository.ts';
-import type { Store } from '../../store/store.ts';
-import { addUser, disableUser, issueToken } from '../auth/accounts.ts';
-import { PASSWORD_MAX_LENGTH } from '../auth/secrets.ts';
+import type { AppContext } from '../context.ts';
 import { HttpError } from '../http-error.ts';
 import { ROLES, authorize } from '../policy.ts';
+import { ErrorResponse } from './schemas.ts';
 
 /**
  * User accounts (admin only): list, add, disable, issue an API token.
- * Every change is written with its ledger entry in one transaction (src/server/auth/accounts.ts).
+ * Every change is written with its ledger entry in one transaction (src/accounts/accounts.ts).
  */
 
-const UserSchema = z
+export const UserSchema = z
   .object({
     username: z.string(),
     role: z.enum(ROLES),
@@ -24,10 +24,6 @@ const UserSchema = z
     disabledAt: z.string().nullable().describe('Set when the account was disabled: it can no longer sign in, its sessions and tokens stopped working'),
   })
   .meta({ id: 'User' });
-
-const ErrorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
-});
 
 const UsernameParams = z.strictObject({ username: z.string().min(1).max(64) });
 
@@ -51,20 +47,19 @@ async function mapped<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function registerUserRoutes(app: FastifyInstance, deps: { store: Store }): Promise<void> {
-  const { store } = deps;
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export const userRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> }> = async (app, { ctx }) => {
+  const { store } = ctx;
   const tags = ['users'];
   const denied = { 401: ErrorResponse, 403: ErrorResponse };
 
-  r.get('/api/v1/users', {
+  app.get('/api/v1/users', {
     schema: { tags, summary: 'Every user account (admin)', response: { 200: z.object({ users: z.array(UserSchema) }), ...denied } },
   }, async (request) => {
     authorize(request.actor, 'read', 'user');
     return { users: (await store.accounts.listUsers()).map(view) };
   });
 
-  r.post('/api/v1/users', {
+  app.post('/api/v1/users', {
     schema: {
       tags,
       summary: 'Add a user (admin). A liaison needs the ISO3 code of its party; other roles take none.',
@@ -85,7 +80,7 @@ export async function registerUserRoutes(app: FastifyInstance, deps: { store: St
     return { user: view(user) };
   });
 
-  r.post('/api/v1/users/:username/disable', {
+  app.post('/api/v1/users/:username/disable', {
     schema: {
       tags,
       summary: 'Disable a user (admin): it can no longer sign in; its sessions and tokens stop working at once',
@@ -102,7 +97,7 @@ export async function registerUserRoutes(app: FastifyInstance, deps: { store: St
     return { user: view(user) };
   });
 
-  r.post('/api/v1/users/:username/tokens', {
+  app.post('/api/v1/users/:username/tokens', {
     schema: {
       tags,
       summary: 'Issue a bearer API token for a user (admin). The token is shown once; only its hash is kept.',
@@ -117,4 +112,4 @@ export async function registerUserRoutes(app: FastifyInstance, deps: { store: St
     void reply.code(201);
     return { token };
   });
-}
+};

@@ -3,8 +3,8 @@ import type { RepositoryContext } from '../store.ts';
 /**
  * Users, their sign-in sessions and their API tokens. Secrets never reach this
  * table in the clear: passwords are argon2id hashes, session ids and tokens are
- * SHA-256 hashes (src/server/auth makes them). Ledger entries for user changes are
- * appended by the caller in the same transaction (see src/server/auth/accounts.ts).
+ * SHA-256 hashes (src/accounts/secrets.ts makes them). Ledger entries for user changes are
+ * appended by the caller in the same transaction (see src/accounts/accounts.ts).
  */
 
 export const ROLES = ['secretariat', 'liaison', 'observer', 'admin'] as const;

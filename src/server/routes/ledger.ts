@@ -25,6 +25,18 @@ const Entry = z
 
 const Head = z.object({ seq: z.number().int(), hash: z.string() });
 
+export const LedgerPage = z.object({
+  entries: z.array(Entry),
+  next: z.number().int().nullable().describe('Pass as `after` for the next page; null at the end'),
+});
+
+export const LedgerVerification = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  head: Head.nullable().describe('The last intact entry: note it elsewhere to detect a later rewrite of the tail'),
+  firstBroken: z.object({ seq: z.number().int(), reason: z.string(), detail: z.string() }).optional(),
+});
+
 export const ledgerRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> }> = async (app, { ctx }) => {
   const { store } = ctx;
   const tags = ['ledger'];
@@ -39,7 +51,7 @@ export const ledgerRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'
         after: z.coerce.number().int().min(0).optional().describe('Only entries after this seq (paging: pass the last seq you got)'),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),
-      response: { 200: z.object({ entries: z.array(Entry), next: z.number().int().nullable().describe('Pass as `after` for the next page; null at the end') }), 400: ErrorResponse, ...denied },
+      response: { 200: LedgerPage, 400: ErrorResponse, ...denied },
     },
   }, async (request) => {
     authorize(request.actor, 'read', 'ledger');
@@ -52,15 +64,7 @@ export const ledgerRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'
     schema: {
       tags,
       summary: 'Recompute the whole hash chain; names the first broken entry',
-      response: {
-        200: z.object({
-          ok: z.boolean(),
-          checked: z.number().int(),
-          head: Head.nullable().describe('The last intact entry: note it elsewhere to detect a later rewrite of the tail'),
-          firstBroken: z.object({ seq: z.number().int(), reason: z.string(), detail: z.string() }).optional(),
-        }),
-        ...denied,
-      },
+      response: { 200: LedgerVerification, ...denied },
     },
   }, async (request) => {
     authorize(request.actor, 'verify', 'ledger');

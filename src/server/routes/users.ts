@@ -25,6 +25,10 @@ export const UserSchema = z
   })
   .meta({ id: 'User' });
 
+export const UserList = z.object({ users: z.array(UserSchema) });
+export const OneUser = z.object({ user: UserSchema });
+export const IssuedToken = z.object({ token: z.string().describe('Shown once: only its hash is kept') });
+
 const UsernameParams = z.strictObject({ username: z.string().min(1).max(64) });
 
 function view(u: User): z.infer<typeof UserSchema> {
@@ -53,7 +57,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> 
   const denied = { 401: ErrorResponse, 403: ErrorResponse };
 
   app.get('/api/v1/users', {
-    schema: { tags, summary: 'Every user account (admin)', response: { 200: z.object({ users: z.array(UserSchema) }), ...denied } },
+    schema: { tags, summary: 'Every user account (admin)', response: { 200: UserList, ...denied } },
   }, async (request) => {
     authorize(request.actor, 'read', 'user');
     return { users: (await store.accounts.listUsers()).map(view) };
@@ -70,7 +74,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> 
         password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
         mustChangePassword: z.boolean().optional().describe('Make the user choose a new password at first sign-in'),
       }),
-      response: { 201: z.object({ user: UserSchema }), 400: ErrorResponse, ...denied, 409: ErrorResponse },
+      response: { 201: OneUser, 400: ErrorResponse, ...denied, 409: ErrorResponse },
     },
   }, async (request, reply) => {
     const actor = request.actor;
@@ -85,7 +89,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> 
       tags,
       summary: 'Disable a user (admin): it can no longer sign in; its sessions and tokens stop working at once',
       params: UsernameParams,
-      response: { 200: z.object({ user: UserSchema }), 400: ErrorResponse, ...denied, 404: ErrorResponse },
+      response: { 200: OneUser, 400: ErrorResponse, ...denied, 404: ErrorResponse },
     },
   }, async (request) => {
     const actor = request.actor;
@@ -103,7 +107,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> 
       summary: 'Issue a bearer API token for a user (admin). The token is shown once; only its hash is kept.',
       params: UsernameParams,
       body: z.strictObject({ label: z.string().min(1).max(100).optional() }).nullish(),
-      response: { 201: z.object({ token: z.string() }), 400: ErrorResponse, ...denied, 404: ErrorResponse },
+      response: { 201: IssuedToken, 400: ErrorResponse, ...denied, 404: ErrorResponse },
     },
   }, async (request, reply) => {
     const actor = request.actor;

@@ -1,6 +1,7 @@
-// Lint gate. Its one architectural rule (after Excalidraw's): the domain
+// Lint gate. Its architectural rules (after Excalidraw's): the domain
 // (charter, incident, response, ledger) never imports the server, the store,
-// the CLI or the web UI. Dependencies point inwards.
+// the CLI or the web UI; accounts and the store never import the server or the
+// CLI; the CLI takes from the server only what starts it. Dependencies point inwards.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -23,6 +24,32 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ group: outerLayers, message: 'The domain must not import the server, store, CLI or UI: dependencies point inwards.' }],
+      }],
+    },
+  },
+  {
+    // Accounts (users, passwords, tokens) serve both the API and the CLI: they know the store, never who calls them.
+    files: ['src/accounts/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/server/**', '**/cli/**', '**/web/**', 'fastify'], message: 'Accounts must not import the server, the CLI or the UI: both the API and the CLI use them.' }],
+      }],
+    },
+  },
+  {
+    files: ['src/store/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/server/**', '**/cli/**', '**/web/**', 'fastify'], message: 'The store must not import the server, the CLI or the UI: dependencies point inwards.' }],
+      }],
+    },
+  },
+  {
+    // The CLI starts the server (serve, openapi) but takes nothing else from it: shared logic lives in src/accounts, src/import…
+    files: ['src/cli/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/server/**', '!**/server/serve.ts', '!**/server/app.ts'], message: 'The CLI may only start the server (src/server/serve.ts, app.ts); account logic is in src/accounts.' }],
       }],
     },
   },

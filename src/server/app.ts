@@ -11,17 +11,19 @@ import { pino } from 'pino';
 import type { Charter } from '../charter/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { AppContext } from './context.ts';
-import { registerAuth, registerLedgerRoutes, registerUserRoutes } from './auth/plugin.ts';
+import { registerAuth } from './auth/authenticate.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { Feed } from './feed.ts';
 import { ImportJobs, type ImportRunner } from './jobs.ts';
 import { assessRoutes } from './routes/assess.ts';
+import { authRoutes } from './routes/auth.ts';
 import { charterRoutes } from './routes/charters.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { incidentRoutes } from './routes/incidents.ts';
-import { sendAtTurnEnd } from './send-at-turn-end.ts';
+import { ledgerRoutes } from './routes/ledger.ts';
+import { userRoutes } from './routes/users.ts';
 
 /**
  * The Foedus HTTP server: Fastify with zod-validated routes under /api/v1,
@@ -42,7 +44,7 @@ export interface BuildAppOptions {
   charters: Charter[];
   /** A pino logger, or false for none (tests). Default: pino at FOEDUS_LOG_LEVEL or info, on stdout. */
   logger?: FastifyBaseLogger | false;
-  /** Demo mode (the auth plugin relaxes cookie security for plain-HTTP localhost). */
+  /** Demo mode (demo accounts exist): only logged. */
   demo?: boolean;
   /** The built UI; default web/dist when it exists; null for none. */
   webDir?: string | null;
@@ -70,6 +72,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  // Every answer is encoded by its route's zod schema: what the OpenAPI document says is what is sent
+  // (unknown fields are dropped; an answer that does not fit is a 500 and a log line, not a silent leak).
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   // Only JSON (and multipart for uploads): anything else is 415, not a string body.
@@ -85,15 +89,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
     uploadLimitBytes: opts.uploadLimitBytes ?? UPLOAD_LIMIT,
   };
   app.decorate('foedus', ctx);
+  if (opts.demo) app.log.info('demo mode: demo accounts are available');
 
-  // These two hooks run on every request: written with `done` rather than async, so no promise is made for them.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
     done();
   });
-  // Answers are written at the end of the loop turn, together (see ./send-at-turn-end.ts).
-  app.addHook('onSend', sendAtTurnEnd);
   app.addHook('onResponse', (request, reply, done) => {
     if ((request.log as unknown as { isLevelEnabled(l: string): boolean }).isLevelEnabled?.('info')) {
       request.log.info(
@@ -137,7 +139,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, { ctx });
-  await registerAuthPlugins(app, opts);
+  // Authentication first (a hook on the root instance), then the routes it guards.
+  await registerAuth(app, { store: ctx.store });
+  await app.register(authRoutes, { ctx });
+  await app.register(userRoutes, { ctx });
+  await app.register(ledgerRoutes, { ctx });
   await app.register(charterRoutes, { ctx });
   await app.register(assessRoutes, { ctx });
   await app.register(incidentRoutes, { ctx });
@@ -160,13 +166,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   }
 
   return app as unknown as FoedusApp;
-}
-
-/** Sign-in, users and the ledger come from the auth module (src/server/auth); registered before the routes it guards. */
-async function registerAuthPlugins(app: FastifyInstance, opts: BuildAppOptions): Promise<void> {
-  await registerAuth(app, { store: opts.store, demo: opts.demo ?? false });
-  await registerUserRoutes(app, { store: opts.store });
-  await registerLedgerRoutes(app, { store: opts.store });
 }
 
 /** The OpenAPI document of the API, built from the routes' schemas (no database needed: an in-memory store). */

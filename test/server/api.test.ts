@@ -8,7 +8,11 @@ import { DIALECTS } from '../../src/store/testing.ts';
 import { col, csvLine, realRows } from '../import/fixtures.ts';
 import { UCDP_COLUMNS } from '../../src/incident/ucdp/wire.ts';
 import { PASSWORD, sampleIncident, startTestServer, testCharters, type TestServer } from './helpers.ts';
+import { CharterDetail, CharterList } from '../../src/server/routes/charters.ts';
+import { Health } from '../../src/server/routes/health.ts';
+import { ImportAccepted, ImportJobSchema } from '../../src/server/routes/imports.ts';
 import { IncidentListItemSchema, IncidentRecordSchema } from '../../src/server/routes/schemas.ts';
+import { expectFits } from './fits.ts';
 
 /** The HTTP API against a real listening server, on both stores. */
 
@@ -23,7 +27,7 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
 
   describe('health and documents', () => {
     it('answers /healthz and /readyz without sign-in', async () => {
-      expect((await s.api('GET', '/healthz', { as: null })).body).toEqual({ status: 'ok' });
+      expect(expectFits(Health, (await s.api('GET', '/healthz', { as: null })).body)).toEqual({ status: 'ok' });
       const ready = await s.api('GET', '/readyz', { as: null });
       expect(ready.status).toBe(200);
       expect(ready.body).toEqual({ status: 'ready', store: dialect });
@@ -88,8 +92,8 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
     it('lists the charters', async () => {
       const r = await s.api('GET', '/api/v1/charters');
       expect(r.status).toBe(200);
-      const aes = r.body.find((c: { id: string }) => c.id === 'aes-2023');
-      expect(aes).toBeTruthy();
+      const aes = expectFits(CharterList, r.body).find((c) => c.id === 'aes-2023');
+      if (!aes) throw new Error('aes-2023 is not listed');
       expect(aes.title.fr).toBeTruthy();
       expect(aes.title.en).toBeTruthy();
       expect(aes.inForce.from).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -100,6 +104,7 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
       const at = c.in_force.from;
       const r = await s.api('GET', `/api/v1/charters/aes-2023?at=${at}`);
       expect(r.status).toBe(200);
+      expectFits(CharterDetail, r.body);
       expect(r.body.at).toBe(at);
       expect(r.body.charterInForce).toBe(true);
       const countries = r.body.parties.filter((p: { inForce: boolean }) => p.inForce).map((p: { country: string }) => p.country).sort();
@@ -170,6 +175,7 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
     it('creates a manual report (201, UUID, dataset manual) with its ledger entry', async () => {
       const r = await s.api('POST', '/api/v1/incidents', { json: { incident: sampleIncident(), notes: 'Convoy ambushed', placeName: 'Ménaka' } });
       expect(r.status).toBe(201);
+      expectFits(IncidentRecordSchema, r.body);
       expect(r.body.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(r.body.source.dataset).toBe('manual');
       expect(r.body.incident.location.country).toBe('MLI'); // derived from the point
@@ -178,6 +184,7 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
       created = r.body;
       const got = await s.api('GET', `/api/v1/incidents/${created.id}`, { as: 'observer' });
       expect(got.status).toBe(200);
+      expectFits(IncidentRecordSchema, got.body);
       expect(got.body.notes).toBe('Convoy ambushed');
     });
 
@@ -195,6 +202,7 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
     it('edits with the version; a stale edit gets 409 with the current version and who made it', async () => {
       const ok = await s.api('PATCH', `/api/v1/incidents/${created.id}`, { json: { version: 1, notes: 'Convoy ambushed near Ménaka' } });
       expect(ok.status).toBe(200);
+      expectFits(IncidentRecordSchema, ok.body);
       expect(ok.body.version).toBe(2);
       expect(ok.body.notes).toBe('Convoy ambushed near Ménaka');
       const stale = await s.api('PATCH', `/api/v1/incidents/${created.id}`, { json: { version: 1, notes: 'older edit' } });
@@ -237,10 +245,10 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
       // List items: the documented shape, without raw reports; the single incident has them.
       expect(all.headers.get('content-type')).toMatch(/^application\/json/);
       for (const item of [...all.body.items, ...next.body.items]) {
-        expect(IncidentListItemSchema.safeParse(item).error).toBeUndefined();
+        expectFits(IncidentListItemSchema, item, 'list item');
         expect(item.reports).toEqual([]);
         const one = await s.api('GET', `/api/v1/incidents/${encodeURIComponent(item.id)}`);
-        expect(IncidentRecordSchema.safeParse(one.body).error).toBeUndefined();
+        expectFits(IncidentRecordSchema, one.body, 'incident');
         expect({ ...one.body, reports: [] }).toEqual(item);
       }
 
@@ -303,10 +311,12 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
       form.append('file', new Blob([csv], { type: 'text/csv' }), 'ged-sample.csv');
       const r = await s.api('POST', '/api/v1/imports', { body: form });
       expect(r.status).toBe(202);
+      expectFits(ImportAccepted, r.body);
       expect(r.body.job.id).toEqual(expect.any(String));
       await s.app.foedus.jobs.idle();
       const job = await s.api('GET', `/api/v1/imports/${r.body.job.id}`, { as: 'observer' });
       expect(job.status).toBe(200);
+      expectFits(ImportJobSchema, job.body);
       expect(job.body.status).toBe('done');
       expect(job.body.format).toBe('ucdp');
       expect(job.body.progress).toMatchObject({ rows: 5, imported: 4, rejected: 1 });
@@ -328,6 +338,7 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
       expect(r.status).toBe(202);
       await s.app.foedus.jobs.idle();
       const job = await s.api('GET', `/api/v1/imports/${r.body.job.id}`);
+      expectFits(ImportJobSchema, job.body);
       expect(job.body.status).toBe('failed');
       expect(job.body.error.code).not.toBe('import_failed');
       expect(job.body.error.message.length).toBeGreaterThan(10);

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { loadCharters } from '../../src/charter/loader.ts';
 import type { Charter } from '../../src/charter/schema.ts';
 import { buildApp, type BuildAppOptions, type FoedusApp } from '../../src/server/app.ts';
-import { addUser, issueToken } from '../../src/server/auth/accounts.ts';
+import { addUser, issueToken } from '../../src/accounts/accounts.ts';
 import type { Dialect } from '../../src/store/database.ts';
 import type { Store } from '../../src/store/store.ts';
 import { openTestStore } from '../../src/store/testing.ts';

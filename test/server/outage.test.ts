@@ -3,7 +3,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type FoedusApp } from '../../src/server/app.ts';
-import { addUser, issueToken } from '../../src/server/auth/accounts.ts';
+import { addUser, issueToken } from '../../src/accounts/accounts.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { createTestDatabase, TEST_PG_URL } from '../../src/store/testing.ts';
 import { PASSWORD, sampleIncident, startTestServer, testCharters } from './helpers.ts';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
 import { loadDemoData } from '../../import/index.ts';
 import { DEMO_ATTRIBUTION } from '../../import/demo.ts';
-import { ensureBootstrapAdmin, ensureDemoAccounts } from '../../server/auth/accounts.ts';
+import { ensureBootstrapAdmin, ensureDemoAccounts } from '../../accounts/bootstrap.ts';
 import { closeOnSignals, startServer } from '../../server/serve.ts';
 import { resolveStoreConfig } from '../../store/database.ts';
 

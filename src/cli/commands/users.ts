@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { InputError } from '../../errors.ts';
-import { addUser, checkRoleAndParty, checkUsername, disableUser, issueToken } from '../../server/auth/accounts.ts';
-import { randomPassword } from '../../server/auth/secrets.ts';
+import { addUser, checkRoleAndParty, checkUsername, disableUser, issueToken } from '../../accounts/accounts.ts';
+import { randomPassword } from '../../accounts/secrets.ts';
 import { ROLES, type User } from '../../store/accounts/account-repository.ts';
 import { cliActor, withStore } from '../store.ts';
 

@@ -32,7 +32,7 @@ export const PartyAtDate = z
   })
   .meta({ id: 'PartyAtDate' });
 
-const CharterDetail = z
+export const CharterDetail = z
   .object({
     summary: CharterSummary,
     at: z.string().describe('The day the parties are given for (YYYY-MM-DD).'),
@@ -43,6 +43,8 @@ const CharterDetail = z
   .meta({ id: 'CharterDetail' });
 
 const day = z.string().refine(isRealDate, { message: 'not a real calendar date in the form YYYY-MM-DD' });
+
+export const CharterList = z.array(CharterSummary);
 
 export function summarise(c: Charter): z.infer<typeof CharterSummary> {
   return {
@@ -75,7 +77,7 @@ export const charterRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
     schema: {
       tags: ['charters'],
       summary: 'The charters this server assesses against',
-      response: { 200: z.array(CharterSummary), 401: ErrorResponse },
+      response: { 200: CharterList, 401: ErrorResponse },
     },
   }, async (request) => {
     guard(request, 'read', { type: 'charter' });

@@ -5,12 +5,15 @@ import { errorBody, isStoreUnavailable, STORE_RETRY_AFTER_S } from '../errors.ts
 import { ErrorResponse } from './schemas.ts';
 
 /** Liveness (the process answers) and readiness (the store answers). No sign-in needed. */
+
+export const Health = z.object({ status: z.literal('ok') });
+
 export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get('/healthz', {
     schema: {
       tags: ['health'],
       summary: 'The process is up',
-      response: { 200: z.object({ status: z.literal('ok') }) },
+      response: { 200: Health },
     },
   }, async () => ({ status: 'ok' as const }));
 

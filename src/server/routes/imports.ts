@@ -63,6 +63,8 @@ export const ImportJobSchema = z
   })
   .meta({ id: 'ImportJob' });
 
+export const ImportAccepted = z.object({ job: z.object({ id: z.string(), status: z.enum(['queued', 'running', 'done', 'failed']) }) });
+
 const FORMAT_FIELD = z.enum(IMPORT_FORMATS);
 
 export const importRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -75,7 +77,7 @@ export const importRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       consumes: ['multipart/form-data'],
       querystring: z.strictObject({ format: FORMAT_FIELD.optional().describe('Detected from the file name and first bytes when absent') }),
       response: {
-        202: z.object({ job: z.object({ id: z.string(), status: z.enum(['queued', 'running', 'done', 'failed']) }) }),
+        202: ImportAccepted,
         400: ErrorResponse,
         401: ErrorResponse,
         403: ErrorResponse,

@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Store } from '../../store/store.ts';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppContext } from '../context.ts';
 import { authorize } from '../policy.ts';
+import { ErrorResponse } from './schemas.ts';
 
 /**
  * The ledger over HTTP (secretariat and admin: payloads may carry any party's restricted
@@ -23,19 +23,26 @@ const Entry = z
   })
   .meta({ id: 'LedgerEntry' });
 
-const ErrorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
-});
-
 const Head = z.object({ seq: z.number().int(), hash: z.string() });
 
-export async function registerLedgerRoutes(app: FastifyInstance, deps: { store: Store }): Promise<void> {
-  const { store } = deps;
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export const LedgerPage = z.object({
+  entries: z.array(Entry),
+  next: z.number().int().nullable().describe('Pass as `after` for the next page; null at the end'),
+});
+
+export const LedgerVerification = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  head: Head.nullable().describe('The last intact entry: note it elsewhere to detect a later rewrite of the tail'),
+  firstBroken: z.object({ seq: z.number().int(), reason: z.string(), detail: z.string() }).optional(),
+});
+
+export const ledgerRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> }> = async (app, { ctx }) => {
+  const { store } = ctx;
   const tags = ['ledger'];
   const denied = { 401: ErrorResponse, 403: ErrorResponse };
 
-  r.get('/api/v1/ledger', {
+  app.get('/api/v1/ledger', {
     schema: {
       tags,
       summary: "Ledger entries in order; with target, one record's history",
@@ -44,7 +51,7 @@ export async function registerLedgerRoutes(app: FastifyInstance, deps: { store: 
         after: z.coerce.number().int().min(0).optional().describe('Only entries after this seq (paging: pass the last seq you got)'),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),
-      response: { 200: z.object({ entries: z.array(Entry), next: z.number().int().nullable().describe('Pass as `after` for the next page; null at the end') }), 400: ErrorResponse, ...denied },
+      response: { 200: LedgerPage, 400: ErrorResponse, ...denied },
     },
   }, async (request) => {
     authorize(request.actor, 'read', 'ledger');
@@ -53,22 +60,14 @@ export async function registerLedgerRoutes(app: FastifyInstance, deps: { store: 
     return { entries, next: entries.length === limit ? entries.at(-1)!.seq : null };
   });
 
-  r.get('/api/v1/ledger/verify', {
+  app.get('/api/v1/ledger/verify', {
     schema: {
       tags,
       summary: 'Recompute the whole hash chain; names the first broken entry',
-      response: {
-        200: z.object({
-          ok: z.boolean(),
-          checked: z.number().int(),
-          head: Head.nullable().describe('The last intact entry: note it elsewhere to detect a later rewrite of the tail'),
-          firstBroken: z.object({ seq: z.number().int(), reason: z.string(), detail: z.string() }).optional(),
-        }),
-        ...denied,
-      },
+      response: { 200: LedgerVerification, ...denied },
     },
   }, async (request) => {
     authorize(request.actor, 'verify', 'ledger');
     return store.ledger.verify();
   });
-}
+};

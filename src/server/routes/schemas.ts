@@ -14,6 +14,8 @@ export const ErrorResponse = z
   })
   .meta({ id: 'Error' });
 
+/** The answer of an action that has nothing else to say. */
+export const Ok = z.object({ ok: z.literal(true) });
 
 export const Incident = incidentSchema.meta({ id: 'Incident', description: 'An incident in the assessment engine\'s format.' });
 

@@ -1,20 +1,20 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { addUser, disableUser, issueToken } from '../../accounts/accounts.ts';
+import { PASSWORD_MAX_LENGTH } from '../../accounts/secrets.ts';
 import { InputError } from '../../errors.ts';
 import type { User } from '../../store/accounts/account-repository.ts';
-import type { Store } from '../../store/store.ts';
-import { addUser, disableUser, issueToken } from '../auth/accounts.ts';
-import { PASSWORD_MAX_LENGTH } from '../auth/secrets.ts';
+import type { AppContext } from '../context.ts';
 import { HttpError } from '../http-error.ts';
 import { ROLES, authorize } from '../policy.ts';
+import { ErrorResponse } from './schemas.ts';
 
 /**
  * User accounts (admin only): list, add, disable, issue an API token.
- * Every change is written with its ledger entry in one transaction (src/server/auth/accounts.ts).
+ * Every change is written with its ledger entry in one transaction (src/accounts/accounts.ts).
  */
 
-const UserSchema = z
+export const UserSchema = z
   .object({
     username: z.string(),
     role: z.enum(ROLES),
@@ -25,9 +25,9 @@ const UserSchema = z
   })
   .meta({ id: 'User' });
 
-const ErrorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
-});
+export const UserList = z.object({ users: z.array(UserSchema) });
+export const OneUser = z.object({ user: UserSchema });
+export const IssuedToken = z.object({ token: z.string().describe('Shown once: only its hash is kept') });
 
 const UsernameParams = z.strictObject({ username: z.string().min(1).max(64) });
 
@@ -51,20 +51,19 @@ async function mapped<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function registerUserRoutes(app: FastifyInstance, deps: { store: Store }): Promise<void> {
-  const { store } = deps;
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export const userRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> }> = async (app, { ctx }) => {
+  const { store } = ctx;
   const tags = ['users'];
   const denied = { 401: ErrorResponse, 403: ErrorResponse };
 
-  r.get('/api/v1/users', {
-    schema: { tags, summary: 'Every user account (admin)', response: { 200: z.object({ users: z.array(UserSchema) }), ...denied } },
+  app.get('/api/v1/users', {
+    schema: { tags, summary: 'Every user account (admin)', response: { 200: UserList, ...denied } },
   }, async (request) => {
     authorize(request.actor, 'read', 'user');
     return { users: (await store.accounts.listUsers()).map(view) };
   });
 
-  r.post('/api/v1/users', {
+  app.post('/api/v1/users', {
     schema: {
       tags,
       summary: 'Add a user (admin). A liaison needs the ISO3 code of its party; other roles take none.',
@@ -75,7 +74,7 @@ export async function registerUserRoutes(app: FastifyInstance, deps: { store: St
         password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
         mustChangePassword: z.boolean().optional().describe('Make the user choose a new password at first sign-in'),
       }),
-      response: { 201: z.object({ user: UserSchema }), 400: ErrorResponse, ...denied, 409: ErrorResponse },
+      response: { 201: OneUser, 400: ErrorResponse, ...denied, 409: ErrorResponse },
     },
   }, async (request, reply) => {
     const actor = request.actor;
@@ -85,12 +84,12 @@ export async function registerUserRoutes(app: FastifyInstance, deps: { store: St
     return { user: view(user) };
   });
 
-  r.post('/api/v1/users/:username/disable', {
+  app.post('/api/v1/users/:username/disable', {
     schema: {
       tags,
       summary: 'Disable a user (admin): it can no longer sign in; its sessions and tokens stop working at once',
       params: UsernameParams,
-      response: { 200: z.object({ user: UserSchema }), 400: ErrorResponse, ...denied, 404: ErrorResponse },
+      response: { 200: OneUser, 400: ErrorResponse, ...denied, 404: ErrorResponse },
     },
   }, async (request) => {
     const actor = request.actor;
@@ -102,13 +101,13 @@ export async function registerUserRoutes(app: FastifyInstance, deps: { store: St
     return { user: view(user) };
   });
 
-  r.post('/api/v1/users/:username/tokens', {
+  app.post('/api/v1/users/:username/tokens', {
     schema: {
       tags,
       summary: 'Issue a bearer API token for a user (admin). The token is shown once; only its hash is kept.',
       params: UsernameParams,
       body: z.strictObject({ label: z.string().min(1).max(100).optional() }).nullish(),
-      response: { 201: z.object({ token: z.string() }), 400: ErrorResponse, ...denied, 404: ErrorResponse },
+      response: { 201: IssuedToken, 400: ErrorResponse, ...denied, 404: ErrorResponse },
     },
   }, async (request, reply) => {
     const actor = request.actor;
@@ -117,4 +116,4 @@ export async function registerUserRoutes(app: FastifyInstance, deps: { store: St
     void reply.code(201);
     return { token };
   });
-}
+};

@@ -1,10 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api/client.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
-import { IncidentFields, draftErrors, draftToIncident, emptyDraft, type IncidentDraft } from '../../components/IncidentForm.tsx';
+import { IncidentFields } from '../../components/IncidentForm.tsx';
+import { useIncidentSubmit } from '../../components/useIncidentSubmit.ts';
 import { canRecord, useAuth } from '../../lib/auth.tsx';
-import { today } from '../../lib/format.ts';
 import { navigate } from '../../lib/router.ts';
 import { currentLang } from '../../i18n/index.ts';
 import './styles.css';
@@ -14,43 +14,25 @@ export function Record() {
   const { t } = useTranslation('record');
   const tc = useTranslation('common').t;
   const { user } = useAuth();
-  const [draft, setDraft] = useState<IncidentDraft>(() => emptyDraft(today()));
   const [notes, setNotes] = useState('');
   const [placeName, setPlaceName] = useState('');
   const [sources, setSources] = useState('');
   const lang = currentLang();
-  const [showErrors, setShowErrors] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const errors = draftErrors(draft);
+  const { draft, setDraft, errors, showErrors, busy, error, submit } = useIncidentSubmit(async (incident) => {
+    const rec = await api.createIncident({
+      incident,
+      notes: notes.trim() || null,
+      placeName: placeName.trim() || null,
+      textLang: lang,
+      // A point typed or picked by the duty officer is a point; a country alone is a centroid.
+      locationPrecision: incident.location.lat !== undefined ? 'exact' : 'country',
+      ...(sources.trim() ? { sources: sources.split('\n').map((s) => s.trim()).filter(Boolean) } : {}),
+    });
+    navigate(`/incidents/${encodeURIComponent(rec.id)}`);
+  });
 
   if (!canRecord(user)) {
     return <main id="main" tabIndex={-1} className="page"><h1>{t('title')}</h1><p role="alert">{tc('forbidden')}</p></main>;
-  }
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setShowErrors(true);
-    if (Object.keys(errors).length > 0) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const incident = draftToIncident(draft);
-      const rec = await api.createIncident({
-        incident,
-        notes: notes.trim() || null,
-        placeName: placeName.trim() || null,
-        textLang: lang,
-        // A point typed or picked by the duty officer is a point; a country alone is a centroid.
-        locationPrecision: incident.location.lat !== undefined ? 'exact' : 'country',
-        ...(sources.trim() ? { sources: sources.split('\n').map((s) => s.trim()).filter(Boolean) } : {}),
-      });
-      navigate(`/incidents/${encodeURIComponent(rec.id)}`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
   }
 
   const details = error instanceof ApiError && Array.isArray((error.details as { issues?: unknown })?.issues)

@@ -1,11 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import type { Assessment } from '../../api/types.ts';
 import { AssessmentView } from '../../components/AssessmentView.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
-import { IncidentFields, draftErrors, draftToIncident, emptyDraft, type IncidentDraft } from '../../components/IncidentForm.tsx';
-import { today } from '../../lib/format.ts';
+import { IncidentFields } from '../../components/IncidentForm.tsx';
+import { useIncidentSubmit } from '../../components/useIncidentSubmit.ts';
 import { currentLang } from '../../i18n/index.ts';
 import { useCharters } from '../Incident/index.tsx';
 import './styles.css';
@@ -15,29 +15,16 @@ export function WhatIf() {
   const { t } = useTranslation('whatif');
   const lang = currentLang();
   const charters = useCharters();
-  const [draft, setDraft] = useState<IncidentDraft>(() => emptyDraft(today()));
   const [at, setAt] = useState('');
-  const [showErrors, setShowErrors] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Assessment | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const errors = draftErrors(draft);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setShowErrors(true);
-    if (Object.keys(errors).length > 0) return;
-    setBusy(true);
-    setError(null);
+  const { draft, setDraft, errors, showErrors, busy, error, submit } = useIncidentSubmit(async (incident) => {
     try {
-      setResult(await api.assess(draftToIncident(draft), at || undefined, lang));
+      setResult(await api.assess(incident, at || undefined, lang));
     } catch (err) {
-      setError(err);
-      setResult(null);
-    } finally {
-      setBusy(false);
+      setResult(null); // no answer from another incident under this one's error
+      throw err;
     }
-  }
+  });
 
   return (
     <main id="main" tabIndex={-1} className="page whatif">

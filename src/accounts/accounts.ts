@@ -1,18 +1,16 @@
-import { InputError } from '../../errors.ts';
-import { isIso3 } from '../../incident/countries.ts';
-import { ROLES, type Role, type User } from '../../store/accounts/account-repository.ts';
-import type { Store } from '../../store/store.ts';
+import { InputError } from '../errors.ts';
+import { isIso3 } from '../incident/countries.ts';
+import { ROLES, type Role, type User } from '../store/accounts/account-repository.ts';
+import type { Store } from '../store/store.ts';
 import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   hashPassword,
   newApiToken,
-  randomPassword,
   sha256Hex,
   timingDummyHash,
   verifyPassword,
 } from './secrets.ts';
-import { forgetTokens } from './token-cache.ts';
 
 /**
  * Account changes, shared by the API and the CLI. Each change and its ledger entry
@@ -83,7 +81,7 @@ export async function addUser(store: Store, by: string, input: NewUser): Promise
 /** Disables a user: it can no longer sign in, its sessions end and its tokens stop working. */
 export async function disableUser(store: Store, by: string, name: string): Promise<User> {
   const username = name.trim().toLowerCase();
-  const user = await store.transaction(async (tx) => {
+  return store.transaction(async (tx) => {
     const existing = await tx.accounts.findUser(username);
     if (!existing) throw new InputError(`there is no user named "${username}"`, { code: 'user_not_found' });
     const user = (await tx.accounts.disableUser(username, new Date().toISOString()))!;
@@ -92,8 +90,6 @@ export async function disableUser(store: Store, by: string, name: string): Promi
     }
     return user;
   });
-  forgetTokens(store); // its tokens stop working in this process at once (other processes: within TOKEN_CACHE_MS)
-  return user;
 }
 
 /** Issues a bearer API token for a user; the token is returned once and stored only as a hash. */
@@ -143,63 +139,4 @@ export async function changePassword(store: Store, userId: number, currentPasswo
     await tx.accounts.deleteSessionsOfUser(user.id, keepSessionIdHash);
     await tx.ledger.append({ actor: `user:${user.username}`, action: 'user.password_changed', target: `user:${user.username}`, payload: { username: user.username } });
   });
-  forgetTokens(store); // cached users still say mustChangePassword
-}
-
-// ------------------------------------------------------------------ bootstrap
-
-export interface Credentials {
-  username: string;
-  role: Role;
-  party: string | null;
-  password: string;
-}
-
-/**
- * On the first start of a fresh store (no user at all): creates `admin` with a random
- * one-time password, which must be changed at first sign-in (POST /api/v1/auth/password;
- * every other request answers 403 `password_change_required` until then).
- * Returns the credentials for the server to print once, or null when users exist.
- */
-export async function ensureBootstrapAdmin(store: Store): Promise<Credentials | null> {
-  if ((await store.accounts.countUsers()) > 0) return null;
-  const password = randomPassword();
-  try {
-    await addUser(store, 'system', { username: 'admin', role: 'admin', password, mustChangePassword: true });
-  } catch (err) {
-    // Another server process bootstrapped the same fresh database first.
-    if ((await store.accounts.countUsers()) > 0) return null;
-    throw err;
-  }
-  return { username: 'admin', role: 'admin', party: null, password };
-}
-
-/**
- * The demo accounts' one password. Demo data only: it is fixed and documented so a
- * visitor can sign in as anyone; never start a real deployment with --demo.
- */
-export const DEMO_PASSWORD = 'foedus-demo';
-
-export const DEMO_ACCOUNTS: ReadonlyArray<{ username: string; role: Role; party: string | null }> = [
-  { username: 'secretariat', role: 'secretariat', party: null },
-  { username: 'liaison-mli', role: 'liaison', party: 'MLI' },
-  { username: 'liaison-bfa', role: 'liaison', party: 'BFA' },
-  { username: 'liaison-ner', role: 'liaison', party: 'NER' },
-  { username: 'observer', role: 'observer', party: null },
-  { username: 'admin', role: 'admin', party: null },
-];
-
-/** Demo mode: creates whichever demo accounts are missing; returns those it created, with their password. */
-export async function ensureDemoAccounts(store: Store): Promise<Credentials[]> {
-  const created: Credentials[] = [];
-  for (const a of DEMO_ACCOUNTS) {
-    if (await store.accounts.findUser(a.username)) continue;
-    try {
-      await addUser(store, 'system', { ...a, password: DEMO_PASSWORD });
-      created.push({ ...a, password: DEMO_PASSWORD });
-    } catch (err) {
-      if (!(err instanceof InputError && err.code === 'user_exists')) throw err;
-    }
-  }
-  return created;
 }

@@ -21,6 +21,7 @@ import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { placeRoutes } from './routes/places.ts';
 import { sendAtTurnEnd } from './send-at-turn-end.ts';
 
 /**
@@ -143,6 +144,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   await app.register(charterRoutes, { ctx });
   await app.register(assessRoutes, { ctx });
   await app.register(incidentRoutes, { ctx });
+  await app.register(placeRoutes);
   await app.register(importRoutes, { ctx });
   await app.register(eventRoutes, { ctx });
 

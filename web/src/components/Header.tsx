@@ -13,6 +13,7 @@ export function Header({ route }: { route: Route }) {
   const section = route.parts[0] ?? 'map';
   const ref = useRef<HTMLElement>(null);
   // The map page fills the window below the header, whose height changes when it wraps (narrow screens, French).
+  // The header's own min-height must not read this variable, or it could only ever grow.
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -48,14 +49,15 @@ export function Header({ route }: { route: Route }) {
       </nav>
       <div className="session">
         <span className="who" data-testid="who">
-          <a href="#/password" className="username" data-nav="password" title={t('password')}><strong>{user.username}</strong></a>
-          <span className="role">{t(`role.${user.role}`)}</span>
+          <strong className="username">{user.username}</strong>
+          <span className="role" data-testid="role">{t(`role.${user.role}`)}</span>
           {user.party && (
             <span className="party" data-testid="party" title={t('party')}>
               {t('partyOf', { name: countryName(user.party, lang), code: user.party })}
             </span>
           )}
         </span>
+        <a href="#/password" className="password-link" data-nav="password" aria-current={section === 'password' ? 'page' : undefined}>{t('changePassword')}</a>
         <LangSwitch />
         <button type="button" className="quiet" onClick={signOut}>{t('signOut')}</button>
       </div>

@@ -97,8 +97,8 @@ export function Charters({ id, at }: { id: string | null; at: string | null }) {
               <ol className="articles">
                 {articles.map((a) => (
                   <li key={a.number} className="article" id={`art-${a.number}`}>
-                    <h4><span className="art-no">{t('article', { n: a.number })}</span> <span lang={lang}>{a.title[lang]}</span>
-                      {a.confidence && a.confidence !== 'verified' && <span className="tag doubt" title={t('confidenceHint')}>{a.confidence}</span>}</h4>
+                    <h4><span className="art-no" title={a.number}>{a.number.startsWith('unnumbered') ? t('unnumbered') : t('article', { n: a.number })}</span> <span lang={lang}>{a.title[lang]}</span>
+                      {a.confidence && a.confidence !== 'verified' && <span className="tag doubt" title={t('confidenceHint')} data-confidence={a.confidence}>{t(`confidence.${a.confidence}`, { defaultValue: a.confidence })}</span>}</h4>
                     <p lang={lang}>{a.summary[lang]}</p>
                     {both && (
                       <div className="other-lang" lang={other}>
@@ -107,7 +107,7 @@ export function Charters({ id, at }: { id: string | null; at: string | null }) {
                       </div>
                     )}
                     {a.provisions && a.provisions.length > 0 && (
-                      <p className="small muted">{t('provisions')} {a.provisions.map((p) => tk(`provision.${p.type}`, { defaultValue: p.type.replace(/_/g, ' ') })).join(', ')}</p>
+                      <p className="small muted">{t('provisions')} {a.provisions.map((p) => tk(`provision.${p.type}`, { defaultValue: p.type })).join(', ')}</p>
                     )}
                   </li>
                 ))}

@@ -144,18 +144,20 @@ export function IncidentView({ id, compact }: { id: string; compact?: boolean })
     return () => { live = false; };
   }, [rec, lang]);
 
-  if (error) return <ErrorBox error={error} onRetry={load} />;
-  if (!rec) return <p className="muted">{tc('loading')}</p>;
+  // The page keeps its one h1 while the record loads or fails.
+  const Title = compact ? 'h2' : 'h1';
+  if (error) return <>{!compact && <h1>{t('title')}</h1>}<ErrorBox error={error} onRetry={load} /></>;
+  if (!rec) return <>{!compact && <h1>{t('title')}</h1>}<p className="muted">{tc('loading')}</p></>;
   const inc = rec.incident;
   const coarse = isCoarse(rec.locationPrecision);
   const place = [rec.placeName, rec.admin2, rec.admin1 ?? rec.admin1Derived, countryName(inc.location.country, lang)].filter(Boolean).join(', ');
-  const Title = compact ? 'h2' : 'h1';
   return (
     <article className={`incident${compact ? ' compact' : ''}`} data-testid="incident" data-id={rec.id}>
       <header className="incident-head">
         <p className="eyebrow">{tc(`kind.${inc.kind}`)} · {day(inc.date)}{rec.dateEnd && rec.dateEnd !== inc.date ? ` → ${day(rec.dateEnd)}` : ''}</p>
         <Title>{place || rec.id}</Title>
         {compact && <a href={href('incidents', rec.id)} className="small">{t('openPage')}</a>}
+        {!compact && <button type="button" className="quiet no-print print-button" onClick={() => window.print()}>{t('print')}</button>}
       </header>
       <dl className="facts" data-testid="incident-facts">
         <dt>{t('date')}</dt><dd>{day(inc.date)}{rec.datePrecision && rec.datePrecision !== 'day' && <span className="muted"> ({t('datePrecision', { p: rec.datePrecision })})</span>}</dd>
@@ -173,7 +175,7 @@ export function IncidentView({ id, compact }: { id: string; compact?: boolean })
         <dd>
           {rec.actors.length === 0 ? '—' : (
             <ul className="actors">
-              {rec.actors.map((a, i) => <li key={i}><code className="role-tag">{a.role}</code> {a.name}{a.country ? ` (${countryName(a.country, lang)})` : ''}</li>)}
+              {rec.actors.map((a, i) => <li key={i}><span className="role-tag" title={a.role}>{t(`actorRole.${a.role}`, { defaultValue: a.role.replace(/_/g, ' ') })}</span> {a.name}{a.country ? ` (${countryName(a.country, lang)})` : ''}</li>)}
             </ul>
           )}
           <span className="muted small">{t('actorsNote')}</span>
@@ -205,5 +207,5 @@ export function IncidentView({ id, compact }: { id: string; compact?: boolean })
 }
 
 export function IncidentPage({ id }: { id: string }) {
-  return <main id="main" tabIndex={-1} className="page"><IncidentView id={id} /></main>;
+  return <main id="main" tabIndex={-1} className="page incident-page"><IncidentView id={id} /></main>;
 }

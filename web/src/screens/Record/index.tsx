@@ -22,7 +22,7 @@ export function Record() {
   const [showErrors, setShowErrors] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const errors = draftErrors(draft);
+  const errors = draftErrors(draft, { record: true });
 
   if (!canRecord(user)) {
     return <main id="main" tabIndex={-1} className="page"><h1>{t('title')}</h1><p role="alert">{tc('forbidden')}</p></main>;

@@ -1,0 +1,60 @@
+import { api } from '../api/client.ts';
+import type { Place } from '../api/types.ts';
+import { maplibregl } from './basemap.ts';
+
+/**
+ * Place names over the map: the server picks the names a view deserves at its zoom (capitals,
+ * then admin-1 units and towns by population, villages from zoom 10); here they are drawn as
+ * HTML markers (no glyph server), most important first, skipping any that would overlap one
+ * already drawn. Labels sit under the incident markers and never take a click.
+ */
+export function attachPlaceLabels(map: maplibregl.Map): () => void {
+  let markers: maplibregl.Marker[] = [];
+  let ctl: AbortController | null = null;
+
+  const draw = (places: Place[]) => {
+    for (const m of markers) m.remove();
+    markers = [];
+    const taken: Array<[number, number, number, number]> = [];
+    const { width, height } = map.getContainer().getBoundingClientRect();
+    for (const p of places) {
+      const at = map.project([p.lon, p.lat]);
+      // Rough text box: a label is about 7 px a character (larger for admin-1 and cities), 16 px high.
+      const w = p.name.length * (p.kind === 'admin1' ? 8 : p.kind === 'village' ? 6.5 : 7.5) + 10;
+      const box: [number, number, number, number] = [at.x - (p.kind === 'admin1' ? w / 2 : 4), at.y - 9, at.x + w, at.y + 9];
+      if (box[2] < 0 || box[0] > width || box[3] < 0 || box[1] > height) continue;
+      if (taken.some((b) => box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1])) continue;
+      taken.push(box);
+      const el = document.createElement('div');
+      el.className = `place-label ${p.kind}`;
+      el.setAttribute('aria-hidden', 'true');
+      el.dataset.place = p.name;
+      el.textContent = p.name;
+      const anchor = p.kind === 'admin1' ? 'center' : 'left';
+      markers.push(new maplibregl.Marker({ element: el, anchor, offset: anchor === 'left' ? [-4, 0] : [0, 0] }).setLngLat([p.lon, p.lat]).addTo(map));
+    }
+    map.getContainer().dataset.placeLabels = String(markers.length);
+  };
+
+  const load = () => {
+    ctl?.abort();
+    ctl = new AbortController();
+    const b = map.getBounds();
+    const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+    const bbox = [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)]
+      .map((v) => v.toFixed(3)).join(',');
+    const signal = ctl.signal;
+    api.places(bbox, Math.floor(map.getZoom() + 0.25), signal).then((places) => { if (!signal.aborted) draw(places); }, () => undefined);
+  };
+
+  map.on('load', load);
+  map.on('moveend', load);
+  if (map.loaded()) load();
+  return () => {
+    ctl?.abort();
+    map.off('load', load);
+    map.off('moveend', load);
+    for (const m of markers) m.remove();
+    markers = [];
+  };
+}

@@ -48,16 +48,19 @@ export function Header({ route }: { route: Route }) {
         </ul>
       </nav>
       <div className="session">
-        <span className="who" data-testid="who">
-          <strong className="username">{user.username}</strong>
-          <span className="role" data-testid="role">{t(`role.${user.role}`)}</span>
-          {user.party && (
-            <span className="party" data-testid="party" title={t('party')}>
-              {t('partyOf', { name: countryName(user.party, lang), code: user.party })}
-            </span>
-          )}
-        </span>
-        <a href="#/password" className="password-link" data-nav="password" aria-current={section === 'password' ? 'page' : undefined}>{t('changePassword')}</a>
+        {/* Who is signed in, as what (always shown: a liaison must see it acts for its party), and the way to the password. */}
+        <div className="account">
+          <span className="who" data-testid="who">
+            <strong className="username">{user.username}</strong>
+            <span className="role" data-testid="role">{t(`role.${user.role}`)}</span>
+            {user.party && (
+              <span className="party" data-testid="party" title={t('party')}>
+                {t('partyOf', { name: countryName(user.party, lang), code: user.party })}
+              </span>
+            )}
+          </span>
+          <a href="#/password" className="password-link" data-nav="password" aria-current={section === 'password' ? 'page' : undefined}>{t('changePassword')}</a>
+        </div>
         <LangSwitch />
         <button type="button" className="quiet" onClick={signOut}>{t('signOut')}</button>
       </div>

@@ -4,6 +4,7 @@ import { AES, countryName, isIso3 } from '../lib/countries.ts';
 import { currentLang } from '../i18n/index.ts';
 import { longDay, today } from '../lib/format.ts';
 import { CountrySelect } from './CountrySelect.tsx';
+import { DateInput, useDatePattern } from './DateInput.tsx';
 import { PointPicker } from './PointPicker.tsx';
 
 /** The incident format as form fields (strings while typing). */
@@ -77,7 +78,9 @@ export function draftToIncident(d: IncidentDraft): Incident {
 function Err({ id, errors, name }: { id: string; errors: Record<string, string>; name: string }) {
   const { t } = useTranslation('components');
   const key = errors[name];
-  return key ? <span id={id} className="field-error" role="alert">{t(key)}</span> : null;
+  // The date message names the format the field expects in this language (jj/mm/aaaa, mm/dd/yyyy…).
+  const pattern = useDatePattern();
+  return key ? <span id={id} className="field-error" role="alert">{t(key, { pattern })}</span> : null;
 }
 
 /** Where, when, what, who, against whom: every field of the incident format, with a map to pick the point. */
@@ -98,8 +101,8 @@ export function IncidentFields({ draft, onChange, errors, showErrors }: {
         <legend>{t('form.what')}</legend>
         <div className="row">
           <label><span>{t('form.date')}</span>
-            <input type="date" name="date" required value={draft.date} onChange={(e) => set({ date: e.target.value })} aria-invalid={!!errs.date}
-              aria-describedby={errs.date ? 'err-date' : 'date-said'} />
+            <DateInput name="date" required value={draft.date} onChange={(v) => set({ date: v })} invalid={!!errs.date}
+              describedBy={errs.date ? 'err-date' : 'date-said'} />
             {/* The browser writes the date its own way (possibly mm/dd/yyyy): said again in words, in the UI's language. */}
             {!errs.date && draft.date && <span id="date-said" className="hint" data-testid="date-said">{longDay(draft.date, lang)}</span>}
             <Err id="err-date" errors={errs} name="date" />

@@ -22,7 +22,8 @@ export function attachPlaceLabels(map: maplibregl.Map): () => void {
       // Rough text box: a label is about 7 px a character (larger for admin-1 and cities), 16 px high.
       const w = p.name.length * (p.kind === 'admin1' ? 8 : p.kind === 'village' ? 6.5 : 7.5) + 10;
       const box: [number, number, number, number] = [at.x - (p.kind === 'admin1' ? w / 2 : 4), at.y - 9, at.x + w, at.y + 9];
-      if (box[2] < 0 || box[0] > width || box[3] < 0 || box[1] > height) continue;
+      // Whole labels only: one cut by the edge or the side panel reads as another name.
+      if (box[0] < 0 || box[2] > width || box[1] < 0 || box[3] > height) continue;
       if (taken.some((b) => box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1])) continue;
       taken.push(box);
       const el = document.createElement('div');

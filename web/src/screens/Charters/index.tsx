@@ -1,3 +1,4 @@
+import { DateInput } from '../../components/DateInput.tsx';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
@@ -66,7 +67,7 @@ export function Charters({ id, at }: { id: string | null; at: string | null }) {
               </header>
               <div className="row">
                 <label><span>{t('at')}</span>
-                  <input type="date" name="at" value={date} onChange={(e) => e.target.value && go(s.id, e.target.value)} />
+                  <DateInput name="at" value={date} onChange={(v) => { if (/^\d{4}-\d{2}-\d{2}$/.test(v)) go(s.id, v); }} />
                 </label>
                 <label className="check"><input type="checkbox" checked={both} onChange={(e) => setBoth(e.target.checked)} /><span>{t('both')}</span></label>
               </div>

@@ -198,6 +198,11 @@ export function OperationsMap({ route }: { route: Route }) {
       el.setAttribute('aria-hidden', 'true');
       return new maplibregl.Marker({ element: el }).setLngLat(at).addTo(map);
     });
+    // Zoomed in, region and town names say where one is; the big state names would only cover them.
+    const fade = () => { for (const m of labels.current) m.getElement().classList.toggle('hidden', map.getZoom() >= 6); };
+    fade();
+    map.on('zoomend', fade);
+    return () => { map.off('zoomend', fade); };
   }, [lang]);
 
   // The incident open in the panel: marked on the map and brought to the centre (close enough to read the place names).

@@ -13,10 +13,12 @@ export function PlaceSearch({ onPick, compact }: { onPick: (p: Place) => void; c
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<Place[] | null>(null);
   const list = useRef<HTMLUListElement>(null);
+  // The name written back into the field after a pick is not a new question.
+  const picked = useRef<string | null>(null);
 
   useEffect(() => {
     const text = q.trim();
-    if (text.length < 2) { setHits(null); return; }
+    if (text.length < 2 || q === picked.current) { setHits(null); return; }
     const ctl = new AbortController();
     // Wait for a pause in typing: one request per word, not per key.
     const timer = window.setTimeout(() => {
@@ -25,7 +27,7 @@ export function PlaceSearch({ onPick, compact }: { onPick: (p: Place) => void; c
     return () => { window.clearTimeout(timer); ctl.abort(); };
   }, [q]);
 
-  const pick = (p: Place) => { onPick(p); setQ(p.name); setHits(null); };
+  const pick = (p: Place) => { onPick(p); picked.current = p.name; setQ(p.name); setHits(null); };
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Enter') {
       e.preventDefault();

@@ -223,7 +223,7 @@ export function OperationsMap({ route }: { route: Route }) {
       selectedMarker.current = new maplibregl.Marker({ element: el }).setLngLat([lon, lat]).addTo(map);
       // The panel has just narrowed the map: let MapLibre see the new size before centring.
       map.resize();
-      map.easeTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), isCoarse(r.locationPrecision) ? 6 : 9), duration: 600 });
+      map.easeTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), isCoarse(r.locationPrecision) ? 6 : 10), duration: 600 });
     }, () => undefined);
     return () => { live = false; };
   }, [selected]);

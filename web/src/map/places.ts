@@ -15,8 +15,13 @@ export function attachPlaceLabels(map: maplibregl.Map): () => void {
   const draw = (places: Place[]) => {
     for (const m of markers) m.remove();
     markers = [];
-    const taken: Array<[number, number, number, number]> = [];
-    const { width, height } = map.getContainer().getBoundingClientRect();
+    const frame = map.getContainer().getBoundingClientRect();
+    const { width, height } = frame;
+    // Incident markers drawn now keep their space: a name under a cluster could not be read anyway.
+    const taken: Array<[number, number, number, number]> = [...map.getContainer().querySelectorAll('.cluster')].map((el) => {
+      const r = el.getBoundingClientRect();
+      return [r.left - frame.left, r.top - frame.top, r.right - frame.left, r.bottom - frame.top];
+    });
     for (const p of places) {
       const at = map.project([p.lon, p.lat]);
       // Rough text box: a label is about 7 px a character (larger for admin-1 and cities), 16 px high.

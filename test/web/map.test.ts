@@ -40,7 +40,8 @@ async function labelsSettled(p: Page): Promise<void> {
   await p.waitForTimeout(400);
 }
 
-describe('the map a duty officer can read', () => {
+// The machine is shared: generous time for each step.
+describe('the map a duty officer can read', { timeout: 120_000 }, () => {
   it('names the capitals at the opening zoom, and villages only deep in', async () => {
     // A fresh demo store reads its map index in the background: the first view waits for it (the machine is shared and slow).
     await expect.poll(async () => ((await (await page.request.get(`${server.url}/readyz`)).json()) as { mapIndex?: string }).mapIndex, { timeout: 60_000 }).toBe('current');
@@ -60,7 +61,7 @@ describe('the map a duty officer can read', () => {
     // Names sit under the incident markers and never take their clicks.
     expect(await page.locator('.place-label').first().evaluate((e) => getComputedStyle(e).pointerEvents)).toBe('none');
     await shot(page, '21-map-deep-zoom-villages');
-  }, 150_000);
+  });
 
   it('finds "tillaberi" typed without its accent and goes there', async () => {
     await afterReload(page, () => page.evaluate(() => (window as unknown as { foedusMap: MapHandle }).foedusMap.jumpTo({ center: [1.5, 15.5], zoom: 4.3 })));
@@ -78,7 +79,7 @@ describe('the map a duty officer can read', () => {
     expect(await page.locator('.search-pin').count()).toBe(1);
     await labelsSettled(page);
     expect(await labels(page)).toContain('Tillabéri');
-  }, 90_000);
+  });
 
   it('marks the incident opened and brings it to the centre of the map', async () => {
     const list = (await (await page.request.get(`${server.url}/api/v1/incidents?country=NER&limit=5`)).json()) as { items: Array<{ id: string; locationPrecision: string; incident: { location: { lat: number; lon: number } } }> };
@@ -98,10 +99,10 @@ describe('the map a duty officer can read', () => {
     expect(Math.abs(mark.y + mark.height / 2 - (mapBox.y + mapBox.height / 2))).toBeLessThan(6);
     await labelsSettled(page);
     await shot(page, '23-selected-incident-centred');
-  }, 60_000);
+  });
 });
 
-describe('header and screens', () => {
+describe('header and screens', { timeout: 120_000 }, () => {
   it('grows when the window narrows and shrinks back when it widens; the role is shown at every width', async () => {
     await page.goto(`${server.url}/#/map`);
     await mapReady(page);
@@ -135,7 +136,7 @@ describe('header and screens', () => {
   });
 });
 
-describe('in French', () => {
+describe('in French', { timeout: 120_000 }, () => {
   it('checks the record form inline before sending: no future date, no state perpetrator without its state', async () => {
     await page.goto(`${server.url}/#/record`);
     await page.locator('.lang-switch button[data-lang=fr]').click();

@@ -19,7 +19,7 @@ export function PointPicker({ lat, lon, onPick }: { lat: number | null; lon: num
     mapRef.current = map;
     map.getCanvas().style.cursor = 'crosshair';
     map.on('click', (e) => pickRef.current(Number(e.lngLat.lat.toFixed(4)), Number(e.lngLat.lng.toFixed(4))));
-    const detach = attachPlaceLabels(map);
+    const { detach } = attachPlaceLabels(map);
     return () => { detach(); map.remove(); mapRef.current = null; markerRef.current = null; };
   }, []);
 

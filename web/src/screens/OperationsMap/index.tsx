@@ -79,6 +79,7 @@ export function OperationsMap({ route }: { route: Route }) {
   const mapRef = useRef<maplibregl.Map | null>(null);
   const markers = useRef<maplibregl.Marker[]>([]);
   const labels = useRef<maplibregl.Marker[]>([]);
+  const labelsRef = useRef<ReturnType<typeof attachPlaceLabels> | null>(null);
   const abort = useRef<AbortController | null>(null);
   const [view, setView] = useState<ViewState | null>(null);
   const [cell, setCell] = useState<{ lat: number; lon: number; count: number } | null>(null);
@@ -151,6 +152,7 @@ export function OperationsMap({ route }: { route: Route }) {
       const coarse = cl.clusters.reduce((s, c) => s + c.coarse, 0);
       setView({ clusters: cl.clusters, total: cl.total, count: count.count, coarse, buckets: tl.buckets });
       drawClusters(cl.clusters);
+      labelsRef.current?.redraw();
       setError(null);
       if (box.current) {
         // For tests and support: which query the drawn clusters answer, and how many answers came back.
@@ -174,9 +176,11 @@ export function OperationsMap({ route }: { route: Route }) {
     (window as unknown as { foedusMap?: maplibregl.Map }).foedusMap = map;
     map.on('load', () => { void load(); });
     map.on('moveend', () => { void load(); });
-    const detachLabels = attachPlaceLabels(map);
+    const placeLabels = attachPlaceLabels(map);
+    labelsRef.current = placeLabels;
     return () => {
-      detachLabels();
+      placeLabels.detach();
+      labelsRef.current = null;
       abort.current?.abort();
       map.remove();
       mapRef.current = null;

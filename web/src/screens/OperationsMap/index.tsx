@@ -272,7 +272,9 @@ export function OperationsMap({ route }: { route: Route }) {
               <span data-testid="coarse-total" className="muted"><span className="legend-dot coarse" aria-hidden="true" /> {t('coarseCount', { n: num(view.coarse, lang) })}</span>
             </>
           )}
-          {loading && <span className="muted">{tc('loading')}</span>}
+          {/* Always laid out, shown only while loading: a bar that changed height would resize the map, whose
+              resize ends in a "moveend", which reloads, which shows "Loading…" again — a loop. */}
+          <span className="muted" style={{ visibility: loading ? 'visible' : 'hidden' }} aria-hidden={!loading}>{tc('loading')}</span>
         </div>
         <PlaceSearch onPick={goTo} />
         <div className="legend" role="group" aria-label={t('legend')}>

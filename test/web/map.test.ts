@@ -48,6 +48,11 @@ describe('the map a duty officer can read', { timeout: 120_000 }, () => {
     await signIn(page, server.url, 'secretariat', server.accounts.get('secretariat')!);
     await mapReady(page);
     await labelsSettled(page);
+    // A settled map stays settled: nothing above it may change height with each load (that resized the map,
+    // whose resize ended in a moveend that reloaded it, over and over).
+    const loads = await page.locator('[data-testid=ops-map]').getAttribute('data-loads');
+    await page.waitForTimeout(2000);
+    expect(await page.locator('[data-testid=ops-map]').getAttribute('data-loads')).toBe(loads);
     const wide = await labels(page);
     for (const city of ['Bamako', 'Niamey', 'Ouagadougou']) expect(wide).toContain(city);
     expect(await labels(page, '.village')).toEqual([]);

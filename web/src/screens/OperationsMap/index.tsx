@@ -263,6 +263,7 @@ export function OperationsMap({ route }: { route: Route }) {
       <FilterBar value={filters} onChange={setFilters} />
       {/* Above the map, not over it: the figures and the legend must never hide a marker. */}
       <div className="map-bar">
+        <PlaceSearch onPick={goTo} />
         <div className="map-summary" aria-live="polite" data-testid="map-summary">
           {view && (
             <>
@@ -276,7 +277,6 @@ export function OperationsMap({ route }: { route: Route }) {
               resize ends in a "moveend", which reloads, which shows "Loading…" again — a loop. */}
           <span className="muted" style={{ visibility: loading ? 'visible' : 'hidden' }} aria-hidden={!loading}>{tc('loading')}</span>
         </div>
-        <PlaceSearch onPick={goTo} />
         <div className="legend" role="group" aria-label={t('legend')}>
           <span><span className="legend-dot many" aria-hidden="true" /> {t('legendCluster')}</span>
           <span><span className="legend-dot one" aria-hidden="true" /> {t('legendExact')}</span>

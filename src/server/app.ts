@@ -24,6 +24,7 @@ import { importRoutes } from './routes/imports.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { userRoutes } from './routes/users.ts';
+import { placeRoutes } from './routes/places.ts';
 
 /**
  * The Foedus HTTP server: Fastify with zod-validated routes under /api/v1,
@@ -147,6 +148,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   await app.register(charterRoutes, { ctx });
   await app.register(assessRoutes, { ctx });
   await app.register(incidentRoutes, { ctx });
+  await app.register(placeRoutes);
   await app.register(importRoutes, { ctx });
   await app.register(eventRoutes, { ctx });
 

@@ -109,15 +109,15 @@ export async function afterReload(page: Page, action: () => Promise<unknown>): P
   await page.waitForFunction((n) => {
     const el = document.querySelector<HTMLElement>('[data-testid=ops-map]');
     return !!el && el.dataset.state === 'ready' && Number(el.dataset.loads ?? 0) > n;
-  }, before, { timeout: 30_000 });
+  }, before, { timeout: 60_000 });
 }
 
 /** Waits until the map has drawn the clusters of the current view. */
 export async function mapReady(page: Page): Promise<void> {
-  await page.locator('[data-testid=ops-map][data-state=ready]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=ops-map][data-state=ready]').waitFor({ timeout: 60_000 });
   // The clusters are HTML; the basemap is WebGL: wait until it is drawn too.
   await page.waitForFunction(() => {
     const m = (window as unknown as { foedusMap?: { getLayer(id: string): unknown; loaded(): boolean; isMoving(): boolean } }).foedusMap;
     return !!m && !!m.getLayer('land') && m.loaded() && !m.isMoving();
-  }, undefined, { timeout: 30_000 });
+  }, undefined, { timeout: 60_000 });
 }

@@ -91,7 +91,7 @@ describe('Foedus UI in Chromium', () => {
     const mapBox = await page.locator('[data-testid=ops-map]').boundingBox();
     expect(mapBox!.y + mapBox!.height).toBeLessThanOrEqual(page.viewportSize()!.height);
     await shot(page, '03-incident-panel');
-  });
+  }, 60_000);
 
   it('switches to French and shows French labels', async () => {
     await page.locator('.lang-switch button[data-lang=fr]').click();

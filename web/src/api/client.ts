@@ -1,6 +1,6 @@
 import type {
   Assessment, CharterDetail, CharterSummary, ClusterResponse, AreaCount, Incident, IncidentCreate, IncidentFilters, IncidentPatch,
-  IncidentRecord, ImportJob, ImportStarted, Json, Lang, LedgerEntry, Page, Session, TimelineBucket,
+  IncidentRecord, ImportJob, ImportStarted, Json, Lang, LedgerEntry, Page, Place, Session, TimelineBucket,
 } from './types.ts';
 
 /** A refusal from the API: {error: {code, message, details?}} with its HTTP status. */
@@ -91,6 +91,13 @@ export const api = {
   createIncident: (body: IncidentCreate) => request<IncidentRecord>('POST', '/incidents', { body }),
   /** A stale `version` gets 409 version_conflict with {currentVersion, updatedBy, updatedAt}. */
   patchIncident: (id: string, body: IncidentPatch) => request<IncidentRecord>('PATCH', `/incidents/${encodeURIComponent(id)}`, { body }),
+
+  /** The place names to print on a map view at a zoom, most important first. */
+  places: (bbox: string, zoom: number, signal?: AbortSignal) =>
+    request<{ places: Place[] }>('GET', '/places', { query: { bbox, zoom, limit: 120 }, signal }).then((r) => r.places),
+  /** Places by name, accents and case ignored ("tillaberi" finds Tillabéri). */
+  searchPlaces: (q: string, signal?: AbortSignal) =>
+    request<{ places: Place[] }>('GET', '/places/search', { query: { q, limit: 8 }, signal }).then((r) => r.places),
 
   startImport: (file: File, format?: string) => {
     const form = new FormData();

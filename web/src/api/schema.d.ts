@@ -1809,6 +1809,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The place names to print on a map view at a zoom, most important first */
+        get: {
+            parameters: {
+                query: {
+                    /** @description minLon,minLat,maxLon,maxLat in degrees (WGS 84) */
+                    bbox: string;
+                    /** @description Map zoom: capitals from 3, admin-1 units 5–8, towns by population, villages from 10 */
+                    zoom: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            places: components["schemas"]["Place"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/places/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Places by name, accent- and case-insensitive ("tillaberi" finds Tillabéri); also alternate spellings */
+        get: {
+            parameters: {
+                query: {
+                    q: string;
+                    /** @description ISO3 */
+                    country?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            places: components["schemas"]["Place"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports": {
         parameters: {
             query?: never;
@@ -2359,6 +2482,23 @@ export interface components {
             fatalitiesLow?: number | null;
             fatalitiesHigh?: number | null;
         };
+        PlaceInput: {
+            /** @description GeoNames id, or ne1:<id> for a Natural Earth admin-1 unit */
+            id: string;
+            name: string;
+            lat: number;
+            lon: number;
+            /** @description ISO3 */
+            country: string;
+            /** @description The admin-1 unit the place is in, when known */
+            admin1: string | null;
+            /** @enum {string} */
+            kind: "capital" | "town" | "village" | "admin1";
+            /** @description 0 when the gazetteer gives none */
+            population: number;
+            /** @description The lowest map zoom at which the place is named */
+            minZoom: number;
+        };
         User: {
             username: string;
             /** @enum {string} */
@@ -2722,6 +2862,23 @@ export interface components {
             dateEnd?: string | null;
             fatalitiesLow?: number | null;
             fatalitiesHigh?: number | null;
+        };
+        Place: {
+            /** @description GeoNames id, or ne1:<id> for a Natural Earth admin-1 unit */
+            id: string;
+            name: string;
+            lat: number;
+            lon: number;
+            /** @description ISO3 */
+            country: string;
+            /** @description The admin-1 unit the place is in, when known */
+            admin1: string | null;
+            /** @enum {string} */
+            kind: "capital" | "town" | "village" | "admin1";
+            /** @description 0 when the gazetteer gives none */
+            population: number;
+            /** @description The lowest map zoom at which the place is named */
+            minZoom: number;
         };
     };
     responses: never;

@@ -67,6 +67,7 @@ export type TraceStep = Triggered['trace'][number];
 export type Conflict = Assessment['conflicts'][number];
 
 export type LedgerEntry = Schemas['LedgerEntry'];
+export type Place = Schemas['Place'];
 export type ImportJob = Schemas['ImportJob'];
 export type ImportStarted = Json<'/api/v1/imports', 'post', 202>;
 export type Rejection = NonNullable<ImportJob['summary']>['rejections'][number];

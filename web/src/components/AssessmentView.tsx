@@ -32,10 +32,16 @@ function useArticleTitles(ids: string[]): Map<string, LocalText> {
 
 type Titles = Map<string, LocalText>;
 
+/** Articles the text leaves unnumbered are encoded as "unnumbered-…": a reader sees their title, never the code. */
+export function isUnnumbered(article: string): boolean {
+  return article.startsWith('unnumbered');
+}
+
 function ArticleName({ charter, article, titles }: { charter: string; article: string; titles: Titles }) {
   const { t } = useTranslation('components');
   const lang = currentLang();
   const title = titles.get(`${charter}/${article}`);
+  if (isUnnumbered(article)) return <span title={article}>{title ? title[lang] : t('assess.unnumbered')}</span>;
   return <>{t('assess.article', { article })}{title ? ` (${title[lang]})` : ''}</>;
 }
 
@@ -59,7 +65,8 @@ function Trace({ trace }: { trace: TraceStep[] }) {
 function ProvisionName({ id }: { id: string }) {
   const { t } = useTranslation('components');
   const type = id.includes('.') ? id.slice(id.indexOf('.') + 1) : id;
-  return <span title={id}>{t(`provision.${type}`, { defaultValue: type.replace(/_/g, ' ') })}</span>;
+  // Every provision of the shipped charters has a label (test/web/i18n.test.ts); a new one shows its code until it gets one.
+  return <span title={id}>{t(`provision.${type}`, { defaultValue: type })}</span>;
 }
 
 function Parties({ codes }: { codes: string[] }) {
@@ -151,7 +158,7 @@ export function AssessmentView({ assessment, charters, columns }: { assessment: 
             {assessment.conflicts.map((c, i) => (
               <li key={i} className="conflict" data-testid="conflict">
                 <p><strong><Parties codes={c.parties} /></strong></p>
-                <p>{c.between.map((b) => `${title(b.charter)} — ${t('assess.article', { article: b.article })}`).join('  ↔  ')}</p>
+                <p>{c.between.map((b, k) => <span key={k}>{k > 0 && '  ↔  '}{title(b.charter)} — <ArticleName charter={b.charter} article={b.article} titles={titles} /></span>)}</p>
                 <p className="explanation">{c.explanation}</p>
               </li>
             ))}

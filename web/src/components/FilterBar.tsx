@@ -2,6 +2,10 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { INCIDENT_KINDS, type IncidentFilters } from '../api/types.ts';
 import { CountrySelect } from './CountrySelect.tsx';
+import { DateInput } from './DateInput.tsx';
+
+/** A filter is applied only once its day is whole and real. */
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Date range, kind, country (and full text when `search`): applied as they change. */
 export function FilterBar({ value, onChange, search }: { value: IncidentFilters; onChange: (f: IncidentFilters) => void; search?: boolean }) {
@@ -18,11 +22,11 @@ export function FilterBar({ value, onChange, search }: { value: IncidentFilters;
     <form className="filters" role="search" aria-label={t('filters.label')} onSubmit={(e) => { e.preventDefault(); onChange({ ...value, q }); }}>
       <label>
         <span>{t('filters.from')}</span>
-        <input type="date" name="from" value={value.from ?? ''} max={value.to || undefined} onChange={(e) => set({ from: e.target.value })} />
+        <DateInput name="from" value={value.from ?? ''} onChange={(v) => { if (v === '' || ISO.test(v)) set({ from: v }); }} />
       </label>
       <label>
         <span>{t('filters.to')}</span>
-        <input type="date" name="to" value={value.to ?? ''} min={value.from || undefined} onChange={(e) => set({ to: e.target.value })} />
+        <DateInput name="to" value={value.to ?? ''} onChange={(v) => { if (v === '' || ISO.test(v)) set({ to: v }); }} />
       </label>
       <label>
         <span>{t('filters.kind')}</span>

@@ -13,6 +13,7 @@ export function Header({ route }: { route: Route }) {
   const section = route.parts[0] ?? 'map';
   const ref = useRef<HTMLElement>(null);
   // The map page fills the window below the header, whose height changes when it wraps (narrow screens, French).
+  // The header's own min-height must not read this variable, or it could only ever grow.
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -47,15 +48,19 @@ export function Header({ route }: { route: Route }) {
         </ul>
       </nav>
       <div className="session">
-        <span className="who" data-testid="who">
-          <a href="#/password" className="username" data-nav="password" title={t('password')}><strong>{user.username}</strong></a>
-          <span className="role">{t(`role.${user.role}`)}</span>
-          {user.party && (
-            <span className="party" data-testid="party" title={t('party')}>
-              {t('partyOf', { name: countryName(user.party, lang), code: user.party })}
-            </span>
-          )}
-        </span>
+        {/* Who is signed in, as what (always shown: a liaison must see it acts for its party), and the way to the password. */}
+        <div className="account">
+          <span className="who" data-testid="who">
+            <strong className="username">{user.username}</strong>
+            <span className="role" data-testid="role">{t(`role.${user.role}`)}</span>
+            {user.party && (
+              <span className="party" data-testid="party" title={t('party')}>
+                {t('partyOf', { name: countryName(user.party, lang), code: user.party })}
+              </span>
+            )}
+          </span>
+          <a href="#/password" className="password-link" data-nav="password" aria-current={section === 'password' ? 'page' : undefined}>{t('changePassword')}</a>
+        </div>
         <LangSwitch />
         <button type="button" className="quiet" onClick={signOut}>{t('signOut')}</button>
       </div>

@@ -2,7 +2,9 @@ import { useTranslation } from 'react-i18next';
 import { INCIDENT_KINDS, PERPETRATOR_TYPES, TARGET_TYPES, type Incident, type IncidentKind, type PerpetratorType, type TargetType } from '../api/types.ts';
 import { AES, countryName, isIso3 } from '../lib/countries.ts';
 import { currentLang } from '../i18n/index.ts';
+import { longDay, today } from '../lib/format.ts';
 import { CountrySelect } from './CountrySelect.tsx';
+import { DateInput, useDatePattern } from './DateInput.tsx';
 import { PointPicker } from './PointPicker.tsx';
 
 /** The incident format as form fields (strings while typing). */
@@ -30,10 +32,17 @@ export function emptyDraft(date: string): IncidentDraft {
   };
 }
 
-/** Field → message key for what is wrong before anything is sent; the server checks again. */
-export function draftErrors(d: IncidentDraft): Record<string, string> {
+/**
+ * Field → message key for what is wrong before anything is sent; the server checks again.
+ * `record`: the draft is a report of something that happened, so it cannot be dated after today (UTC);
+ * a what-if may imagine one.
+ */
+export function draftErrors(d: IncidentDraft, opts: { record?: boolean } = {}): Record<string, string> {
   const e: Record<string, string> = {};
   if (!/^\d{4}-\d{2}-\d{2}$/.test(d.date)) e.date = 'form.err.date';
+  else if (opts.record && d.date > today()) e.date = 'form.err.future';
+  // The engine needs to know which state attacked; "unknown" is the honest type when nobody knows.
+  if (d.perpType === 'state' && !d.perpCountry) e.perpCountry = 'form.err.stateCountry';
   const lat = d.lat.trim() === '' ? null : Number(d.lat);
   const lon = d.lon.trim() === '' ? null : Number(d.lon);
   if ((lat === null) !== (lon === null)) e.lat = 'form.err.both';
@@ -69,7 +78,9 @@ export function draftToIncident(d: IncidentDraft): Incident {
 function Err({ id, errors, name }: { id: string; errors: Record<string, string>; name: string }) {
   const { t } = useTranslation('components');
   const key = errors[name];
-  return key ? <span id={id} className="field-error" role="alert">{t(key)}</span> : null;
+  // The date message names the format the field expects in this language (jj/mm/aaaa, mm/dd/yyyy…).
+  const pattern = useDatePattern();
+  return key ? <span id={id} className="field-error" role="alert">{t(key, { pattern })}</span> : null;
 }
 
 /** Where, when, what, who, against whom: every field of the incident format, with a map to pick the point. */
@@ -80,7 +91,8 @@ export function IncidentFields({ draft, onChange, errors, showErrors }: {
   const tc = useTranslation('common').t;
   const lang = currentLang();
   const set = (patch: Partial<IncidentDraft>) => onChange({ ...draft, ...patch });
-  const errs = showErrors ? errors : {};
+  // A date after today is plainly wrong once typed: said at once. The rest waits for the first "send".
+  const errs = showErrors ? errors : errors.date === 'form.err.future' ? { date: errors.date } : {};
   const lat = draft.lat.trim() === '' ? null : Number(draft.lat);
   const lon = draft.lon.trim() === '' ? null : Number(draft.lon);
   return (
@@ -89,7 +101,10 @@ export function IncidentFields({ draft, onChange, errors, showErrors }: {
         <legend>{t('form.what')}</legend>
         <div className="row">
           <label><span>{t('form.date')}</span>
-            <input type="date" name="date" required value={draft.date} onChange={(e) => set({ date: e.target.value })} aria-invalid={!!errs.date} />
+            <DateInput name="date" required value={draft.date} onChange={(v) => set({ date: v })} invalid={!!errs.date}
+              describedBy={errs.date ? 'err-date' : 'date-said'} />
+            {/* The browser writes the date its own way (possibly mm/dd/yyyy): said again in words, in the UI's language. */}
+            {!errs.date && draft.date && <span id="date-said" className="hint" data-testid="date-said">{longDay(draft.date, lang)}</span>}
             <Err id="err-date" errors={errs} name="date" />
           </label>
           <label><span>{t('form.kind')}</span>
@@ -130,7 +145,9 @@ export function IncidentFields({ draft, onChange, errors, showErrors }: {
             </select>
           </label>
           <label><span>{t('form.perpCountry')}</span>
-            <CountrySelect id="perpetrator-country" value={draft.perpCountry} onChange={(v) => set({ perpCountry: v })} emptyLabel="—" />
+            <CountrySelect id="perpetrator-country" value={draft.perpCountry} onChange={(v) => set({ perpCountry: v })} emptyLabel="—"
+              invalid={!!errs.perpCountry} describedBy="err-perp-country" />
+            <Err id="err-perp-country" errors={errs} name="perpCountry" />
           </label>
           <label className="grow"><span>{t('form.perpName')}</span>
             <input type="text" name="perpetrator-name" maxLength={500} value={draft.perpName} onChange={(e) => set({ perpName: e.target.value })} />

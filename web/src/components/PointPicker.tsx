@@ -1,8 +1,10 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createMap, maplibregl } from '../map/basemap.ts';
+import { attachPlaceLabels } from '../map/places.ts';
+import { PlaceSearch, zoomFor } from './PlaceSearch.tsx';
 
-/** A small map: click to set the incident's point; the marker follows typed coordinates. */
+/** A small map: click to set the incident's point, or find a place by name (it sets the point); the marker follows typed coordinates. */
 export function PointPicker({ lat, lon, onPick }: { lat: number | null; lon: number | null; onPick: (lat: number, lon: number) => void }) {
   const { t } = useTranslation('components');
   const ref = useRef<HTMLDivElement>(null);
@@ -17,7 +19,8 @@ export function PointPicker({ lat, lon, onPick }: { lat: number | null; lon: num
     mapRef.current = map;
     map.getCanvas().style.cursor = 'crosshair';
     map.on('click', (e) => pickRef.current(Number(e.lngLat.lat.toFixed(4)), Number(e.lngLat.lng.toFixed(4))));
-    return () => { map.remove(); mapRef.current = null; markerRef.current = null; };
+    const { detach } = attachPlaceLabels(map);
+    return () => { detach(); map.remove(); mapRef.current = null; markerRef.current = null; };
   }, []);
 
   useEffect(() => {
@@ -34,6 +37,10 @@ export function PointPicker({ lat, lon, onPick }: { lat: number | null; lon: num
 
   return (
     <div className="picker">
+      <PlaceSearch compact onPick={(p) => {
+        pickRef.current(p.lat, p.lon);
+        mapRef.current?.jumpTo({ center: [p.lon, p.lat], zoom: Math.min(zoomFor(p), 10) });
+      }} />
       <div ref={ref} className="picker-map" role="application" aria-label={t('form.pickHint')} data-testid="point-picker" />
       <p className="hint">{t('form.pickHint')}</p>
     </div>

@@ -100,6 +100,7 @@ export function createMap(container: HTMLElement, opts: { center?: [number, numb
 }
 
 /** Where the AES state labels sit (inside each state, away from the borders). */
-export const AES_LABELS: Record<string, [number, number]> = { MLI: [-4.2, 21.2], BFA: [-1.6, 12.4], NER: [9.5, 17.2] };
+// Burkina Faso's sits north-east of Ouagadougou so the capital keeps its name.
+export const AES_LABELS: Record<string, [number, number]> = { MLI: [-4.2, 21.2], BFA: [0.1, 13.3], NER: [9.5, 17.2] };
 
 export { maplibregl };

@@ -1,3 +1,4 @@
+import { DateInput } from '../../components/DateInput.tsx';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
@@ -66,7 +67,7 @@ export function Charters({ id, at }: { id: string | null; at: string | null }) {
               </header>
               <div className="row">
                 <label><span>{t('at')}</span>
-                  <input type="date" name="at" value={date} onChange={(e) => e.target.value && go(s.id, e.target.value)} />
+                  <DateInput name="at" value={date} onChange={(v) => { if (/^\d{4}-\d{2}-\d{2}$/.test(v)) go(s.id, v); }} />
                 </label>
                 <label className="check"><input type="checkbox" checked={both} onChange={(e) => setBoth(e.target.checked)} /><span>{t('both')}</span></label>
               </div>
@@ -97,8 +98,8 @@ export function Charters({ id, at }: { id: string | null; at: string | null }) {
               <ol className="articles">
                 {articles.map((a) => (
                   <li key={a.number} className="article" id={`art-${a.number}`}>
-                    <h4><span className="art-no">{t('article', { n: a.number })}</span> <span lang={lang}>{a.title[lang]}</span>
-                      {a.confidence && a.confidence !== 'verified' && <span className="tag doubt" title={t('confidenceHint')}>{a.confidence}</span>}</h4>
+                    <h4><span className="art-no" title={a.number}>{a.number.startsWith('unnumbered') ? t('unnumbered') : t('article', { n: a.number })}</span> <span lang={lang}>{a.title[lang]}</span>
+                      {a.confidence && a.confidence !== 'verified' && <span className="tag doubt" title={t('confidenceHint')} data-confidence={a.confidence}>{t(`confidence.${a.confidence}`, { defaultValue: a.confidence })}</span>}</h4>
                     <p lang={lang}>{a.summary[lang]}</p>
                     {both && (
                       <div className="other-lang" lang={other}>
@@ -107,7 +108,7 @@ export function Charters({ id, at }: { id: string | null; at: string | null }) {
                       </div>
                     )}
                     {a.provisions && a.provisions.length > 0 && (
-                      <p className="small muted">{t('provisions')} {a.provisions.map((p) => tk(`provision.${p.type}`, { defaultValue: p.type.replace(/_/g, ' ') })).join(', ')}</p>
+                      <p className="small muted">{t('provisions')} {a.provisions.map((p) => tk(`provision.${p.type}`, { defaultValue: p.type })).join(', ')}</p>
                     )}
                   </li>
                 ))}

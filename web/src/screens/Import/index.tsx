@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import type { ImportJob } from '../../api/types.ts';
-import { ErrorBox } from '../../components/ErrorBox.tsx';
+import { ErrorBox, ServerText } from '../../components/ErrorBox.tsx';
 import { canRecord, useAuth } from '../../lib/auth.tsx';
 import { num } from '../../lib/format.ts';
 import { useLive } from '../../lib/live.ts';
@@ -95,7 +95,7 @@ export function Import() {
           <p className="muted small">{job.file}{job.format ? ` · ${job.format}` : ''}</p>
           {(job.status === 'queued' || job.status === 'running') && <progress aria-label={t(`status.${job.status}`)} />}
           {job.progress && job.status === 'running' && <p className="muted">{t('rowsRead', { n: num(job.progress.rows, lang) })}</p>}
-          {job.error && <p className="field-error" role="alert">{job.error.message} <code>{job.error.code}</code></p>}
+          {job.error && <p className="field-error" role="alert"><ServerText message={job.error.message} /> <code>{job.error.code}</code></p>}
           {counts && (
             <dl className="summary">
               <div><dt>{t('imported')}</dt><dd>{num(counts.imported, lang)}</dd></div>
@@ -109,7 +109,7 @@ export function Import() {
               <caption>{t('rejectedRows')}{s.rejectionsTruncated && <span className="muted"> — {t('truncated', { n: s.rejections.length })}</span>}</caption>
               <thead><tr><th>{t('line')}</th><th>{t('column')}</th><th>{t('reason')}</th></tr></thead>
               <tbody>
-                {s.rejections.map((r, i) => <tr key={i}><td>{s.file}:{r.line}</td><td><code>{r.column ?? '—'}</code></td><td>{r.reason}</td></tr>)}
+                {s.rejections.map((r, i) => <tr key={i}><td>{s.file}:{r.line}</td><td><code>{r.column ?? '—'}</code></td><td><ServerText message={r.reason} /></td></tr>)}
               </tbody>
             </table>
           )}

@@ -12,6 +12,11 @@ import { href } from '../../lib/router.ts';
 import { currentLang } from '../../i18n/index.ts';
 import './styles.css';
 
+/** "en" → "anglais" in French, "English" in English. */
+function languageName(code: string, lang: string): string {
+  try { return new Intl.DisplayNames([lang], { type: 'language' }).of(code) ?? code; } catch { return code; }
+}
+
 let chartersCache: Promise<CharterSummary[]> | null = null;
 /** The charter list changes only with a new release: fetched once per page. */
 export function useCharters(): CharterSummary[] {
@@ -144,22 +149,24 @@ export function IncidentView({ id, compact }: { id: string; compact?: boolean })
     return () => { live = false; };
   }, [rec, lang]);
 
-  if (error) return <ErrorBox error={error} onRetry={load} />;
-  if (!rec) return <p className="muted">{tc('loading')}</p>;
+  // The page keeps its one h1 while the record loads or fails.
+  const Title = compact ? 'h2' : 'h1';
+  if (error) return <>{!compact && <h1>{t('title')}</h1>}<ErrorBox error={error} onRetry={load} /></>;
+  if (!rec) return <>{!compact && <h1>{t('title')}</h1>}<p className="muted">{tc('loading')}</p></>;
   const inc = rec.incident;
   const coarse = isCoarse(rec.locationPrecision);
   const place = [rec.placeName, rec.admin2, rec.admin1 ?? rec.admin1Derived, countryName(inc.location.country, lang)].filter(Boolean).join(', ');
-  const Title = compact ? 'h2' : 'h1';
   return (
     <article className={`incident${compact ? ' compact' : ''}`} data-testid="incident" data-id={rec.id}>
       <header className="incident-head">
         <p className="eyebrow">{tc(`kind.${inc.kind}`)} · {day(inc.date)}{rec.dateEnd && rec.dateEnd !== inc.date ? ` → ${day(rec.dateEnd)}` : ''}</p>
         <Title>{place || rec.id}</Title>
         {compact && <a href={href('incidents', rec.id)} className="small">{t('openPage')}</a>}
+        {!compact && <button type="button" className="quiet no-print print-button" onClick={() => window.print()}>{t('print')}</button>}
       </header>
       <dl className="facts" data-testid="incident-facts">
         <dt>{t('date')}</dt><dd>{day(inc.date)}{rec.datePrecision && rec.datePrecision !== 'day' && <span className="muted"> ({t('datePrecision', { p: rec.datePrecision })})</span>}</dd>
-        <dt>{t('kind')}</dt><dd>{tc(`kind.${inc.kind}`)}{rec.source.eventType && <span className="muted"> — {t('sourceType')} {rec.source.eventType}{rec.source.subEventType ? ` / ${rec.source.subEventType}` : ''}</span>}</dd>
+        <dt>{t('kind')}</dt><dd>{tc(`kind.${inc.kind}`)}{rec.source.eventType && <span className="muted"> — {t('sourceType')} {t(`sourceEventType.${rec.source.eventType}`, { defaultValue: rec.source.eventType })}{rec.source.subEventType ? ` / ${rec.source.subEventType}` : ''}</span>}</dd>
         <dt>{t('place')}</dt>
         <dd>
           {place || '—'}
@@ -173,7 +180,7 @@ export function IncidentView({ id, compact }: { id: string; compact?: boolean })
         <dd>
           {rec.actors.length === 0 ? '—' : (
             <ul className="actors">
-              {rec.actors.map((a, i) => <li key={i}><code className="role-tag">{a.role}</code> {a.name}{a.country ? ` (${countryName(a.country, lang)})` : ''}</li>)}
+              {rec.actors.map((a, i) => <li key={i}><span className="role-tag" title={a.role}>{t(`actorRole.${a.role}`, { defaultValue: a.role.replace(/_/g, ' ') })}</span> {a.name}{a.country ? ` (${countryName(a.country, lang)})` : ''}</li>)}
             </ul>
           )}
           <span className="muted small">{t('actorsNote')}</span>
@@ -188,7 +195,7 @@ export function IncidentView({ id, compact }: { id: string; compact?: boolean })
           {t(`dataset.${rec.source.dataset}`)}{rec.source.id && rec.source.dataset !== 'manual' ? ` #${rec.source.id}` : ''}
           {rec.sources.length > 0 && <ul className="sources">{rec.sources.map((s, i) => <li key={i}>{s}</li>)}</ul>}
         </dd>
-        {rec.notes && (<><dt>{t('notes')}</dt><dd lang={rec.textLang ?? undefined}>{rec.notes}{rec.textLang && rec.textLang !== lang && <span className="muted small"> [{t('writtenIn', { lang: rec.textLang })}]</span>}</dd></>)}
+        {rec.notes && (<><dt>{t('notes')}</dt><dd lang={rec.textLang ?? undefined}>{rec.notes}{rec.textLang && rec.textLang !== lang && <span className="muted small"> [{t('writtenIn', { lang: languageName(rec.textLang, lang) })}]</span>}</dd></>)}
         <dt>{t('record')}</dt><dd className="muted small">{rec.id} · v{rec.version}{rec.updatedAt ? ` · ${stamp(rec.updatedAt)}` : ''}</dd>
       </dl>
       {canRecord(user) && <EditIncident key={rec.id} rec={rec} onSaved={setRec} onReload={load} />}
@@ -204,6 +211,22 @@ export function IncidentView({ id, compact }: { id: string; compact?: boolean })
   );
 }
 
+/** On paper every folded part (the conditions, the provisions not triggered) is opened, then folded back. */
+function useOpenDetailsForPrint(): void {
+  useEffect(() => {
+    let opened: HTMLDetailsElement[] = [];
+    const before = () => {
+      opened = [...document.querySelectorAll<HTMLDetailsElement>('main details:not([open])')];
+      for (const d of opened) d.open = true;
+    };
+    const after = () => { for (const d of opened) d.open = false; opened = []; };
+    window.addEventListener('beforeprint', before);
+    window.addEventListener('afterprint', after);
+    return () => { window.removeEventListener('beforeprint', before); window.removeEventListener('afterprint', after); };
+  }, []);
+}
+
 export function IncidentPage({ id }: { id: string }) {
-  return <main id="main" tabIndex={-1} className="page"><IncidentView id={id} /></main>;
+  useOpenDetailsForPrint();
+  return <main id="main" tabIndex={-1} className="page incident-page"><IncidentView id={id} /></main>;
 }

@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
-import { isCoarse, type Cluster, type IncidentRecord, type TimelineBucket } from '../../api/types.ts';
+import { isCoarse, type Cluster, type IncidentRecord, type Place, type TimelineBucket } from '../../api/types.ts';
 import { AES_LABELS, createMap, maplibregl } from '../../map/basemap.ts';
+import { attachPlaceLabels } from '../../map/places.ts';
 import { FilterBar } from '../../components/FilterBar.tsx';
+import { PlaceSearch, zoomFor } from '../../components/PlaceSearch.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { clean, monthRange, useFilters } from '../../lib/filters.tsx';
@@ -77,6 +79,7 @@ export function OperationsMap({ route }: { route: Route }) {
   const mapRef = useRef<maplibregl.Map | null>(null);
   const markers = useRef<maplibregl.Marker[]>([]);
   const labels = useRef<maplibregl.Marker[]>([]);
+  const labelsRef = useRef<ReturnType<typeof attachPlaceLabels> | null>(null);
   const abort = useRef<AbortController | null>(null);
   const [view, setView] = useState<ViewState | null>(null);
   const [cell, setCell] = useState<{ lat: number; lon: number; count: number } | null>(null);
@@ -149,6 +152,7 @@ export function OperationsMap({ route }: { route: Route }) {
       const coarse = cl.clusters.reduce((s, c) => s + c.coarse, 0);
       setView({ clusters: cl.clusters, total: cl.total, count: count.count, coarse, buckets: tl.buckets });
       drawClusters(cl.clusters);
+      labelsRef.current?.redraw();
       setError(null);
       if (box.current) {
         // For tests and support: which query the drawn clusters answer, and how many answers came back.
@@ -172,7 +176,11 @@ export function OperationsMap({ route }: { route: Route }) {
     (window as unknown as { foedusMap?: maplibregl.Map }).foedusMap = map;
     map.on('load', () => { void load(); });
     map.on('moveend', () => { void load(); });
+    const placeLabels = attachPlaceLabels(map);
+    labelsRef.current = placeLabels;
     return () => {
+      placeLabels.detach();
+      labelsRef.current = null;
       abort.current?.abort();
       map.remove();
       mapRef.current = null;
@@ -194,7 +202,48 @@ export function OperationsMap({ route }: { route: Route }) {
       el.setAttribute('aria-hidden', 'true');
       return new maplibregl.Marker({ element: el }).setLngLat(at).addTo(map);
     });
+    // Zoomed in, region and town names say where one is; the big state names would only cover them.
+    const fade = () => { for (const m of labels.current) m.getElement().classList.toggle('hidden', map.getZoom() >= 6); };
+    fade();
+    map.on('zoomend', fade);
+    return () => { map.off('zoomend', fade); };
   }, [lang]);
+
+  // The incident open in the panel: marked on the map and brought to the centre (close enough to read the place names).
+  const selectedMarker = useRef<maplibregl.Marker | null>(null);
+  useEffect(() => {
+    selectedMarker.current?.remove();
+    selectedMarker.current = null;
+    if (!selected) return;
+    let live = true;
+    api.incident(selected).then((r) => {
+      const map = mapRef.current;
+      const { lat, lon } = r.incident.location;
+      if (!live || !map || lat === undefined || lon === undefined) return;
+      const el = document.createElement('div');
+      el.className = `selected-marker${isCoarse(r.locationPrecision) ? ' coarse' : ''}`;
+      el.dataset.testid = 'selected-marker';
+      el.setAttribute('aria-hidden', 'true');
+      selectedMarker.current = new maplibregl.Marker({ element: el }).setLngLat([lon, lat]).addTo(map);
+      // The panel has just narrowed the map: let MapLibre see the new size before centring.
+      map.resize();
+      map.easeTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), isCoarse(r.locationPrecision) ? 6 : 10), duration: 600 });
+    }, () => undefined);
+    return () => { live = false; };
+  }, [selected]);
+
+  // A place found by name: go there and pin it until the next search.
+  const searchPin = useRef<maplibregl.Marker | null>(null);
+  const goTo = useCallback((p: Place) => {
+    const map = mapRef.current;
+    if (!map) return;
+    searchPin.current?.remove();
+    const el = document.createElement('div');
+    el.className = 'search-pin';
+    el.setAttribute('aria-hidden', 'true');
+    searchPin.current = new maplibregl.Marker({ element: el }).setLngLat([p.lon, p.lat]).addTo(map);
+    map.flyTo({ center: [p.lon, p.lat], zoom: zoomFor(p), duration: 900 });
+  }, []);
 
   useEffect(() => { void load(); }, [filters, load]);
   const reloadSoon = useRef<number | null>(null);
@@ -210,25 +259,33 @@ export function OperationsMap({ route }: { route: Route }) {
   const clusterSum = view ? view.clusters.reduce((s, c) => s + c.count, 0) : 0;
   return (
     <div className={`ops${selected || cell ? ' with-panel' : ''}`}>
+      <h1 className="visually-hidden">{tc('nav.map')}</h1>
       <FilterBar value={filters} onChange={setFilters} />
+      {/* Above the map, not over it: the figures and the legend must never hide a marker. */}
+      <div className="map-bar">
+        <PlaceSearch onPick={goTo} />
+        <div className="map-summary" aria-live="polite" data-testid="map-summary">
+          {view && (
+            <>
+              <span><strong data-testid="cluster-total" data-value={clusterSum}>{num(view.total, lang)}</strong> {t('inView')}</span>
+              {/* The count API must agree with the clusters; said only when it does not. */}
+              {view.count !== null && <span data-testid="count-total" data-value={view.count}>{view.count !== clusterSum && <strong className="warn">{t('countMismatch', { n: num(view.count, lang) })}</strong>}</span>}
+              <span data-testid="coarse-total" className="muted"><span className="legend-dot coarse" aria-hidden="true" /> {t('coarseCount', { n: num(view.coarse, lang) })}</span>
+            </>
+          )}
+          {/* Always laid out, shown only while loading: a bar that changed height would resize the map, whose
+              resize ends in a "moveend", which reloads, which shows "Loading…" again — a loop. */}
+          <span className="muted" style={{ visibility: loading ? 'visible' : 'hidden' }} aria-hidden={!loading}>{tc('loading')}</span>
+        </div>
+        <div className="legend" role="group" aria-label={t('legend')}>
+          <span><span className="legend-dot many" aria-hidden="true" /> {t('legendCluster')}</span>
+          <span><span className="legend-dot one" aria-hidden="true" /> {t('legendExact')}</span>
+          <span><span className="legend-dot coarse" aria-hidden="true" /> {t('legendCoarse')}</span>
+        </div>
+      </div>
       <div className="ops-body">
         <div className="map-wrap">
           <div ref={box} className="map" data-testid="ops-map" data-state="loading" role="region" aria-label={t('mapLabel')} />
-          <div className="map-summary" aria-live="polite" data-testid="map-summary">
-            {view && (
-              <>
-                <span><strong data-testid="cluster-total" data-value={clusterSum}>{num(view.total, lang)}</strong> {t('inView')}</span>
-                {view.count !== null && <span className="muted" data-testid="count-total" data-value={view.count}>{t('countCheck', { n: num(view.count, lang) })}{view.count !== clusterSum && <strong className="warn"> ≠ {num(clusterSum, lang)}</strong>}</span>}
-                {<span data-testid="coarse-total"><span className="legend-dot coarse" aria-hidden="true" /> {t('coarseCount', { n: num(view.coarse, lang) })}</span>}
-              </>
-            )}
-            {loading && <span className="muted">{tc('loading')}</span>}
-          </div>
-          <div className="legend" aria-label={t('legend')}>
-            <span><span className="legend-dot many" aria-hidden="true" /> {t('legendCluster')}</span>
-            <span><span className="legend-dot one" aria-hidden="true" /> {t('legendExact')}</span>
-            <span><span className="legend-dot coarse" aria-hidden="true" /> {t('legendCoarse')}</span>
-          </div>
           <p className="credit" data-testid="credit">{tc('credit')}</p>
           {error != null && <div className="map-error"><ErrorBox error={error} onRetry={() => void load()} /></div>}
         </div>

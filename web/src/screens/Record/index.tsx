@@ -18,7 +18,7 @@ export function Record() {
   const [placeName, setPlaceName] = useState('');
   const [sources, setSources] = useState('');
   const lang = currentLang();
-  const { draft, setDraft, errors, showErrors, busy, error, submit } = useIncidentSubmit(async (incident) => {
+  const { draft, setDraft, errors, showErrors, busy, error, submit } = useIncidentSubmit({ record: true }, async (incident) => {
     const rec = await api.createIncident({
       incident,
       notes: notes.trim() || null,

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import type { Assessment } from '../../api/types.ts';
 import { AssessmentView } from '../../components/AssessmentView.tsx';
+import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { IncidentFields } from '../../components/IncidentForm.tsx';
 import { useIncidentSubmit } from '../../components/useIncidentSubmit.ts';
@@ -17,7 +18,7 @@ export function WhatIf() {
   const charters = useCharters();
   const [at, setAt] = useState('');
   const [result, setResult] = useState<Assessment | null>(null);
-  const { draft, setDraft, errors, showErrors, busy, error, submit } = useIncidentSubmit(async (incident) => {
+  const { draft, setDraft, errors, showErrors, busy, error, submit } = useIncidentSubmit({}, async (incident) => {
     try {
       setResult(await api.assess(incident, at || undefined, lang));
     } catch (err) {
@@ -34,7 +35,7 @@ export function WhatIf() {
         <IncidentFields draft={draft} onChange={setDraft} errors={errors} showErrors={showErrors} />
         <div className="row submit-row">
           <label><span>{t('at')}</span>
-            <input type="date" name="at" value={at} onChange={(e) => setAt(e.target.value)} />
+            <DateInput name="at" value={at} onChange={setAt} />
             <span className="hint">{t('atHint')}</span>
           </label>
           <button type="submit" className="primary" disabled={busy}>{busy ? t('assessing') : t('submit')}</button>

@@ -15,6 +15,7 @@ import { registerAuth } from './auth/authenticate.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { Feed } from './feed.ts';
 import { ImportJobs, type ImportRunner } from './jobs.ts';
+import { WebhookDeliverer, type DelivererOptions } from './webhooks/deliverer.ts';
 import { assessRoutes } from './routes/assess.ts';
 import { authRoutes } from './routes/auth.ts';
 import { charterRoutes } from './routes/charters.ts';
@@ -25,6 +26,7 @@ import { incidentRoutes } from './routes/incidents.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { userRoutes } from './routes/users.ts';
 import { placeRoutes } from './routes/places.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 /**
  * The Foedus HTTP server: Fastify with zod-validated routes under /api/v1,
@@ -53,6 +55,8 @@ export interface BuildAppOptions {
   bodyLimitBytes?: number;
   /** The import function the jobs call (default the real importer). */
   importRunner?: ImportRunner;
+  /** Webhook delivery: poll interval, backoff, clock (tests); false: no deliverer running (e.g. the OpenAPI document). */
+  webhooks?: DelivererOptions | false;
 }
 
 export type FoedusApp = FastifyInstance & { foedus: AppContext };
@@ -82,11 +86,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
 
   const feed = new Feed();
   const jobs = new ImportJobs(opts.store, feed, app.log, opts.importRunner);
+  const webhooks = new WebhookDeliverer(opts.store, app.log, opts.webhooks || {});
+  if (opts.webhooks !== false) app.addHook('onReady', async () => webhooks.start());
   const ctx: AppContext = {
     store: opts.store,
     charters: opts.charters,
     feed,
     jobs,
+    webhooks,
     uploadLimitBytes: opts.uploadLimitBytes ?? UPLOAD_LIMIT,
   };
   app.decorate('foedus', ctx);
@@ -110,6 +117,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   app.addHook('preClose', async () => {
     feed.close();
     await jobs.close();
+    await webhooks.stop();
   });
 
   await app.register(fastifyMultipart, {
@@ -144,6 +152,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   await registerAuth(app, { store: ctx.store });
   await app.register(authRoutes, { ctx });
   await app.register(userRoutes, { ctx });
+  await app.register(webhookRoutes, { ctx });
   await app.register(ledgerRoutes, { ctx });
   await app.register(charterRoutes, { ctx });
   await app.register(assessRoutes, { ctx });
@@ -175,7 +184,7 @@ export async function openApiDocument(charters: Charter[]): Promise<Record<strin
   const { openStore } = await import('../store/store.ts');
   const store = await openStore({ dialect: 'sqlite', path: ':memory:' });
   try {
-    const app = await buildApp({ store, charters, logger: false, webDir: null });
+    const app = await buildApp({ store, charters, logger: false, webDir: null, webhooks: false });
     await app.ready();
     const doc = app.swagger() as unknown as Record<string, unknown>;
     await app.close();

@@ -2,6 +2,7 @@ import type { Charter } from '../charter/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { Feed } from './feed.ts';
 import type { ImportJobs } from './jobs.ts';
+import type { WebhookDeliverer } from './webhooks/deliverer.ts';
 
 /** What every route plugin is given: the store, the charters, the live feed and the import queue. */
 export interface AppContext {
@@ -9,6 +10,8 @@ export interface AppContext {
   charters: Charter[];
   feed: Feed;
   jobs: ImportJobs;
+  /** Sends the webhook outbox. */
+  webhooks: WebhookDeliverer;
   /** Upload size limit for imports, bytes. */
   uploadLimitBytes: number;
 }

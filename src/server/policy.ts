@@ -31,6 +31,7 @@ export const RESOURCE_TYPES = [
   'feed',
   'ledger',
   'user',
+  'webhook',
   'case',
   'obligation',
   'request',
@@ -81,6 +82,8 @@ export const POLICY: Record<Kind, Partial<Record<Action, Grants>>> = {
   ledger: { read: staff, verify: staff },
   // Accounts: admin only (a user sees itself through /auth/me, which needs no rule).
   user: { read: { admin: 'all' }, create: { admin: 'all' }, update: { admin: 'all' } },
+  // Webhooks carry case events to other systems, signed with a secret: admin only.
+  webhook: { read: { admin: 'all' }, create: { admin: 'all' }, update: { admin: 'all' } },
   // Collective-response cases are run by the secretariat; all parties follow them.
   case: { read: everyone, create: { secretariat: 'all' }, update: { secretariat: 'all' }, decide: { secretariat: 'all' } },
   // An obligation falls on one party: the secretariat records it, that party's liaison acknowledges it.
@@ -114,6 +117,7 @@ const NOUN: Record<Kind, string> = {
   feed: 'the live feed',
   ledger: 'the ledger',
   user: 'user accounts',
+  webhook: 'webhooks',
   case: 'response cases',
   obligation: 'obligations',
   request: 'requests for assistance',

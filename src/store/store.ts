@@ -5,6 +5,7 @@ import { migrate } from './migrate.ts';
 import { ledgerRepository, type LedgerRepository } from './ledger/ledger-repository.ts';
 import { accountRepository, type AccountRepository } from './accounts/account-repository.ts';
 import { IncidentRepository } from './incidents/repository.ts';
+import { webhookRepository, type WebhookRepository } from './webhooks/webhook-repository.ts';
 
 /**
  * The one Store interface the rest of Foedus sees. Each repository (in its own
@@ -15,6 +16,7 @@ export interface Repositories {
   ledger: LedgerRepository;
   accounts: AccountRepository;
   incidents: IncidentRepository;
+  webhooks: WebhookRepository;
 }
 
 export interface Store extends Repositories {
@@ -47,6 +49,7 @@ function repositories(ctx: RepositoryContext): Repositories {
     incidents: new IncidentRepository(ctx),
     ledger: ledgerRepository(ctx),
     accounts: accountRepository(ctx),
+    webhooks: webhookRepository(ctx),
   };
 }
 

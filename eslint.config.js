@@ -9,7 +9,7 @@ import globals from 'globals';
 const outerLayers = ['**/server/**', '**/store/**', '**/cli/**', '**/web/**', 'fastify', 'kysely', 'better-sqlite3', 'pg'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'web/dist/**', 'coverage/**', 'bench/out/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'build/**', 'web/dist/**', 'coverage/**', 'bench/out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

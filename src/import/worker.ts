@@ -9,13 +9,16 @@ import type { ImportFormat, StagedItem } from './types.ts';
  * both cores instead of parsing and writing in turn. Items come back in
  * chunks; the worker may run only `window` chunks ahead (backpressure).
  *
- * The worker runs the same TypeScript sources through tsx, registered inside
- * the worker (hooks registered in this thread do not reach workers).
+ * Compiled (build/, production), the worker loads the compiled parse-worker.js.
+ * From the sources (tests, development), it runs them through tsx, registered
+ * inside the worker (hooks registered in this thread do not reach workers).
  */
 
-const TSX_API = import.meta.resolve('tsx/esm/api');
-const ENTRY = new URL('./parse-worker.ts', import.meta.url).href;
-const BOOT = `import(${JSON.stringify(TSX_API)}).then((m) => { m.register(); return import(${JSON.stringify(ENTRY)}); });`;
+const COMPILED = import.meta.url.endsWith('.js');
+const ENTRY = new URL(COMPILED ? './parse-worker.js' : './parse-worker.ts', import.meta.url);
+const BOOT = COMPILED
+  ? null
+  : `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(ENTRY.href)}); });`;
 
 export interface WorkerReader {
   items: AsyncIterable<StagedItem>;
@@ -33,7 +36,7 @@ export function readInWorker(opts: { path: string; file: string; format: ImportF
       chunkSize: opts.chunkSize ?? 500,
       window: opts.window ?? 4,
     };
-    const worker = new Worker(BOOT, { eval: true, workerData: data });
+    const worker = BOOT ? new Worker(BOOT, { eval: true, workerData: data }) : new Worker(ENTRY, { workerData: data });
     const queue: ParseWorkerMessage[] = [];
     let failure: Error | null = null;
     let exited = false;

@@ -87,7 +87,7 @@ async function benchToken(): Promise<string> {
 
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/foedus.js', 'serve', '--db', DB, '--port', '0', '--host', '127.0.0.1'], {
+    const child = spawn(process.execPath, ['bin/foedus.js', 'serve', '--db', DB, '--port', '0', '--host', '127.0.0.1', '--no-ui'], {
       cwd: ROOT,
       env: { ...process.env, FOEDUS_LOG_LEVEL: 'warn', NODE_ENV: 'production' },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors.ts';
 import { commands } from './commands/index.ts';
+import { CliExit } from './exit.ts';
 
 /**
  * Builds the `foedus` program. Each command lives in its own file under
@@ -41,6 +42,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       // --help and --version end here with exit code 0; usage errors were already printed.
       return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof CliExit) {
+      process.stderr.write(`foedus: ${err.message}\n`);
+      return err.exitCode;
     }
     if (err instanceof InputError) {
       process.stderr.write(`foedus: ${err.message}\n`);

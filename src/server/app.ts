@@ -40,7 +40,8 @@ export const JSON_BODY_LIMIT = 1024 * 1024;
 /** Import uploads larger than this are refused with 413. */
 export const UPLOAD_LIMIT = 200 * 1024 * 1024;
 
-const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+/** The built UI: FOEDUS_WEB_DIR, else web/dist of this checkout. */
+export const DEFAULT_WEB_DIR = process.env.FOEDUS_WEB_DIR ?? fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 export interface BuildAppOptions {
   store: Store;

@@ -14,12 +14,25 @@ import { buildApp, type FoedusApp } from './app.ts';
 
 export const DEFAULT_CHARTERS_DIR = fileURLToPath(new URL('../../charters/', import.meta.url));
 
+/**
+ * Why the server could not start, for the CLI to say in one line with its own exit code
+ * (README: 3 the port, 4 the store).
+ */
+export class StartError extends Error {
+  constructor(message: string, readonly reason: 'listen' | 'store', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StartError';
+  }
+}
+
 export interface ServeOptions {
   store: StoreConfig;
   port: number;
   host: string;
   demo: boolean;
   chartersDir?: string;
+  /** The built UI to serve; default web/dist when it exists; null for the API alone. */
+  webDir?: string | null;
   logger?: FastifyBaseLogger | false;
   /** Where to print what a person must see (URL, credentials). Default stdout. */
   print?: (line: string) => void;
@@ -45,7 +58,13 @@ export interface SeedHooks {
 export async function startServer(opts: ServeOptions, seed: SeedHooks = {}): Promise<RunningServer> {
   const print = opts.print ?? ((l: string) => process.stdout.write(`${l}\n`));
   const charters = loadCharters(opts.chartersDir ?? DEFAULT_CHARTERS_DIR);
-  const store = await openStore(opts.store);
+  let store: Store;
+  try {
+    store = await openStore(opts.store);
+  } catch (err) {
+    const what = opts.store.dialect === 'sqlite' ? `the SQLite file ${opts.store.path}` : 'the PostgreSQL database';
+    throw new StartError(`cannot open ${what}: ${(err as Error).message}`, 'store', { cause: err });
+  }
   let app: FoedusApp;
   try {
     if (opts.demo) {
@@ -54,8 +73,13 @@ export async function startServer(opts: ServeOptions, seed: SeedHooks = {}): Pro
     } else {
       await seed.bootstrapAdmin?.(store, print);
     }
-    app = await buildApp({ store, charters, demo: opts.demo, ...(opts.logger !== undefined ? { logger: opts.logger } : {}) });
-    await app.listen({ port: opts.port, host: opts.host });
+    app = await buildApp({ store, charters, demo: opts.demo, ...(opts.webDir !== undefined ? { webDir: opts.webDir } : {}), ...(opts.logger !== undefined ? { logger: opts.logger } : {}) });
+    await app.listen({ port: opts.port, host: opts.host }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') throw new StartError(`port ${opts.port} on ${opts.host} is already in use: stop what uses it, or choose another port with --port N (or PORT)`, 'listen', { cause: err });
+      if (err.code === 'EACCES') throw new StartError(`not allowed to listen on port ${opts.port} of ${opts.host}: choose a port above 1023 with --port N`, 'listen', { cause: err });
+      if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') throw new StartError(`cannot listen on ${opts.host}: no such address on this machine (--host)`, 'listen', { cause: err });
+      throw err;
+    });
   } catch (err) {
     await store.close().catch(() => {});
     throw err;

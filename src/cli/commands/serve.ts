@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
 import { loadDemoData } from '../../import/index.ts';
 import { DEMO_ATTRIBUTION } from '../../import/demo.ts';
 import { ensureBootstrapAdmin, ensureDemoAccounts } from '../../accounts/bootstrap.ts';
-import { closeOnSignals, startServer } from '../../server/serve.ts';
+import { closeOnSignals, startServer, StartError } from '../../server/serve.ts';
+import { DEFAULT_WEB_DIR as WEB_DIR } from '../../server/app.ts';
+import { CliExit } from '../exit.ts';
 import { resolveStoreConfig } from '../../store/database.ts';
 
 /**
@@ -16,12 +20,18 @@ import { resolveStoreConfig } from '../../store/database.ts';
  * Prints the URL; stops gracefully on SIGTERM / SIGINT.
  */
 
+/** Exit codes of `foedus serve` beyond 0/1/2 (README): the server could not start. */
+export const EXIT_LISTEN = 3;
+export const EXIT_STORE = 4;
+export const EXIT_NO_UI = 5;
+
 interface ServeCliOptions {
   db?: string;
   port?: string;
   host: string;
   demo?: boolean;
   charters?: string;
+  ui: boolean;
 }
 
 function parsePort(v: string | undefined): number {
@@ -40,11 +50,15 @@ export function register(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--demo', 'load the demo data (real UCDP events) into an empty store and create the demo accounts')
     .option('--charters <dir>', 'folder of charter files (default: the charters/ folder of Foedus)')
+    .option('--no-ui', 'serve the API alone, without the browser UI (which needs npm run build)')
     .action(async (o: ServeCliOptions) => {
       const port = parsePort(o.port);
       const say = (l: string) => process.stderr.write(`${l}\n`);
+      if (o.ui && !existsSync(join(WEB_DIR, 'index.html'))) {
+        throw new CliExit(EXIT_NO_UI, 'the UI is not built (web/dist is missing): run npm run build, or serve the API alone with --no-ui');
+      }
       const server = await startServer(
-        { store: resolveStoreConfig(o.db), port, host: o.host, demo: Boolean(o.demo), ...(o.charters ? { chartersDir: o.charters } : {}), print: say },
+        { store: resolveStoreConfig(o.db), port, host: o.host, demo: Boolean(o.demo), webDir: o.ui ? WEB_DIR : null, ...(o.charters ? { chartersDir: o.charters } : {}), print: say },
         {
           demoData: async (store, print) => {
             let last = 0;
@@ -77,9 +91,12 @@ export function register(program: Command): void {
             }
           },
         },
-      );
+      ).catch((err: unknown) => {
+        if (err instanceof StartError) throw new CliExit(err.reason === 'listen' ? EXIT_LISTEN : EXIT_STORE, err.message);
+        throw err;
+      });
       say(`Foedus is serving ${server.store.description}`);
-      say(`  ${server.url}/           the UI${server.app.hasRoute({ method: 'GET', url: '/' }) ? '' : ' (not built: npm run build:web)'}`);
+      say(`  ${server.url}/           ${o.ui ? 'the UI' : 'no UI (--no-ui)'}`);
       say(`  ${server.url}/api/docs   the API documentation`);
       closeOnSignals(server, say);
       // Keep the command running until a signal stops the server.

@@ -2,6 +2,7 @@ import type { Migration } from './migration.ts';
 import { incidentsMigration } from './001_incidents.ts';
 import { accountsLedger } from './002_accounts_ledger.ts';
 import { cellsTriggersNoStatementJournal } from './003_cells_triggers_no_statement_journal.ts';
+import { tokenExpiry } from './004_token_expiry.ts';
 
 /**
  * Every migration, in version order. Add new ones at the end with the next
@@ -11,4 +12,5 @@ export const migrations: Migration[] = [
   incidentsMigration,
   accountsLedger,
   cellsTriggersNoStatementJournal,
+  tokenExpiry,
 ];

@@ -178,7 +178,7 @@ export async function revokeToken(store: Store, by: string, name: string, tokenI
     if (!before) throw new InputError(`user "${username}" has no token ${tokenId}`, { code: 'token_not_found' });
     const rec = (await tx.accounts.revokeToken(user.id, tokenId, new Date().toISOString()))!;
     if (!before.revokedAt) {
-      await tx.ledger.append({ actor: by, action: 'user.token_revoked', target: `user:${username}`, payload: { username, tokenId, label: rec.label } });
+      await tx.ledger.append({ actor: by, action: 'user.token_revoked', target: `user:${username}`, payload: { username, tokenId, label: rec.label, revokedAt: rec.revokedAt } });
     }
     return rec;
   });

@@ -24,4 +24,14 @@ describe('changesOf', () => {
     ]);
     expect(c[1]).toEqual([{ field: 'tokensRevoked', from: null, to: 2 }]);
   });
+
+  it('keeps each API token of an account apart, under its id', () => {
+    const c = changesOf([
+      { payload: { username: 'ana', tokenId: 1, label: 'feed', expiresAt: '2027-01-01T00:00:00.000Z' } },
+      { payload: { username: 'ana', tokenId: 2, label: 'feed', expiresAt: '2027-02-01T00:00:00.000Z' } },
+      { payload: { username: 'ana', tokenId: 1, label: 'feed', revokedAt: '2026-12-05T09:00:00.000Z' } },
+    ]);
+    expect(c[1]).toEqual([{ field: 'tokens.2.label', from: null, to: 'feed' }, { field: 'tokens.2.expiresAt', from: null, to: '2027-02-01T00:00:00.000Z' }]);
+    expect(c[2]).toEqual([{ field: 'tokens.1.revokedAt', from: null, to: '2026-12-05T09:00:00.000Z' }]);
+  });
 });

@@ -27,7 +27,9 @@ function written(payload: unknown): Map<string, unknown> {
   const out = new Map<string, unknown>();
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return out;
   const { changes, ...rest } = payload as Record<string, unknown>;
-  for (const [k, v] of Object.entries(rest)) if (!BOOKKEEPING.has(k)) flatten(v, k, out);
+  // An account's tokens are records of their own inside its history: each token's fields under its id.
+  const prefix = typeof rest.tokenId === 'number' ? `tokens.${rest.tokenId}` : '';
+  for (const [k, v] of Object.entries(rest)) if (!BOOKKEEPING.has(k)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
   if (changes && typeof changes === 'object') flatten(changes, '', out);
   return out;
 }

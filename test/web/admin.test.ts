@@ -92,6 +92,7 @@ describe('administration in Chromium', () => {
     const me = () => fetch(`${server.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
     expect(await me()).toBe(200);
     await expect.poll(() => panel.locator('tbody tr').first().textContent()).toContain('Valid');
+    await panel.locator('[data-testid=issued-token]').scrollIntoViewIfNeeded();
     await shot(page, 'admin-02-token-issued');
     await panel.getByRole('button', { name: 'Revoke' }).click();
     await expect.poll(() => panel.locator('tbody tr').first().textContent()).toContain('Revoked');
@@ -113,6 +114,7 @@ describe('administration in Chromium', () => {
     const text = (await history.textContent())!;
     expect(text).toContain('Account created');
     expect(text).toContain('API token revoked');
+    expect(text).toMatch(/tokens\.\d+\.revokedAt/);
     // The screen reader hears "becomes" between the two values; the eye sees an arrow.
     expect(text).toMatch(/party : —\s*→\s*becomes\s*TCD/);
     await shot(page, 'admin-03-ledger');

@@ -12,9 +12,11 @@ export interface HistoryRow {
   changes?: Array<{ field: string; from?: unknown; to?: unknown }>;
 }
 
-/** A value as it was or became: text as is, numbers and lists readable, nothing as a dash. */
-function shown(v: unknown): string {
+/** A value as it was or became: text as is, instants and yes/no in the user's language, nothing as a dash. */
+function shown(v: unknown, yes: string, no: string): string {
   if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'boolean') return v ? yes : no;
+  if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v)) return stamp(v);
   const s = typeof v === 'string' ? v : JSON.stringify(v);
   return s.length > 140 ? `${s.slice(0, 139)}…` : s;
 }
@@ -32,7 +34,7 @@ export function LedgerHistory({ entries, showTarget = false }: { entries: Histor
     <table className="table compact ledger-history" data-testid="ledger-history">
       <thead>
         <tr>
-          <th scope="col">{t('seq')}</th>
+          <th scope="col" className="num">{t('seq')}</th>
           <th scope="col">{t('at')}</th>
           {withActor && <th scope="col">{t('actor')}</th>}
           {showTarget && <th scope="col">{t('target')}</th>}
@@ -60,10 +62,10 @@ export function LedgerHistory({ entries, showTarget = false }: { entries: Histor
                       {('from' in c || 'to' in c) && (
                         <>
                           {' : '}
-                          <span className="old" title={t('old')}>{shown(c.from)}</span>
+                          <span className="old" title={t('old')}>{shown(c.from, t('yes'), t('no'))}</span>
                           <span aria-hidden="true"> → </span>
                           <span className="visually-hidden"> {t('becomes')} </span>
-                          <span className="new" title={t('new')}>{shown(c.to)}</span>
+                          <span className="new" title={t('new')}>{shown(c.to, t('yes'), t('no'))}</span>
                         </>
                       )}
                     </li>

@@ -220,12 +220,12 @@ export function Accounts() {
                     <td>{u.party ? `${countryName(u.party, lang)} (${u.party})` : '—'}</td>
                     <td>{u.disabledAt ? t('stateDisabled', { at: stamp(u.disabledAt) }) : u.mustChangePassword ? t('stateMustChange') : t('stateActive')}</td>
                     <td>{stamp(u.createdAt)}</td>
-                    <td className="actions">
+                    <td><div className="actions">
                       <button type="button" aria-expanded={open?.username === u.username && open.panel === 'tokens'} onClick={() => toggle(u.username, 'tokens')}>{t('tokensButton')}</button>
                       {!u.disabledAt && <button type="button" aria-expanded={open?.username === u.username && open.panel === 'reset'} onClick={() => toggle(u.username, 'reset')}>{t('reset')}</button>}
                       {!u.disabledAt && u.username !== me.username && <button type="button" className="danger" onClick={() => void disable(u)}>{t('disable')}</button>}
                       <a href={`#/ledger?target=${encodeURIComponent(`user:${u.username}`)}`}>{t('history')}</a>
-                    </td>
+                    </div></td>
                   </tr>
                   {open?.username === u.username && (
                     <tr className="panel-row">

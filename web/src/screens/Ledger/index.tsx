@@ -117,7 +117,7 @@ function Recent() {
       <ErrorBox error={error} />
       <div className="table-wrap">
         <table className="table compact" data-testid="ledger-entries">
-          <thead><tr><th scope="col">{t('seq')}</th><th scope="col">{t('actor')}</th><th scope="col">{t('action')}</th><th scope="col">{t('target')}</th></tr></thead>
+          <thead><tr><th scope="col" className="num">{t('seq')}</th><th scope="col">{t('actor')}</th><th scope="col">{t('action')}</th><th scope="col">{t('target')}</th></tr></thead>
           <tbody>
             {entries.map((e) => (
               <tr key={e.seq}>

@@ -3,7 +3,7 @@ import { DIALECTS } from '../../src/store/testing.ts';
 import { LedgerPage, LedgerVerification } from '../../src/server/routes/ledger.ts';
 import { IssuedToken, OneUser, TokenList, UserList } from '../../src/server/routes/users.ts';
 import { expectFits } from './fits.ts';
-import { PASSWORD, sampleIncident, startTestServer, type TestServer } from './helpers.ts';
+import { sampleIncident, startTestServer, type TestServer } from './helpers.ts';
 
 /** What the admin screens use: accounts, tokens, password reset, the ledger and a record's history — on both stores. */
 

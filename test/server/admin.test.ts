@@ -109,6 +109,26 @@ describe.each(DIALECTS)('administration API on %s', (dialect) => {
     expect((await fetch(`${s.url}/api/v1/auth/me`, { headers: { cookie } })).status).toBe(200);
   });
 
+  it('disabling a user ends its open live-feed stream at once', async () => {
+    await s.api('POST', '/api/v1/users', { as: 'admin', json: { username: 'leaver', role: 'observer', password: NEW_PW } });
+    const { token } = (await s.api('POST', '/api/v1/users/leaver/tokens', { as: 'admin' })).body;
+    const stream = await fetch(`${s.url}/api/v1/events`, { headers: { authorization: `Bearer ${token}` } });
+    expect(stream.status).toBe(200);
+    const reader = stream.body!.getReader();
+    const text = new TextDecoder();
+    let got = text.decode((await reader.read()).value);
+    expect(got).toContain(': connected');
+    expect((await s.api('POST', '/api/v1/users/leaver/disable', { as: 'admin' })).status).toBe(200);
+    const started = Date.now();
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      got += text.decode(r.value);
+    }
+    expect(got).toContain('event: signed-out');
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   it('account routes are the admin’s alone', async () => {
     for (const who of ['secretariat', 'observer', 'liaisonMli'] as const) {
       expect((await s.api('GET', '/api/v1/users', { as: who })).status).toBe(403);

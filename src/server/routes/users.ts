@@ -67,8 +67,11 @@ async function mapped<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export const userRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> }> = async (app, { ctx }) => {
+/** The feed is optional so that a test can mount these routes alone; the server always gives it. */
+export const userRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> & Partial<Pick<AppContext, 'feed'>> }> = async (app, { ctx }) => {
   const { store } = ctx;
+  /** A disabled user, or one whose password was reset, keeps no open live-feed stream. */
+  const endStreams = (u: User) => ctx.feed?.endStreamsOf(u.id);
   const tags = ['users'];
   const denied = { 401: ErrorResponse, 403: ErrorResponse };
 
@@ -114,6 +117,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> 
       throw new HttpError(400, 'cannot_disable_self', 'You cannot disable your own account; ask another admin.');
     }
     const user = await mapped(() => disableUser(store, `user:${actor.username}`, request.params.username));
+    endStreams(user);
     return { user: view(user) };
   });
 
@@ -129,6 +133,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> 
     const actor = request.actor;
     authorize(actor, 'update', 'user');
     const user = await mapped(() => resetPassword(store, `user:${actor.username}`, request.params.username, request.body.password));
+    endStreams(user);
     return { user: view(user) };
   });
 

@@ -1,10 +1,10 @@
 import { InputError } from '../errors.ts';
 import { isIso3 } from '../incident/countries.ts';
-import { ROLES, type Role, type User } from '../store/accounts/account-repository.ts';
+import { ROLES, type Role, type TokenRecord, type User } from '../store/accounts/account-repository.ts';
+import { TOKEN_DEFAULT_DAYS } from '../store/migrations/004_token_expiry.ts';
 import type { Store } from '../store/store.ts';
+import { checkPassword } from './password-policy.ts';
 import {
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
   hashPassword,
   newApiToken,
   sha256Hex,
@@ -39,15 +39,7 @@ export function checkUsername(input: string): string {
   return username;
 }
 
-export function checkPassword(password: string): string {
-  if (password.length < PASSWORD_MIN_LENGTH) {
-    throw new InputError(`the password is too short: use at least ${PASSWORD_MIN_LENGTH} characters`, { code: 'weak_password' });
-  }
-  if (password.length > PASSWORD_MAX_LENGTH) {
-    throw new InputError(`the password is too long: at most ${PASSWORD_MAX_LENGTH} characters`, { code: 'invalid_password' });
-  }
-  return password;
-}
+export { checkPassword } from './password-policy.ts';
 
 /** A role, and the party it needs: liaisons need a valid ISO3 party; other roles have none. */
 export function checkRoleAndParty(role: string, party: string | null | undefined): { role: Role; party: string | null } {
@@ -68,7 +60,7 @@ export function checkRoleAndParty(role: string, party: string | null | undefined
 export async function addUser(store: Store, by: string, input: NewUser): Promise<User> {
   const username = checkUsername(input.username);
   const { role, party } = checkRoleAndParty(input.role, input.party);
-  const passwordHash = await hashPassword(checkPassword(input.password));
+  const passwordHash = await hashPassword(checkPassword(input.password, username));
   const mustChangePassword = input.mustChangePassword ?? false;
   return store.transaction(async (tx) => {
     if (await tx.accounts.findUser(username)) throw new InputError(`a user named "${username}" already exists`, { code: 'user_exists' });
@@ -92,19 +84,32 @@ export async function disableUser(store: Store, by: string, name: string): Promi
   });
 }
 
-/** Issues a bearer API token for a user; the token is returned once and stored only as a hash. */
-export async function issueToken(store: Store, by: string, name: string, label?: string | null): Promise<{ token: string; user: User }> {
+/** How long a token lives unless its issuer says otherwise, and the longest it may. */
+export const TOKEN_DAYS = { default: TOKEN_DEFAULT_DAYS, max: 366 } as const;
+
+function tokenEnd(days: number | undefined, now: Date): string {
+  const d = days ?? TOKEN_DAYS.default;
+  if (!Number.isInteger(d) || d < 1 || d > TOKEN_DAYS.max) {
+    throw new InputError(`a token lives 1 to ${TOKEN_DAYS.max} days, not ${d}`, { code: 'invalid_expiry' });
+  }
+  return new Date(now.getTime() + d * 86_400_000).toISOString();
+}
+
+/** Issues a bearer API token for a user; the token is returned once and stored only as a hash. It expires after `days` (default 90). */
+export async function issueToken(store: Store, by: string, name: string, label?: string | null, days?: number): Promise<{ token: string; user: User; record: TokenRecord }> {
   const username = name.trim().toLowerCase();
   const token = newApiToken();
+  const now = new Date();
+  const expiresAt = tokenEnd(days, now);
   return store.transaction(async (tx) => {
     const user = await tx.accounts.findUser(username);
     if (!user) throw new InputError(`there is no user named "${username}"`, { code: 'user_not_found' });
     if (user.disabledAt) throw new InputError(`user "${username}" is disabled: a disabled user gets no token`, { code: 'user_disabled' });
-    const rec = await tx.accounts.createToken({ userId: user.id, tokenHash: sha256Hex(token), label: label ?? null, now: new Date().toISOString() });
-    // The token itself never enters the ledger: only which one (its id) and for whom.
-    await tx.ledger.append({ actor: by, action: 'user.token_issued', target: `user:${username}`, payload: { username, tokenId: rec.id, label: rec.label } });
+    const rec = await tx.accounts.createToken({ userId: user.id, tokenHash: sha256Hex(token), label: label ?? null, now: now.toISOString(), expiresAt });
+    // The token itself never enters the ledger: only which one (its id), for whom and until when.
+    await tx.ledger.append({ actor: by, action: 'user.token_issued', target: `user:${username}`, payload: { username, tokenId: rec.id, label: rec.label, expiresAt } });
     const { passwordHash: _h, ...pub } = user;
-    return { token, user: pub };
+    return { token, user: pub, record: rec };
   });
 }
 
@@ -131,12 +136,50 @@ export async function changePassword(store: Store, userId: number, currentPasswo
   if (!(await verifyPassword(user.passwordHash, currentPassword))) {
     throw new InputError('the current password is wrong', { code: 'wrong_password' });
   }
-  checkPassword(newPassword);
+  checkPassword(newPassword, user.username);
   if (newPassword === currentPassword) throw new InputError('choose a new password different from the current one', { code: 'weak_password' });
   const passwordHash = await hashPassword(newPassword);
   await store.transaction(async (tx) => {
     await tx.accounts.setPassword(user.id, passwordHash, false);
     await tx.accounts.deleteSessionsOfUser(user.id, keepSessionIdHash);
-    await tx.ledger.append({ actor: `user:${user.username}`, action: 'user.password_changed', target: `user:${user.username}`, payload: { username: user.username } });
+    // Whoever knew the old password may have made a token with it: they all end.
+    const tokensRevoked = await tx.accounts.revokeTokensOfUser(user.id, new Date().toISOString());
+    await tx.ledger.append({ actor: `user:${user.username}`, action: 'user.password_changed', target: `user:${user.username}`, payload: { username: user.username, tokensRevoked } });
+  });
+}
+
+/**
+ * An admin sets a user's password (forgotten, or suspected known to someone else): the
+ * user must choose a new one at next sign-in, and every session and token of it ends.
+ */
+export async function resetPassword(store: Store, by: string, name: string, newPassword: string): Promise<User> {
+  const username = name.trim().toLowerCase();
+  const existing = await store.accounts.findUser(username);
+  if (!existing) throw new InputError(`there is no user named "${username}"`, { code: 'user_not_found' });
+  if (existing.disabledAt) throw new InputError(`user "${username}" is disabled: enable it before resetting its password`, { code: 'user_disabled' });
+  const passwordHash = await hashPassword(checkPassword(newPassword, username));
+  return store.transaction(async (tx) => {
+    await tx.accounts.setPassword(existing.id, passwordHash, true);
+    await tx.accounts.deleteSessionsOfUser(existing.id);
+    const tokensRevoked = await tx.accounts.revokeTokensOfUser(existing.id, new Date().toISOString());
+    await tx.ledger.append({ actor: by, action: 'user.password_reset', target: `user:${username}`, payload: { username, mustChangePassword: true, tokensRevoked } });
+    const { passwordHash: _h, ...pub } = existing;
+    return { ...pub, mustChangePassword: true };
+  });
+}
+
+/** Revokes one API token of a user (lost, leaked, no longer needed). */
+export async function revokeToken(store: Store, by: string, name: string, tokenId: number): Promise<TokenRecord> {
+  const username = name.trim().toLowerCase();
+  return store.transaction(async (tx) => {
+    const user = await tx.accounts.findUser(username);
+    if (!user) throw new InputError(`there is no user named "${username}"`, { code: 'user_not_found' });
+    const before = (await tx.accounts.listTokens(user.id)).find((t) => t.id === tokenId);
+    if (!before) throw new InputError(`user "${username}" has no token ${tokenId}`, { code: 'token_not_found' });
+    const rec = (await tx.accounts.revokeToken(user.id, tokenId, new Date().toISOString()))!;
+    if (!before.revokedAt) {
+      await tx.ledger.append({ actor: by, action: 'user.token_revoked', target: `user:${username}`, payload: { username, tokenId, label: rec.label, revokedAt: rec.revokedAt } });
+    }
+    return rec;
   });
 }

@@ -22,6 +22,7 @@ import { charterRoutes } from './routes/charters.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
+import { exportRoutes } from './routes/export.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { userRoutes } from './routes/users.ts';
@@ -157,6 +158,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   await app.register(ledgerRoutes, { ctx });
   await app.register(charterRoutes, { ctx });
   await app.register(assessRoutes, { ctx });
+  await app.register(exportRoutes, { ctx });
   await app.register(incidentRoutes, { ctx });
   await app.register(placeRoutes);
   await app.register(importRoutes, { ctx });

@@ -61,6 +61,21 @@ export class Feed {
     for (const c of this.clients) this.write(c, frame);
   }
 
+  /**
+   * Ends the streams of one user (disabled, or its password reset): from then on it sees
+   * nothing more. `event: signed-out` tells its browser not to reconnect with the old session.
+   */
+  endStreamsOf(userId: number): number {
+    let n = 0;
+    for (const c of this.clients) {
+      if ((c.actor as { id?: unknown } | null)?.id !== userId) continue;
+      this.clients.delete(c);
+      c.res.end(`event: signed-out\ndata: {}\n\n`);
+      n++;
+    }
+    return n;
+  }
+
   /** Ends every stream (graceful shutdown) and refuses new ones. */
   close(): void {
     this.closed = true;

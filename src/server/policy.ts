@@ -78,7 +78,9 @@ export const POLICY: Record<Kind, Partial<Record<Action, Grants>>> = {
   import: { read: everyone, create: { secretariat: 'all' } },
   // The live feed of changes (SSE).
   feed: { read: everyone },
-  // The ledger's payloads may carry any party's restricted notes: staff only.
+  // The ledger's actors and payloads (payloads may carry any party's restricted notes): staff only.
+  // This one rule also decides what a record's history shows (routes/ledger.ts historyFor):
+  // without it, when and what changed, but not who nor the values.
   ledger: { read: staff, verify: staff },
   // Accounts: admin only (a user sees itself through /auth/me, which needs no rule).
   user: { read: { admin: 'all' }, create: { admin: 'all' }, update: { admin: 'all' } },

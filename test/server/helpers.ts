@@ -3,7 +3,7 @@ import { loadCharters } from '../../src/charter/loader.ts';
 import type { Charter } from '../../src/charter/schema.ts';
 import { buildApp, type BuildAppOptions, type FoedusApp } from '../../src/server/app.ts';
 import { addUser, issueToken } from '../../src/accounts/accounts.ts';
-import type { Dialect } from '../../src/store/database.ts';
+import type { Dialect, StoreConfig } from '../../src/store/database.ts';
 import type { Store } from '../../src/store/store.ts';
 import { openTestStore } from '../../src/store/testing.ts';
 
@@ -41,6 +41,8 @@ export interface ApiResponse<T = any> {
 export interface TestServer {
   app: FoedusApp;
   store: Store;
+  /** How the store was opened (a CLI run in the test can open the same one). */
+  config: StoreConfig;
   url: string;
   tokens: Record<Who, string>;
   usernames: Record<Who, string>;
@@ -87,6 +89,7 @@ export async function startTestServer(dialect: Dialect, extra: Partial<BuildAppO
   return {
     app,
     store,
+    config: ts.config,
     url,
     tokens,
     usernames,

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, setCsrfToken, setUnauthorizedHandler } from './api/client.ts';
 import type { IncidentFilters, Session } from './api/types.ts';
@@ -16,6 +16,9 @@ import { Charters } from './screens/Charters/index.tsx';
 import { Record } from './screens/Record/index.tsx';
 import { Import } from './screens/Import/index.tsx';
 import { Password } from './screens/Password/index.tsx';
+import { Accounts } from './screens/Accounts/index.tsx';
+import { Ledger } from './screens/Ledger/index.tsx';
+import { canAdminister } from './lib/auth.tsx';
 
 const FILTERS_KEY = 'foedus.filters';
 
@@ -89,7 +92,7 @@ export function App() {
   if (!auth) return <SignIn onSignedIn={signedIn} notice={notice} />;
 
   const [section = 'map', arg] = route.parts;
-  let screen;
+  let screen: ReactElement | null = null;
   if (session?.user.mustChangePassword) screen = <Password onChanged={signedIn} forced />;
   else switch (section) {
     case 'password': screen = <Password onChanged={signedIn} forced={false} />; break;
@@ -98,8 +101,12 @@ export function App() {
     case 'charters': screen = <Charters id={arg ?? null} at={route.query.get('at')} />; break;
     case 'record': screen = <Record />; break;
     case 'import': screen = <Import />; break;
+    // Administration: the admin's alone (the server refuses the others anyway; they get the map).
+    case 'accounts': screen = canAdminister(auth.user) ? <Accounts /> : null; break;
+    case 'ledger': screen = canAdminister(auth.user) ? <Ledger target={route.query.get('target')} /> : null; break;
     default: screen = <main id="main" tabIndex={-1} className="page-map"><OperationsMap route={route} /></main>;
   }
+  screen ??= <main id="main" tabIndex={-1} className="page-map"><OperationsMap route={route} /></main>;
   return (
     <AuthContext.Provider value={auth}>
       <FiltersContext.Provider value={[filters, setFilters]}>

@@ -8,6 +8,7 @@ import { loadCharters } from '../../charter/loader.ts';
 import { INCIDENT_KINDS } from '../../incident/incident.ts';
 import type { IncidentRecord } from '../../incident/record.ts';
 import { isCoarse, parseFilterText, type FilterText, type IncidentFilter } from '../../store/incidents/index.ts';
+import { ATTRIBUTION, exportChunks, type ExportFormat, type ExportSummary } from '../../store/incidents/export.ts';
 import { withStore } from '../store.ts';
 import { chartersDir } from './charters.ts';
 
@@ -97,72 +98,6 @@ function tableRow(r: IncidentRecord): string {
 }
 
 const TABLE_HEAD = [pad('date', 10), pad('id', 24), pad('kind', 17), pad('where', 22), pad('dead', 5), pad('precision', 9), 'place name'].join('  ');
-
-// ------------------------------------------------------------------ export formats
-
-const CSV_COLUMNS = [
-  'id', 'date', 'date_end', 'date_precision', 'kind', 'country', 'admin1', 'admin1_derived', 'admin2', 'lat', 'lon', 'location_precision', 'coarse',
-  'place_name', 'perpetrator_type', 'perpetrator_name', 'target_type', 'target_country', 'fatalities_best', 'fatalities_low', 'fatalities_high',
-  'actors', 'dataset', 'source_id', 'source_event_type', 'source_sub_event_type', 'notes', 'sources', 'text_lang', 'assessment', 'version', 'updated_at',
-] as const;
-
-function csvField(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-function flat(r: IncidentRecord): Record<(typeof CSV_COLUMNS)[number], unknown> {
-  const i = r.incident;
-  return {
-    id: r.id,
-    date: i.date,
-    date_end: r.dateEnd,
-    date_precision: r.datePrecision,
-    kind: i.kind,
-    country: i.location.country,
-    admin1: r.admin1,
-    admin1_derived: r.admin1Derived,
-    admin2: r.admin2,
-    lat: i.location.lat,
-    lon: i.location.lon,
-    location_precision: r.locationPrecision,
-    coarse: isCoarse(r.locationPrecision),
-    place_name: r.placeName,
-    perpetrator_type: i.perpetrator.type,
-    perpetrator_name: i.perpetrator.name,
-    target_type: i.target.type,
-    target_country: i.target.country,
-    fatalities_best: r.fatalities.best ?? i.fatalities,
-    fatalities_low: r.fatalities.low,
-    fatalities_high: r.fatalities.high,
-    actors: r.actors.map((a) => `${a.name} (${a.role})`).join('; '),
-    dataset: r.source.dataset,
-    source_id: r.source.id,
-    source_event_type: r.source.eventType,
-    source_sub_event_type: r.source.subEventType,
-    notes: r.notes,
-    sources: r.sources.join('; '),
-    text_lang: r.textLang,
-    assessment: r.assessment === null ? null : r.assessment.join(' '),
-    version: r.version,
-    updated_at: r.updatedAt,
-  };
-}
-
-function feature(r: IncidentRecord): string {
-  const { lat, lon } = r.incident.location;
-  const geometry = lat !== undefined && lon !== undefined ? { type: 'Point', coordinates: [lon, lat] } : null;
-  const properties: Record<string, unknown> = { ...flat(r) };
-  delete properties.lat;
-  delete properties.lon;
-  return JSON.stringify({ type: 'Feature', id: r.id, geometry, properties });
-}
-
-const ATTRIBUTION: Record<string, string> = {
-  ucdp_ged: 'UCDP Georeferenced Event Dataset (GED), Uppsala Conflict Data Program, CC BY 4.0',
-  acled: 'Armed Conflict Location & Event Data (ACLED), under its terms of use',
-};
 
 // ------------------------------------------------------------------ commands
 
@@ -258,24 +193,10 @@ export function register(program: Command): void {
       if (part) await once(out, 'open').catch((err: NodeJS.ErrnoException) => {
         throw new InputError(`cannot write ${o.out}: ${err.code ?? err.message}`, { code: 'bad_flag' });
       });
-      let n = 0;
-      const datasets = new Set<string>();
+      const summary: ExportSummary = { count: 0, credit: [] };
       try {
         await withStore(o.db, async (s) => {
-          if (o.format === 'csv') await write(out, `${CSV_COLUMNS.join(',')}\n`);
-          else await write(out, '{"type":"FeatureCollection","features":[\n');
-          for await (const r of s.incidents.iterate(filter)) {
-            datasets.add(r.source.dataset);
-            if (o.format === 'csv') {
-              const f = flat(r);
-              await write(out, `${CSV_COLUMNS.map((c) => csvField(f[c])).join(',')}\n`);
-            } else await write(out, `${n ? ',\n' : ''}${feature(r)}`);
-            n++;
-          }
-          if (o.format === 'geojson') {
-            const credit = [...datasets].map((d) => ATTRIBUTION[d]).filter(Boolean);
-            await write(out, `\n]${credit.length ? `,"attribution":${JSON.stringify(credit.join('; '))}` : ''}}\n`);
-          }
+          for await (const chunk of exportChunks(s.incidents.iterate(filter), o.format as ExportFormat, summary)) await write(out, chunk);
         });
         if (part) {
           out.end();
@@ -290,7 +211,7 @@ export function register(program: Command): void {
         if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
         throw err;
       }
-      const credit = [...datasets].map((d) => ATTRIBUTION[d]).filter(Boolean);
+      const { count: n, credit } = summary;
       process.stderr.write(`exported ${n} incident${n === 1 ? '' : 's'}${o.out ? ` to ${o.out}` : ''}${credit.length ? `; data: ${credit.join('; ')}` : ''}\n`);
     });
 

@@ -84,9 +84,11 @@ describe.each(DIALECTS)('foedus users / ledger verify on %s', (dialect) => {
     expect(oneTime.status).toBe(0);
     expect(oneTime.stdout).toMatch(/^Added chief \(admin\)\.\nOne-time password .*: [A-Za-z0-9_-]{22}\n$/);
 
-    const token = await foedus(db, ['users', 'token', 'liaison-mli', '--label', 'scripts']);
+    const token = await foedus(db, ['users', 'token', 'liaison-mli', '--label', 'scripts', '--days', '30']);
     expect(token.status).toBe(0);
     expect(token.stdout).toMatch(/^fdt_[A-Za-z0-9_-]{43}\n$/);
+    const until = /valid until (\S+) /.exec(token.stderr)![1]!;
+    expect(Math.round((Date.parse(until) - Date.now()) / 86_400_000)).toBe(30);
 
     expect((await foedus(db, ['users', 'disable', 'liaison-mli'])).status).toBe(0);
 
@@ -114,6 +116,7 @@ describe.each(DIALECTS)('foedus users / ledger verify on %s', (dialect) => {
       [['users', 'add', 'chief', '--role', 'observer'], /already exists/],
       [['users', 'disable', 'ghost'], /no user named "ghost"/],
       [['users', 'token', 'liaison-mli'], /is disabled/],
+      [['users', 'token', 'chief', '--days', '0'], /--days "0" is not a whole number of days/],
       [['ledger', 'verify', '--anchor', '3:abc'], /must be SEQ:HASH/],
     ];
     for (const [args, message] of cases) {
@@ -125,6 +128,9 @@ describe.each(DIALECTS)('foedus users / ledger verify on %s', (dialect) => {
     const short = spawnFoedus(db, ['users', 'add', 'x2', '--role', 'observer', '--password-stdin'], 'short\n');
     expect(short.status).toBe(2);
     expect(short.stderr).toBe('foedus: the password is too short: use at least 10 characters\n');
+    const common = spawnFoedus(db, ['users', 'add', 'x2', '--role', 'observer', '--password-stdin'], 'password12\n');
+    expect(common.status).toBe(2);
+    expect(common.stderr).toBe('foedus: this password is on a list of common passwords that attackers try first: choose another\n');
     const role = await foedus(db, ['users', 'add', 'x3', '--role', 'king']);
     expect(role.status).toBe(2);
     expect(role.stderr).toMatch(/Allowed choices are secretariat, liaison, observer, admin/);

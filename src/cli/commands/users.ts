@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { InputError } from '../../errors.ts';
-import { addUser, checkRoleAndParty, checkUsername, disableUser, issueToken } from '../../accounts/accounts.ts';
+import { TOKEN_DAYS, addUser, checkRoleAndParty, checkUsername, disableUser, issueToken } from '../../accounts/accounts.ts';
 import { randomPassword } from '../../accounts/secrets.ts';
 import { ROLES, type User } from '../../store/accounts/account-repository.ts';
 import { cliActor, withStore } from '../store.ts';
@@ -96,10 +96,15 @@ export function register(program: Command): void {
     .description('Issue a new bearer API token for a user and print it (once: only its hash is kept).')
     .argument('<username>')
     .option('--label <text>', 'what the token is for (kept in the ledger)')
+    .option('--days <n>', `days until the token stops working, 1–${TOKEN_DAYS.max} (default ${TOKEN_DAYS.default})`)
     .option('--db <path>', DB_HELP)
-    .action(async (username: string, opts: { label?: string; db?: string }) => {
-      const { token, user } = await withStore(opts.db, (store) => issueToken(store, cliActor(), username, opts.label ?? null));
-      process.stderr.write(`New API token for ${describe(user)} (shown once; send it as "Authorization: Bearer <token>"):\n`);
+    .action(async (username: string, opts: { label?: string; days?: string; db?: string }) => {
+      const days = opts.days === undefined ? undefined : Number(opts.days);
+      if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= TOKEN_DAYS.max)) {
+        throw new InputError(`--days "${opts.days}" is not a whole number of days from 1 to ${TOKEN_DAYS.max}`, { code: 'bad_flag' });
+      }
+      const { token, user, record } = await withStore(opts.db, (store) => issueToken(store, cliActor(), username, opts.label ?? null, days));
+      process.stderr.write(`New API token for ${describe(user)}, valid until ${record.expiresAt} (shown once; send it as "Authorization: Bearer <token>"):\n`);
       process.stdout.write(`${token}\n`);
     });
 }

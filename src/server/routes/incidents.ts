@@ -10,6 +10,7 @@ import { parseFilterText, type FilterText } from '../../store/incidents/filter.t
 import { VersionConflict, type AreaCount, type AreaLevel, type IncidentChanges } from '../../store/incidents/types.ts';
 import type { AppContext } from '../context.ts';
 import { actorId, guard } from '../guard.ts';
+import { HistoryEntry, historyFor } from './ledger.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { ActorSchema, ErrorResponse, Incident, IncidentListItemSchema, IncidentRecordSchema } from './schemas.ts';
 
@@ -273,15 +274,16 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       tags,
       summary: 'Ledger entries for this record (who changed what, when)',
       params: recordParams,
-      response: { 200: z.object({ entries: z.array(z.record(z.string(), z.unknown())) }), 401: ErrorResponse, 404: ErrorResponse },
+      response: { 200: z.object({ entries: z.array(HistoryEntry) }), 401: ErrorResponse, 404: ErrorResponse },
     },
   }, async (request) => {
-    guard(request, 'read', { type: 'incident' });
+    const actor = guard(request, 'read', { type: 'incident' });
     const { incidents, ledger } = store;
     const r = await incidents.get(request.params.id);
     if (!r) throw notFound(`Incident "${request.params.id}"`);
     const entries = await ledger.list({ target: `incident:${r.id}`, limit: 1000 });
-    return { entries: entries.map((e) => ({ ...e })) };
+    // Who acted and the payloads: the same policy rule as /api/v1/ledger (routes/ledger.ts).
+    return { entries: historyFor(actor, entries) };
   });
 
   app.post('/api/v1/incidents', {

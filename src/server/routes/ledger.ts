@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { changesOf } from '../../ledger/changes.ts';
+import type { LedgerEntry } from '../../ledger/chain.ts';
 import type { AppContext } from '../context.ts';
-import { authorize } from '../policy.ts';
+import { authorize, can, type Actor } from '../policy.ts';
 import { ErrorResponse } from './schemas.ts';
 
 /**
@@ -9,6 +11,10 @@ import { ErrorResponse } from './schemas.ts';
  * notes): entries in order, optionally one record's history (`target=incident:42`), and
  * the verification of the whole chain.
  */
+
+const FieldChange = z
+  .object({ field: z.string(), from: z.unknown().optional(), to: z.unknown().optional() })
+  .meta({ id: 'FieldChange' });
 
 const Entry = z
   .object({
@@ -20,8 +26,39 @@ const Entry = z
     payload: z.unknown(),
     prevHash: z.string(),
     hash: z.string(),
+    changes: z.array(FieldChange).optional().describe("With target only: what this entry changed in the record, old → new (replayed from the record's earlier entries)"),
   })
   .meta({ id: 'LedgerEntry' });
+
+/**
+ * One record's history as the actor may see it. The policy's `read ledger` rule decides,
+ * for /api/v1/ledger and /api/v1/incidents/{id}/history alike: those it grants see who
+ * acted and the whole payload (it may carry any party's restricted notes); the others
+ * see when and what kind of action, and which fields changed, without the values.
+ */
+export const HistoryEntry = z
+  .object({
+    seq: z.number().int(),
+    at: z.string(),
+    action: z.string(),
+    target: z.string(),
+    hash: z.string(),
+    actor: z.string().optional().describe('Only for roles the policy lets read the ledger'),
+    payload: z.unknown().optional().describe('Only for roles the policy lets read the ledger'),
+    changes: z.array(FieldChange).describe('Field by field; `from`/`to` only for roles the policy lets read the ledger'),
+  })
+  .meta({ id: 'HistoryEntry' });
+
+export function historyFor(actor: Actor | null | undefined, entries: LedgerEntry[]): Array<z.infer<typeof HistoryEntry>> {
+  const full = can(actor, 'read', 'ledger');
+  const changes = changesOf(entries);
+  return entries.map((e, i) => {
+    const base = { seq: e.seq, at: e.at, action: e.action, target: e.target, hash: e.hash };
+    return full
+      ? { ...base, actor: e.actor, payload: e.payload, changes: changes[i]! }
+      : { ...base, changes: changes[i]!.map((c) => ({ field: c.field })) };
+  });
+}
 
 const Head = z.object({ seq: z.number().int(), hash: z.string() });
 
@@ -57,7 +94,12 @@ export const ledgerRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'
     authorize(request.actor, 'read', 'ledger');
     const { target, after, limit } = request.query;
     const entries = await store.ledger.list({ ...(target !== undefined ? { target } : {}), ...(after !== undefined ? { after } : {}), limit });
-    return { entries, next: entries.length === limit ? entries.at(-1)!.seq : null };
+    const next = entries.length === limit ? entries.at(-1)!.seq : null;
+    // One record's history from its start: each entry with what it changed. (A later page of it
+    // lacks the earlier values, so only the first page is replayed.)
+    if (target === undefined || after !== undefined) return { entries, next };
+    const changes = changesOf(entries);
+    return { entries: entries.map((e, i) => ({ ...e, changes: changes[i]! })), next };
   });
 
   app.get('/api/v1/ledger/verify', {

@@ -40,6 +40,8 @@ export interface TokenRecord {
   label: string | null;
   createdAt: string;
   lastUsedAt: string | null;
+  /** After this instant the token no longer signs anyone in. */
+  expiresAt: string;
   revokedAt: string | null;
 }
 
@@ -63,13 +65,18 @@ export interface AccountRepository {
   deleteSessionsOfUser(userId: number, keepIdHash?: string): Promise<void>;
   deleteExpiredSessions(now: string, idleBefore: string): Promise<number>;
 
-  createToken(input: { userId: number; tokenHash: string; label: string | null; now: string }): Promise<TokenRecord>;
-  /** A live (not revoked) token and its user. */
-  findToken(tokenHash: string): Promise<{ token: TokenRecord; user: User } | null>;
+  createToken(input: { userId: number; tokenHash: string; label: string | null; now: string; expiresAt: string }): Promise<TokenRecord>;
+  /** A live token (not revoked, not expired at `now`) and its user. */
+  findToken(tokenHash: string, now?: string): Promise<{ token: TokenRecord; user: User } | null>;
   touchToken(id: number, now: string): Promise<void>;
   listTokens(userId: number): Promise<TokenRecord[]>;
+  /** Revokes one token of a user; null when the user has no token with that id. */
+  revokeToken(userId: number, tokenId: number, now: string): Promise<TokenRecord | null>;
+  /** Revokes every live token of a user (password change or reset); how many. */
+  revokeTokensOfUser(userId: number, now: string): Promise<number>;
 }
 
+const TOKEN_COLUMNS = ['id', 'user_id', 'label', 'created_at', 'last_used_at', 'expires_at', 'revoked_at'] as const;
 const USER_COLUMNS = ['id', 'username', 'role', 'party', 'password_hash', 'must_change_password', 'created_at', 'disabled_at'] as const;
 
 function toUserWithSecret(r: any): UserWithSecret {
@@ -91,7 +98,10 @@ function publicUser(u: UserWithSecret): User {
 }
 
 function toToken(r: any): TokenRecord {
-  return { id: Number(r.id), userId: Number(r.user_id), label: r.label ?? null, createdAt: r.created_at, lastUsedAt: r.last_used_at ?? null, revokedAt: r.revoked_at ?? null };
+  return {
+    id: Number(r.id), userId: Number(r.user_id), label: r.label ?? null, createdAt: r.created_at, lastUsedAt: r.last_used_at ?? null,
+    expiresAt: r.expires_at, revokedAt: r.revoked_at ?? null,
+  };
 }
 
 export function accountRepository(ctx: RepositoryContext): AccountRepository {
@@ -196,26 +206,27 @@ export function accountRepository(ctx: RepositoryContext): AccountRepository {
       return Number(r.numDeletedRows);
     },
 
-    async createToken({ userId, tokenHash, label, now }) {
+    async createToken({ userId, tokenHash, label, now, expiresAt }) {
       const r = await db
         .insertInto('api_token')
-        .values({ user_id: userId, token_hash: tokenHash, label, created_at: now, last_used_at: null, revoked_at: null })
-        .returning(['id', 'user_id', 'label', 'created_at', 'last_used_at', 'revoked_at'])
+        .values({ user_id: userId, token_hash: tokenHash, label, created_at: now, last_used_at: null, expires_at: expiresAt, revoked_at: null })
+        .returning(TOKEN_COLUMNS)
         .executeTakeFirstOrThrow();
       return toToken(r);
     },
 
-    async findToken(tokenHash) {
+    async findToken(tokenHash, now = new Date().toISOString()) {
       tokenQuery ??= db
         .selectFrom('api_token as t')
         .innerJoin('app_user as u', 'u.id', 't.user_id')
-        .select(['t.id as t_id', 't.user_id', 't.label', 't.created_at as t_created_at', 't.last_used_at', 't.revoked_at', ...USER_COLUMNS.map((c) => `u.${c}` as const)])
+        .select(['t.id as t_id', 't.user_id', 't.label', 't.created_at as t_created_at', 't.last_used_at', 't.expires_at', 't.revoked_at', ...USER_COLUMNS.map((c) => `u.${c}` as const)])
         .where('t.token_hash', '=', '')
         .where('t.revoked_at', 'is', null)
         .compile();
       // Its one parameter is the token hash.
       const r = (await db.executeQuery<any>({ ...tokenQuery, parameters: [tokenHash] })).rows[0];
-      if (!r) return null;
+      // Expiry is tested here rather than in the compiled query: its one parameter stays the hash.
+      if (!r || !(r.expires_at > now)) return null;
       return {
         token: toToken({ ...r, id: r.t_id, created_at: r.t_created_at }),
         user: publicUser(toUserWithSecret(r)),
@@ -227,8 +238,19 @@ export function accountRepository(ctx: RepositoryContext): AccountRepository {
     },
 
     async listTokens(userId) {
-      const rows = await db.selectFrom('api_token').selectAll().where('user_id', '=', userId).orderBy('id').execute();
+      const rows = await db.selectFrom('api_token').select(TOKEN_COLUMNS).where('user_id', '=', userId).orderBy('id').execute();
       return rows.map(toToken);
+    },
+
+    async revokeToken(userId, tokenId, now) {
+      await db.updateTable('api_token').set({ revoked_at: now }).where('id', '=', tokenId).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+      const r = await db.selectFrom('api_token').select(TOKEN_COLUMNS).where('id', '=', tokenId).where('user_id', '=', userId).executeTakeFirst();
+      return r ? toToken(r) : null;
+    },
+
+    async revokeTokensOfUser(userId, now) {
+      const r = await db.updateTable('api_token').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows);
     },
   };
 }

@@ -3,6 +3,7 @@ import { incidentsMigration } from './001_incidents.ts';
 import { accountsLedger } from './002_accounts_ledger.ts';
 import { cellsTriggersNoStatementJournal } from './003_cells_triggers_no_statement_journal.ts';
 import { webhooksMigration } from './004_webhooks.ts';
+import { tokenExpiry } from './005_token_expiry.ts';
 
 /**
  * Every migration, in version order. Add new ones at the end with the next
@@ -13,4 +14,5 @@ export const migrations: Migration[] = [
   accountsLedger,
   cellsTriggersNoStatementJournal,
   webhooksMigration,
+  tokenExpiry,
 ];

@@ -1,6 +1,7 @@
 import type {
   Assessment, CharterDetail, CharterSummary, ClusterResponse, AreaCount, Incident, IncidentCreate, IncidentFilters, IncidentPatch,
   IncidentRecord, ImportJob, ImportStarted, Json, Lang, LedgerEntry, Page, Place, Session, TimelineBucket,
+  AccountUser, ApiToken, HistoryEntry, IssuedToken, LedgerPage, LedgerVerification, NewAccount,
 } from './types.ts';
 
 /** A refusal from the API: {error: {code, message, details?}} with its HTTP status. */
@@ -87,7 +88,7 @@ export const api = {
   clusters: (f: Filtered & { bbox: string; zoom: number }, signal?: AbortSignal) =>
     request<ClusterResponse>('GET', '/incidents/clusters', { query: { ...f }, signal }),
   incident: (id: string) => request<IncidentRecord>('GET', `/incidents/${encodeURIComponent(id)}`),
-  history: (id: string) => request<{ entries: LedgerEntry[] }>('GET', `/incidents/${encodeURIComponent(id)}/history`).then((r) => r.entries),
+  history: (id: string) => request<{ entries: HistoryEntry[] }>('GET', `/incidents/${encodeURIComponent(id)}/history`).then((r) => r.entries),
   createIncident: (body: IncidentCreate) => request<IncidentRecord>('POST', '/incidents', { body }),
   /** A stale `version` gets 409 version_conflict with {currentVersion, updatedBy, updatedAt}. */
   patchIncident: (id: string, body: IncidentPatch) => request<IncidentRecord>('PATCH', `/incidents/${encodeURIComponent(id)}`, { body }),
@@ -106,4 +107,18 @@ export const api = {
     return request<ImportStarted>('POST', '/imports', { form }).then((r) => r.job);
   },
   importJob: (id: string) => request<ImportJob>('GET', `/imports/${encodeURIComponent(id)}`),
+
+  // Administration (admin role): accounts, their tokens, the ledger.
+  users: () => request<{ users: AccountUser[] }>('GET', '/users').then((r) => r.users),
+  createUser: (body: NewAccount) => request<{ user: AccountUser }>('POST', '/users', { body }).then((r) => r.user),
+  disableUser: (username: string) => request<{ user: AccountUser }>('POST', `/users/${encodeURIComponent(username)}/disable`, { body: {} }).then((r) => r.user),
+  resetPassword: (username: string, password: string) =>
+    request<{ user: AccountUser }>('POST', `/users/${encodeURIComponent(username)}/password`, { body: { password } }).then((r) => r.user),
+  tokens: (username: string) => request<{ tokens: ApiToken[] }>('GET', `/users/${encodeURIComponent(username)}/tokens`).then((r) => r.tokens),
+  issueToken: (username: string, label: string | null, expiresInDays: number) =>
+    request<IssuedToken>('POST', `/users/${encodeURIComponent(username)}/tokens`, { body: { ...(label ? { label } : {}), expiresInDays } }),
+  revokeToken: (username: string, id: number) =>
+    request<{ token: ApiToken }>('POST', `/users/${encodeURIComponent(username)}/tokens/${id}/revoke`, { body: {} }).then((r) => r.token),
+  ledger: (q: { target?: string; after?: number; limit?: number }) => request<LedgerPage>('GET', '/ledger', { query: q }),
+  verifyLedger: () => request<LedgerVerification>('GET', '/ledger/verify'),
 };

@@ -133,15 +133,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -150,15 +142,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -167,15 +151,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -223,15 +199,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -278,15 +246,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -343,15 +303,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -360,15 +312,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -377,15 +321,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -394,15 +330,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -447,15 +375,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -464,15 +384,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -517,15 +429,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -534,15 +438,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -551,15 +447,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -568,15 +456,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -625,15 +505,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -642,15 +514,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -659,15 +523,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -676,15 +532,90 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{username}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reset a user's password (admin): the user must choose a new one at next sign-in; its sessions and API tokens end */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A one-time password to hand to the user */
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
+                            user: components["schemas"]["User"];
                         };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -702,7 +633,67 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A user's API tokens (admin): labels and dates, never the tokens themselves */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tokens: components["schemas"]["ApiToken"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         put?: never;
         /** Issue a bearer API token for a user (admin). The token is shown once; only its hash is kept. */
         post: {
@@ -718,6 +709,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         label?: string;
+                        /** @description Days until the token stops working (default 90) */
+                        expiresInDays?: number;
                     } | null;
                 };
             };
@@ -729,7 +722,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Shown once: only its hash is kept */
                             token: string;
+                            tokenInfo: components["schemas"]["ApiToken"];
                         };
                     };
                 };
@@ -739,15 +734,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -756,15 +743,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -773,15 +752,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -790,15 +761,84 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{username}/tokens/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke one API token of a user (admin): it stops working at once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    username: string;
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
                         "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
+                            token: components["schemas"]["ApiToken"];
                         };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -851,15 +891,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -868,15 +900,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -885,15 +909,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -951,15 +967,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Default Response */
@@ -968,15 +976,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1154,6 +1154,92 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the incidents of a filter as CSV or GeoJSON (RFC 7946), streamed */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "geojson";
+                    /** @description minLon,minLat,maxLon,maxLat in degrees (WGS 84) */
+                    bbox?: string;
+                    /** @description First day (inclusive), YYYY-MM-DD */
+                    from?: string;
+                    /** @description Last day (inclusive), YYYY-MM-DD */
+                    to?: string;
+                    /** @description Incident kind(s), comma-separated */
+                    kind?: string;
+                    /** @description ISO3 of the location's country (several: comma-separated) */
+                    country?: string;
+                    admin1?: string;
+                    actor?: string;
+                    q?: string;
+                    minFatalities?: number;
+                    dataset?: string;
+                    /** @description precise: leave out incidents placed only at an area or country centroid */
+                    precision?: "precise";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV with a header row, or a GeoJSON FeatureCollection */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv; charset=utf-8": string;
+                        "application/geo+json; charset=utf-8": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv; charset=utf-8": components["schemas"]["Error"];
+                        "application/geo+json; charset=utf-8": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv; charset=utf-8": components["schemas"]["Error"];
+                        "application/geo+json; charset=utf-8": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv; charset=utf-8": components["schemas"]["Error"];
+                        "application/geo+json; charset=utf-8": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1775,9 +1861,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            entries: {
-                                [key: string]: unknown;
-                            }[];
+                            entries: components["schemas"]["HistoryEntry"][];
                         };
                     };
                 };
@@ -2118,35 +2202,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        UserInput: {
-            username: string;
-            /** @enum {string} */
-            role: "secretariat" | "liaison" | "observer" | "admin";
-            party: string | null;
-            mustChangePassword: boolean;
-            createdAt: string;
-            /** @description Set when the account was disabled: it can no longer sign in, its sessions and tokens stopped working */
-            disabledAt: string | null;
-        };
-        LedgerEntryInput: {
-            seq: number;
-            at: string;
-            actor: string;
-            action: string;
-            target: string;
-            payload: unknown;
-            prevHash: string;
-            hash: string;
-        };
-        SignedInUserInput: {
-            username: string;
-            /** @enum {string} */
-            role: "secretariat" | "liaison" | "observer" | "admin";
-            /** @description ISO3 of the party a liaison acts for; null for other roles */
-            party: string | null;
-            /** @description True after a one-time password: change it with POST /api/v1/auth/password before anything else */
-            mustChangePassword: boolean;
-        };
         ErrorInput: {
             error: {
                 /** @description Stable machine-readable code, e.g. invalid_request, not_found, version_conflict. */
@@ -2350,6 +2405,15 @@ export interface components {
              */
             lang: "en" | "fr";
         };
+        SignedInUserInput: {
+            username: string;
+            /** @enum {string} */
+            role: "secretariat" | "liaison" | "observer" | "admin";
+            /** @description ISO3 of the party a liaison acts for; null for other roles */
+            party: string | null;
+            /** @description True after a one-time password: change it with POST /api/v1/auth/password before anything else */
+            mustChangePassword: boolean;
+        };
         CharterSummaryInput: {
             id: string;
             version: string;
@@ -2446,6 +2510,36 @@ export interface components {
                 message: string;
             } | null;
         };
+        FieldChangeInput: {
+            field: string;
+            from?: unknown;
+            to?: unknown;
+        };
+        LedgerEntryInput: {
+            seq: number;
+            at: string;
+            actor: string;
+            action: string;
+            target: string;
+            payload: unknown;
+            prevHash: string;
+            hash: string;
+            /** @description With target only: what this entry changed in the record, old → new (replayed from the record's earlier entries) */
+            changes?: components["schemas"]["FieldChangeInput"][];
+        };
+        HistoryEntryInput: {
+            seq: number;
+            at: string;
+            action: string;
+            target: string;
+            hash: string;
+            /** @description Only for roles the policy lets read the ledger */
+            actor?: string;
+            /** @description Only for roles the policy lets read the ledger */
+            payload?: unknown;
+            /** @description Field by field; `from`/`to` only for roles the policy lets read the ledger */
+            changes: components["schemas"]["FieldChangeInput"][];
+        };
         IncidentCreateInput: {
             incident: components["schemas"]["IncidentInput"];
             notes?: string | null;
@@ -2482,6 +2576,25 @@ export interface components {
             fatalitiesLow?: number | null;
             fatalitiesHigh?: number | null;
         };
+        UserInput: {
+            username: string;
+            /** @enum {string} */
+            role: "secretariat" | "liaison" | "observer" | "admin";
+            party: string | null;
+            mustChangePassword: boolean;
+            createdAt: string;
+            /** @description Set when the account was disabled: it can no longer sign in, its sessions and tokens stopped working */
+            disabledAt: string | null;
+        };
+        ApiTokenInput: {
+            id: number;
+            label: string | null;
+            createdAt: string;
+            /** @description Updated at most once a minute */
+            lastUsedAt: string | null;
+            expiresAt: string;
+            revokedAt: string | null;
+        };
         PlaceInput: {
             /** @description GeoNames id, or ne1:<id> for a Natural Earth admin-1 unit */
             id: string;
@@ -2498,35 +2611,6 @@ export interface components {
             population: number;
             /** @description The lowest map zoom at which the place is named */
             minZoom: number;
-        };
-        User: {
-            username: string;
-            /** @enum {string} */
-            role: "secretariat" | "liaison" | "observer" | "admin";
-            party: string | null;
-            mustChangePassword: boolean;
-            createdAt: string;
-            /** @description Set when the account was disabled: it can no longer sign in, its sessions and tokens stopped working */
-            disabledAt: string | null;
-        };
-        LedgerEntry: {
-            seq: number;
-            at: string;
-            actor: string;
-            action: string;
-            target: string;
-            payload: unknown;
-            prevHash: string;
-            hash: string;
-        };
-        SignedInUser: {
-            username: string;
-            /** @enum {string} */
-            role: "secretariat" | "liaison" | "observer" | "admin";
-            /** @description ISO3 of the party a liaison acts for; null for other roles */
-            party: string | null;
-            /** @description True after a one-time password: change it with POST /api/v1/auth/password before anything else */
-            mustChangePassword: boolean;
         };
         Error: {
             error: {
@@ -2731,6 +2815,15 @@ export interface components {
              */
             lang: "en" | "fr";
         };
+        SignedInUser: {
+            username: string;
+            /** @enum {string} */
+            role: "secretariat" | "liaison" | "observer" | "admin";
+            /** @description ISO3 of the party a liaison acts for; null for other roles */
+            party: string | null;
+            /** @description True after a one-time password: change it with POST /api/v1/auth/password before anything else */
+            mustChangePassword: boolean;
+        };
         CharterSummary: {
             id: string;
             version: string;
@@ -2827,6 +2920,36 @@ export interface components {
                 message: string;
             } | null;
         };
+        FieldChange: {
+            field: string;
+            from?: unknown;
+            to?: unknown;
+        };
+        LedgerEntry: {
+            seq: number;
+            at: string;
+            actor: string;
+            action: string;
+            target: string;
+            payload: unknown;
+            prevHash: string;
+            hash: string;
+            /** @description With target only: what this entry changed in the record, old → new (replayed from the record's earlier entries) */
+            changes?: components["schemas"]["FieldChange"][];
+        };
+        HistoryEntry: {
+            seq: number;
+            at: string;
+            action: string;
+            target: string;
+            hash: string;
+            /** @description Only for roles the policy lets read the ledger */
+            actor?: string;
+            /** @description Only for roles the policy lets read the ledger */
+            payload?: unknown;
+            /** @description Field by field; `from`/`to` only for roles the policy lets read the ledger */
+            changes: components["schemas"]["FieldChange"][];
+        };
         IncidentCreate: {
             incident: components["schemas"]["Incident"];
             notes?: string | null;
@@ -2862,6 +2985,25 @@ export interface components {
             dateEnd?: string | null;
             fatalitiesLow?: number | null;
             fatalitiesHigh?: number | null;
+        };
+        User: {
+            username: string;
+            /** @enum {string} */
+            role: "secretariat" | "liaison" | "observer" | "admin";
+            party: string | null;
+            mustChangePassword: boolean;
+            createdAt: string;
+            /** @description Set when the account was disabled: it can no longer sign in, its sessions and tokens stopped working */
+            disabledAt: string | null;
+        };
+        ApiToken: {
+            id: number;
+            label: string | null;
+            createdAt: string;
+            /** @description Updated at most once a minute */
+            lastUsedAt: string | null;
+            expiresAt: string;
+            revokedAt: string | null;
         };
         Place: {
             /** @description GeoNames id, or ne1:<id> for a Natural Earth admin-1 unit */

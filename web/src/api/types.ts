@@ -67,6 +67,14 @@ export type TraceStep = Triggered['trace'][number];
 export type Conflict = Assessment['conflicts'][number];
 
 export type LedgerEntry = Schemas['LedgerEntry'];
+export type FieldChange = Schemas['FieldChange'];
+export type HistoryEntry = Schemas['HistoryEntry'];
+export type LedgerPage = Json<'/api/v1/ledger', 'get'>;
+export type LedgerVerification = Json<'/api/v1/ledger/verify', 'get'>;
+export type AccountUser = Schemas['User'];
+export type ApiToken = Schemas['ApiToken'];
+export type IssuedToken = Json<'/api/v1/users/{username}/tokens', 'post', 201>;
+export type NewAccount = { username: string; role: Role; party?: string | null; password: string; mustChangePassword?: boolean };
 export type Place = Schemas['Place'];
 export type ImportJob = Schemas['ImportJob'];
 export type ImportStarted = Json<'/api/v1/imports', 'post', 202>;

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LangSwitch } from './LangSwitch.tsx';
-import { canRecord, useAuth } from '../lib/auth.tsx';
+import { canAdminister, canRecord, useAuth } from '../lib/auth.tsx';
 import { countryName } from '../lib/countries.ts';
 import { currentLang } from '../i18n/index.ts';
 import type { Route } from '../lib/router.ts';
@@ -30,6 +30,7 @@ export function Header({ route }: { route: Route }) {
     ['charters', t('nav.charters')],
   ];
   if (canRecord(user)) links.push(['record', t('nav.record')], ['import', t('nav.import')]);
+  if (canAdminister(user)) links.push(['accounts', t('nav.accounts')], ['ledger', t('nav.ledger')]);
   return (
     <header className="app-header" ref={ref}>
       <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('skip')}</a>

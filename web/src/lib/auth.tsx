@@ -18,3 +18,8 @@ export function useAuth(): AuthState {
 export function canRecord(user: User): boolean {
   return user.role === 'secretariat';
 }
+
+/** Who sees the administration screens (accounts, ledger). The server's policy decides anyway. */
+export function canAdminister(user: User): boolean {
+  return user.role === 'admin';
+}

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api/client.ts';
-import { isCoarse, type Assessment, type CharterSummary, type IncidentRecord, type LedgerEntry } from '../../api/types.ts';
+import { isCoarse, type Assessment, type CharterSummary, type HistoryEntry, type IncidentRecord } from '../../api/types.ts';
+import { LedgerHistory } from '../../components/LedgerHistory.tsx';
 import { AssessmentView } from '../../components/AssessmentView.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { canRecord, useAuth } from '../../lib/auth.tsx';
@@ -30,7 +31,7 @@ export function useCharters(): CharterSummary[] {
 
 function History({ id, version }: { id: string; version: number }) {
   const { t } = useTranslation('components');
-  const [entries, setEntries] = useState<LedgerEntry[] | null>(null);
+  const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     let live = true;
@@ -42,21 +43,7 @@ function History({ id, version }: { id: string; version: number }) {
       <h3>{t('history.title')}</h3>
       <ErrorBox error={error} />
       {entries && entries.length === 0 && <p className="muted">{t('history.empty')}</p>}
-      {entries && entries.length > 0 && (
-        <table className="table compact">
-          <thead><tr><th>{t('history.seq')}</th><th>{t('history.at')}</th><th>{t('history.actor')}</th><th>{t('history.action')}</th></tr></thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.seq}>
-                <td>{e.seq}</td>
-                <td>{stamp(e.at)}</td>
-                <td>{e.actor.replace(/^user:/, '')}</td>
-                <td><code>{e.action}</code>{e.hash && <span className="muted small" title={e.hash}> {e.hash.slice(0, 10)}…</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {entries && entries.length > 0 && <div className="table-wrap"><LedgerHistory entries={entries} /></div>}
     </section>
   );
 }

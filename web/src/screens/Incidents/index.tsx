@@ -55,7 +55,12 @@ export function Incidents({ exportPath }: { exportPath: string | null }) {
       <div className="title-row">
         <h1>{t('title')}</h1>
         {count !== null && <p className="muted" data-testid="list-count">{t('count', { shown: num(items.length, lang), count: num(count, lang) })}</p>}
-        {exportPath && <a className="button" href={`${exportPath}${qs({ ...clean(filters), format: 'csv' })}`} download>{t('exportCsv')}</a>}
+        {exportPath && (
+          <span className="export-links" data-testid="export-links">
+            <a className="button" href={`${exportPath}${qs({ ...clean(filters), format: 'csv' })}`} download>{t('exportCsv')}</a>
+            <a className="button" href={`${exportPath}${qs({ ...clean(filters), format: 'geojson' })}`} download>{t('exportGeojson')}</a>
+          </span>
+        )}
       </div>
       <FilterBar value={filters} onChange={setFilters} search />
       <ErrorBox error={error} onRetry={() => void load(null)} />

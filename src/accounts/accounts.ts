@@ -1,7 +1,7 @@
 import { InputError } from '../errors.ts';
 import { isIso3 } from '../incident/countries.ts';
 import { ROLES, type Role, type TokenRecord, type User } from '../store/accounts/account-repository.ts';
-import { TOKEN_DEFAULT_DAYS } from '../store/migrations/004_token_expiry.ts';
+import { TOKEN_DEFAULT_DAYS } from '../store/migrations/005_token_expiry.ts';
 import type { Store } from '../store/store.ts';
 import { checkPassword } from './password-policy.ts';
 import {

@@ -17,6 +17,7 @@ import { Record } from './screens/Record/index.tsx';
 import { Import } from './screens/Import/index.tsx';
 import { Password } from './screens/Password/index.tsx';
 import { Accounts } from './screens/Accounts/index.tsx';
+import { Webhooks } from './screens/Webhooks/index.tsx';
 import { Ledger } from './screens/Ledger/index.tsx';
 import { canAdminister } from './lib/auth.tsx';
 
@@ -104,6 +105,7 @@ export function App() {
     // Administration: the admin's alone (the server refuses the others anyway; they get the map).
     case 'accounts': screen = canAdminister(auth.user) ? <Accounts /> : null; break;
     case 'ledger': screen = canAdminister(auth.user) ? <Ledger target={route.query.get('target')} /> : null; break;
+    case 'webhooks': screen = canAdminister(auth.user) ? <Webhooks /> : null; break;
     default: screen = <main id="main" tabIndex={-1} className="page-map"><OperationsMap route={route} /></main>;
   }
   screen ??= <main id="main" tabIndex={-1} className="page-map"><OperationsMap route={route} /></main>;

@@ -2,6 +2,7 @@ import type {
   Assessment, CharterDetail, CharterSummary, ClusterResponse, AreaCount, Incident, IncidentCreate, IncidentFilters, IncidentPatch,
   IncidentRecord, ImportJob, ImportStarted, Json, Lang, LedgerEntry, Page, Place, Session, TimelineBucket,
   AccountUser, ApiToken, HistoryEntry, IssuedToken, LedgerPage, LedgerVerification, NewAccount,
+  Webhook, WebhookDelivery, WebhookEventName,
 } from './types.ts';
 
 /** A refusal from the API: {error: {code, message, details?}} with its HTTP status. */
@@ -121,4 +122,9 @@ export const api = {
     request<{ token: ApiToken }>('POST', `/users/${encodeURIComponent(username)}/tokens/${id}/revoke`, { body: {} }).then((r) => r.token),
   ledger: (q: { target?: string; after?: number; limit?: number }) => request<LedgerPage>('GET', '/ledger', { query: q }),
   verifyLedger: () => request<LedgerVerification>('GET', '/ledger/verify'),
+  webhooks: () => request<{ webhooks: Webhook[] }>('GET', '/webhooks').then((r) => r.webhooks),
+  createWebhook: (body: { url: string; events: Array<WebhookEventName | '*'> }) => request<{ webhook: Webhook; secret: string }>('POST', '/webhooks', { body }),
+  disableWebhook: (id: number) => request<{ webhook: Webhook }>('POST', `/webhooks/${id}/disable`).then((r) => r.webhook),
+  testWebhook: (id: number) => request<{ delivery: WebhookDelivery }>('POST', `/webhooks/${id}/test`).then((r) => r.delivery),
+  webhookDeliveries: (id: number) => request<{ deliveries: WebhookDelivery[] }>('GET', `/webhooks/${id}/deliveries`).then((r) => r.deliveries),
 };

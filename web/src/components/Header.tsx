@@ -30,7 +30,7 @@ export function Header({ route }: { route: Route }) {
     ['charters', t('nav.charters')],
   ];
   if (canRecord(user)) links.push(['record', t('nav.record')], ['import', t('nav.import')]);
-  if (canAdminister(user)) links.push(['accounts', t('nav.accounts')], ['ledger', t('nav.ledger')]);
+  if (canAdminister(user)) links.push(['accounts', t('nav.accounts')], ['ledger', t('nav.ledger')], ['webhooks', t('nav.webhooks')]);
   return (
     <header className="app-header" ref={ref}>
       <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('skip')}</a>

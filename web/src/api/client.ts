@@ -1,6 +1,6 @@
 import type {
   Assessment, CharterDetail, CharterSummary, ClusterResponse, AreaCount, Incident, IncidentCreate, IncidentFilters, IncidentPatch,
-  IncidentRecord, ImportJob, ImportStarted, Json, Lang, LedgerEntry, Page, Place, Session, TimelineBucket,
+  IncidentRecord, ImportJob, ImportStarted, Json, Lang, Page, Place, Session, TimelineBucket,
   AccountUser, ApiToken, HistoryEntry, IssuedToken, LedgerPage, LedgerVerification, NewAccount,
   Webhook, WebhookDelivery, WebhookEventName,
 } from './types.ts';

@@ -6,7 +6,7 @@ import { loadCharters } from './loader.ts';
 
 /**
  * Every encoded provision, tested on real dated events from
- * /work/shared/research/charters.md and on the edge days around them.
+ * docs/sources/charters.md and on the edge days around them.
  * Where the event is hypothetical (an attack that did not happen), the test
  * says so; the dates of membership and validity are the real ones.
  */

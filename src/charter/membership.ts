@@ -70,11 +70,6 @@ export class Membership {
   /** Party codes in alphabetical order. */
   readonly codes: string[];
   private readonly list: CompiledParty[];
-  /** day → id of the interned list of parties in force (with their suspensions). */
-  private readonly byDay = new Map<number, number>();
-  /** Interned lists: two days with the same parties and suspensions share one (frozen) array and one id. */
-  private readonly interned = new Map<string, number>();
-  private readonly lists: string[][] = [];
 
   constructor(charter: Charter) {
     this.list = charter.parties.map(compileParty).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
@@ -88,47 +83,8 @@ export class Membership {
     return p !== undefined && intervalAt(p, day) >= 0;
   }
 
-  /** Parties in force on `day`, alphabetical (suspended parties included: suspension is not loss of membership). The array is shared and frozen. */
+  /** Parties in force on `day`, alphabetical (suspended parties included: suspension is not loss of membership). */
   inForce(day: number): string[] {
-    return this.lists[this.inForceId(day)]!;
+    return this.list.filter((p) => intervalAt(p, day) >= 0).map((p) => p.code);
   }
-
-  /** A small integer naming the list of parties in force on `day` and their suspensions (equal lists, equal ids). */
-  inForceId(day: number): number {
-    let id = this.byDay.get(day);
-    if (id === undefined) {
-      const fresh: string[] = [];
-      let suspended = '';
-      for (const p of this.list) {
-        if (intervalAt(p, day) < 0) continue;
-        fresh.push(p.code);
-        const si = suspensionAt(p, day);
-        if (si >= 0) suspended += `${p.code}:${si},`;
-      }
-      const key = `${fresh.join(',')}#${suspended}`;
-      id = this.interned.get(key);
-      if (id === undefined) {
-        id = this.lists.length;
-        this.lists.push(Object.freeze(fresh) as string[]);
-        this.interned.set(key, id);
-      }
-      if (this.byDay.size > 50_000) this.byDay.clear();
-      this.byDay.set(day, id);
-    }
-    return id;
-  }
-}
-
-/**
- * A small integer naming a state's status on a day, for caching sentences:
- * a party in interval i with suspension s → i * 64 + s + 1; not a party
- * after g intervals → 10_000 + g; never listed → 20_000.
- */
-export function statusCode(p: CompiledParty | undefined, day: number): number {
-  if (p === undefined) return 20_000;
-  const i = intervalAt(p, day);
-  if (i >= 0) return i * 64 + suspensionAt(p, day) + 1;
-  let g = 0;
-  for (let k = 0; k < p.joined.length; k++) if (day >= p.joined[k]!) g++;
-  return 10_000 + g;
 }

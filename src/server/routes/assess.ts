@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assess, compileCharters } from '../../charter/engine.ts';
 import { isRealDate } from '../../incident/incident.ts';
 import { normaliseIncident } from '../../incident/validate.ts';
 import type { AppContext } from '../context.ts';
-import { assessmentJson } from '../assessment-json.ts';
 import { guard } from '../guard.ts';
 import { ErrorResponse, Incident } from './schemas.ts';
 
@@ -13,7 +11,7 @@ import { ErrorResponse, Incident } from './schemas.ts';
 
 const Trace = z.array(z.object({ condition: z.string(), held: z.boolean(), detail: z.string() }));
 
-const AssessmentSchema = z
+export const AssessmentSchema = z
   .object({
     at: z.string(),
     triggered: z.array(z.object({
@@ -55,12 +53,9 @@ export const assessRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       body: AssessBody,
       response: { 200: AssessmentSchema, 400: ErrorResponse, 401: ErrorResponse },
     },
-  }, (request, reply) => {
-    // Synchronous (no promise to settle): Fastify sends what a throw carries through the error handler.
+  }, async (request) => {
     guard(request, 'run', { type: 'assessment' });
     const { incident, at, lang } = request.body;
-    const result = assess(normaliseIncident(incident, 'body.incident'), compiled, at, { lang });
-    // The same JSON as the schema above describes, mostly copies of bytes kept for the engine's shared parts.
-    (reply as FastifyReply).type('application/json; charset=utf-8').send(assessmentJson(result));
+    return assess(normaliseIncident(incident, 'body.incident'), compiled, at, { lang });
   });
 };

@@ -43,8 +43,6 @@ async function labelsSettled(p: Page): Promise<void> {
 // The machine is shared: generous time for each step.
 describe('the map a duty officer can read', { timeout: 120_000 }, () => {
   it('names the capitals at the opening zoom, and villages only deep in', async () => {
-    // A fresh demo store reads its map index in the background: the first view waits for it (the machine is shared and slow).
-    await expect.poll(async () => ((await (await page.request.get(`${server.url}/readyz`)).json()) as { mapIndex?: string }).mapIndex, { timeout: 60_000 }).toBe('current');
     await signIn(page, server.url, 'secretariat', server.accounts.get('secretariat')!);
     await mapReady(page);
     await labelsSettled(page);

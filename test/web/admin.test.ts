@@ -1,16 +1,13 @@
 // The administration screens and the export in a real browser against a real Foedus server (demo mode).
 // Screenshots go to bench/out/web/ (admin-*) for a person to look at.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ROOT, buildUi, openBrowser, shot, signIn, startDemoServer, type BrowserSession, type DemoServer } from './harness.ts';
+import { axeViolations, buildUi, openBrowser, shot, signIn, startDemoServer, type BrowserSession, type DemoServer } from './harness.ts';
 
 let server: DemoServer;
 let session: BrowserSession;
 let page: Page;
 const pageErrors: string[] = [];
-const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const LIAISON = 'liaison-tcd';
 const ONE_TIME = 'niamey-dune-4821-kilo';
 
@@ -33,15 +30,6 @@ function password(user: string): string {
   return p;
 }
 
-/** axe-core's serious and critical violations on the page as it is. */
-async function axeViolations(p: Page): Promise<string[]> {
-  if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ content: AXE });
-  const found = await p.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run();
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length }));
-  });
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.n})`);
-}
 
 async function signOut(p: Page): Promise<void> {
   await p.locator('.session button.quiet').click();

@@ -1,13 +1,11 @@
 // The webhooks screen in a real browser against a real Foedus server (demo mode) and a real local
 // receiver: add, read the secret once, send a test, see it delivered, in English and French.
 // Screenshots go to bench/out/web/ (webhooks-*).
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { verifySignature } from '../../src/webhooks/signature.ts';
-import { ROOT, buildUi, openBrowser, shot, signIn, startDemoServer, type BrowserSession, type DemoServer } from './harness.ts';
+import { axeViolations, buildUi, openBrowser, shot, signIn, startDemoServer, type BrowserSession, type DemoServer } from './harness.ts';
 
 let server: DemoServer;
 let session: BrowserSession;
@@ -16,7 +14,6 @@ let receiver: Server;
 let receiverUrl = '';
 const got: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
 const pageErrors: string[] = [];
-const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
 beforeAll(async () => {
   buildUi();
@@ -42,14 +39,6 @@ afterAll(async () => {
   receiver?.close();
 });
 
-async function axeViolations(p: Page): Promise<string[]> {
-  if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ content: AXE });
-  const found = await p.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run();
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length }));
-  });
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.n})`);
-}
 
 describe('webhooks in Chromium', () => {
   it('the admin adds a webhook, keeps its secret, sends a test and sees it delivered, signed', async () => {

@@ -226,6 +226,24 @@ export const article = z
   })
   .describe('An article of the charter.');
 
+/**
+ * Working deadlines of a collective-response case under this charter (src/response).
+ * Treaties rarely set them in hours: these are the alliance's operating defaults, kept
+ * in the charter file so they travel with its version; the secretariat may set others
+ * on one case. Each obligation's due time = the moment it arises + these hours.
+ */
+export const RESPONSE_DEFAULTS = { acknowledge_within_hours: 24, position_within_hours: 72, answer_request_within_hours: 72 } as const;
+const hours = (what: string) =>
+  z.number().int('a number of whole hours').min(1).max(8760, 'at most 8760 hours (one year)').describe(what);
+export const responseDefaults = z
+  .strictObject({
+    acknowledge_within_hours: hours('Hours an obligated party has to acknowledge a case once it is opened.'),
+    position_within_hours: hours('Hours each consulted party has to state its position once consultation starts.'),
+    answer_request_within_hours: hours('Hours an obligated party has to answer a request for assistance (pledge or say it cannot) once it is posted.'),
+    basis: text.describe('Where these deadlines come from (an operating rule of the alliance, or a working default when the text sets none).'),
+  })
+  .describe('Default deadlines of the obligations in a collective-response case.');
+
 export const charterSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path to charters/schema.json, for editors.'),
@@ -251,6 +269,12 @@ export const charterSchema = z
     parties: z.array(party).min(1).describe('State parties.'),
     regions: z.array(region).default([]).describe('Named regions used by provisions.'),
     articles: z.array(article).min(1).describe('Articles in the order of the text.'),
+    response: responseDefaults
+      .default({
+        ...RESPONSE_DEFAULTS,
+        basis: { fr: 'Délais de travail par défaut de Foedus ; le texte n\'en fixe aucun.', en: 'Foedus working defaults; the text sets none.' },
+      })
+      .describe('Default deadlines of collective-response cases under this charter (working rules, not treaty text).'),
     doubts,
   })
   .describe('A treaty encoded for Foedus.');
@@ -262,6 +286,7 @@ export type Provision = z.infer<typeof provision>;
 export type Region = z.infer<typeof region>;
 export type WhereClause = z.infer<typeof whereClause>;
 export type Text = z.infer<typeof text>;
+export type ResponseDefaults = z.infer<typeof responseDefaults>;
 export type Lang = 'fr' | 'en';
 
 /** The JSON Schema of a charter file (draft 2020-12), as committed in charters/schema.json. */

@@ -28,6 +28,7 @@ import { ledgerRoutes } from './routes/ledger.ts';
 import { userRoutes } from './routes/users.ts';
 import { placeRoutes } from './routes/places.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { caseRoutes } from './routes/cases.ts';
 
 /**
  * The Foedus HTTP server: Fastify with zod-validated routes under /api/v1,
@@ -57,6 +58,8 @@ export interface BuildAppOptions {
   bodyLimitBytes?: number;
   /** The import function the jobs call (default the real importer). */
   importRunner?: ImportRunner;
+  /** The clock of case steps and deadlines (default: the system's); tests move their own. */
+  clock?: () => Date;
   /** Webhook delivery: poll interval, backoff, clock (tests); false: no deliverer running (e.g. the OpenAPI document). */
   webhooks?: DelivererOptions | false;
 }
@@ -96,6 +99,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
     feed,
     jobs,
     webhooks,
+    clock: opts.clock ?? (() => new Date()),
     uploadLimitBytes: opts.uploadLimitBytes ?? UPLOAD_LIMIT,
   };
   app.decorate('foedus', ctx);
@@ -162,6 +166,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   await app.register(incidentRoutes, { ctx });
   await app.register(placeRoutes);
   await app.register(importRoutes, { ctx });
+  await app.register(caseRoutes, { ctx });
   await app.register(eventRoutes, { ctx });
 
   const webDir = opts.webDir === undefined ? (existsSync(DEFAULT_WEB_DIR) ? DEFAULT_WEB_DIR : null) : opts.webDir;

@@ -12,6 +12,8 @@ export interface AppContext {
   jobs: ImportJobs;
   /** Sends the webhook outbox. */
   webhooks: WebhookDeliverer;
+  /** The time now: deadlines are read from it (tests pass a clock they move). */
+  clock: () => Date;
   /** Upload size limit for imports, bytes. */
   uploadLimitBytes: number;
 }

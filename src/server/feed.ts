@@ -12,7 +12,10 @@ export type FeedEventName =
   | 'import.queued'
   | 'import.progress'
   | 'import.done'
-  | 'import.failed';
+  | 'import.failed'
+  | 'case.changed'
+  | 'case.note'
+  | 'inbox.changed';
 
 interface Client {
   res: ServerResponse;
@@ -55,10 +58,14 @@ export class Feed {
     this.startHeartbeat();
   }
 
-  publish(event: FeedEventName, data: unknown): void {
+  /**
+   * Sends an event to every stream, or only to those whose actor `visibleTo` accepts
+   * (a restricted note goes only to those the policy lets read it).
+   */
+  publish(event: FeedEventName, data: unknown, visibleTo?: (actor: unknown) => boolean): void {
     if (this.closed || this.clients.size === 0) return;
     const frame = `id: ${++this.seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const c of this.clients) this.write(c, frame);
+    for (const c of this.clients) if (!visibleTo || visibleTo(c.actor)) this.write(c, frame);
   }
 
   /**

@@ -124,10 +124,18 @@ describe('policy: what it allows', () => {
   });
 
   it('the secretariat records incidents, imports and runs cases', () => {
-    for (const [a, t] of [['create', 'incident'], ['update', 'incident'], ['create', 'import'], ['create', 'case'], ['decide', 'case'], ['create', 'obligation'], ['decide', 'pledge']] as const) {
+    for (const [a, t] of [['create', 'incident'], ['update', 'incident'], ['create', 'import'], ['create', 'case'], ['decide', 'case'], ['create', 'obligation']] as const) {
       expect(can(secretariat, a, t), `${a} ${t}`).toBe(true);
       expect(can(mli, a, { type: t, party: 'MLI' }), `liaison ${a} ${t}`).toBe(false);
     }
+  });
+
+  it('the requesting side decides on a pledge: its liaison (the resource is the requesting party) or the secretariat', () => {
+    expect(can(secretariat, 'decide', { type: 'pledge', party: 'NER' })).toBe(true);
+    expect(can(mli, 'decide', { type: 'pledge', party: 'MLI' })).toBe(true);
+    expect(can(mli, 'decide', { type: 'pledge', party: 'NER' })).toBe(false);
+    expect(can(mli, 'create', { type: 'position', party: 'MLI' })).toBe(true);
+    expect(can(mli, 'create', { type: 'position', party: 'NER' })).toBe(false);
   });
 
   it('the table grants nothing to an unknown role', () => {

@@ -33,6 +33,7 @@ export const RESOURCE_TYPES = [
   'user',
   'webhook',
   'case',
+  'position',
   'obligation',
   'request',
   'pledge',
@@ -88,12 +89,16 @@ export const POLICY: Record<Kind, Partial<Record<Action, Grants>>> = {
   webhook: { read: { admin: 'all' }, create: { admin: 'all' }, update: { admin: 'all' } },
   // Collective-response cases are run by the secretariat; all parties follow them.
   case: { read: everyone, create: { secretariat: 'all' }, update: { secretariat: 'all' }, decide: { secretariat: 'all' } },
+  // A party's position in consultation: its liaison states it; the secretariat may record one given in session.
+  position: { read: everyone, create: { liaison: 'own', secretariat: 'all' } },
   // An obligation falls on one party: the secretariat records it, that party's liaison acknowledges it.
   obligation: { read: everyone, create: { secretariat: 'all' }, update: { secretariat: 'all' }, acknowledge: { liaison: 'own' } },
   // A request for assistance: posted by the secretariat or by the requesting party's liaison.
   request: { read: everyone, create: { secretariat: 'all', liaison: 'own' }, update: { secretariat: 'all', liaison: 'own' } },
-  // Pledges and deployments are a party's own acts; the secretariat accepts (decide) or closes them.
-  pledge: { read: everyone, create: { liaison: 'own' }, update: { liaison: 'own' }, decide: { secretariat: 'all' } },
+  // Pledges (and a party's answer that it cannot pledge) are a party's own acts. The requesting side
+  // accepts or declines them (decide): its liaison (the resource's party is then the requesting party)
+  // or the secretariat.
+  pledge: { read: everyone, create: { liaison: 'own' }, update: { liaison: 'own' }, decide: { secretariat: 'all', liaison: 'own' } },
   deployment: { read: everyone, create: { liaison: 'own' }, update: { liaison: 'own', secretariat: 'all' } },
   // Notes on a case: ordinary notes are shared; restricted ones stay with their party.
   note: { read: everyone, create: { secretariat: 'all', liaison: 'own' } },
@@ -121,6 +126,7 @@ const NOUN: Record<Kind, string> = {
   user: 'user accounts',
   webhook: 'webhooks',
   case: 'response cases',
+  position: 'positions',
   obligation: 'obligations',
   request: 'requests for assistance',
   pledge: 'pledges',

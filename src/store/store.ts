@@ -6,6 +6,7 @@ import { ledgerRepository, type LedgerRepository } from './ledger/ledger-reposit
 import { accountRepository, type AccountRepository } from './accounts/account-repository.ts';
 import { IncidentRepository } from './incidents/repository.ts';
 import { webhookRepository, type WebhookRepository } from './webhooks/webhook-repository.ts';
+import { caseRepository, type CaseRepository } from './cases/case-repository.ts';
 
 /**
  * The one Store interface the rest of Foedus sees. Each repository (in its own
@@ -17,6 +18,7 @@ export interface Repositories {
   accounts: AccountRepository;
   incidents: IncidentRepository;
   webhooks: WebhookRepository;
+  cases: CaseRepository;
 }
 
 export interface Store extends Repositories {
@@ -50,6 +52,7 @@ function repositories(ctx: RepositoryContext): Repositories {
     ledger: ledgerRepository(ctx),
     accounts: accountRepository(ctx),
     webhooks: webhookRepository(ctx),
+    cases: caseRepository(ctx),
   };
 }
 

@@ -21,12 +21,13 @@ export function testCharters(): Charter[] {
 }
 
 export const PASSWORD = 'correct horse battery staple';
-export type Who = 'secretariat' | 'observer' | 'liaisonMli' | 'liaisonBfa' | 'admin';
+export type Who = 'secretariat' | 'observer' | 'liaisonMli' | 'liaisonBfa' | 'liaisonNer' | 'admin';
 const USERS: Record<Who, { username: string; role: string; party?: string }> = {
   secretariat: { username: 'duty-officer', role: 'secretariat' },
   observer: { username: 'analyst', role: 'observer' },
   liaisonMli: { username: 'liaison-mli', role: 'liaison', party: 'MLI' },
   liaisonBfa: { username: 'liaison-bfa', role: 'liaison', party: 'BFA' },
+  liaisonNer: { username: 'liaison-ner', role: 'liaison', party: 'NER' },
   admin: { username: 'root', role: 'admin' },
 };
 

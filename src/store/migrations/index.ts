@@ -4,6 +4,7 @@ import { accountsLedger } from './002_accounts_ledger.ts';
 import { cellsTriggersNoStatementJournal } from './003_cells_triggers_no_statement_journal.ts';
 import { webhooksMigration } from './004_webhooks.ts';
 import { tokenExpiry } from './005_token_expiry.ts';
+import { casesMigration } from './006_cases.ts';
 
 /**
  * Every migration, in version order. Add new ones at the end with the next
@@ -15,4 +16,5 @@ export const migrations: Migration[] = [
   cellsTriggersNoStatementJournal,
   webhooksMigration,
   tokenExpiry,
+  casesMigration,
 ];

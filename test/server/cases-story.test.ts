@@ -1,5 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the API's JSON answers are read loosely in this story */
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignature } from '../../src/webhooks/signature.ts';
 import { DIALECTS } from '../../src/store/testing.ts';
 import { startTestServer, type TestServer, type Who } from './helpers.ts';
 
@@ -20,10 +22,29 @@ describe.each(DIALECTS)('the AES art. 6 story (%s)', (dialect) => {
   let id = 0;
   let version = 0;
 
-  beforeAll(async () => {
-    s = await startTestServer(dialect, { clock: () => now });
+  // A webhook receiver on 127.0.0.1: every case event is POSTed to it, signed.
+  const received: Array<{ body: string; signature: string }> = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ body, signature: String(req.headers['foedus-signature']) });
+      res.end('ok');
+    });
   });
-  afterAll(async () => s?.close());
+  let secret = '';
+
+  beforeAll(async () => {
+    s = await startTestServer(dialect, { clock: () => now, webhooks: { pollMs: 30, timeoutMs: 2000, leaseMs: 3000, backoff: { baseMs: 100, maxMs: 500, maxAttempts: 3 } } });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const port = (receiver.address() as { port: number }).port;
+    const hook = await s.api('POST', '/api/v1/webhooks', { as: 'admin', json: { url: `http://127.0.0.1:${port}/hook`, events: ['*'] } });
+    secret = hook.body.secret;
+  });
+  afterAll(async () => {
+    await s?.close();
+    await new Promise((r) => receiver.close(r));
+  });
 
   /** Opens the live feed as `who`, collecting what arrives. */
   async function listen(who: Who) {
@@ -240,5 +261,18 @@ describe.each(DIALECTS)('the AES art. 6 story (%s)', (dialect) => {
     expect(actions.filter((a) => a.startsWith('case.') && a !== 'case.note')).toHaveLength(version);
     const v = await s.api('GET', '/api/v1/ledger/verify', { as: 'secretariat' });
     expect(v.body.ok).toBe(true);
+  });
+
+  it('sent every case event to the webhook, signed, and never a restricted note', async () => {
+    await until(() => received.some((r) => r.body.includes('"case.close"') || r.body.includes('"to":"closed"')));
+    const types = received.map((r) => JSON.parse(r.body).type as string);
+    for (const t of ['case.opened', 'case.state_changed', 'case.position', 'case.obligation', 'case.request', 'case.pledge', 'case.deployment', 'case.note']) expect(types).toContain(t);
+    expect(types.filter((t) => t === 'case.note')).toHaveLength(1);
+    for (const r of received) {
+      expect(r.body).not.toContain('secret');
+      expect(verifySignature(secret, r.body, r.signature, Math.floor(Date.now() / 1000))).toEqual({ ok: true });
+    }
+    const opened = JSON.parse(received.find((r) => JSON.parse(r.body).type === 'case.opened')!.body);
+    expect(opened.data).toMatchObject({ case: id, state: 'opened', exercise: false, charter: 'aes-2023', beneficiary: 'NER', obligated: ['BFA', 'MLI'] });
   });
 });

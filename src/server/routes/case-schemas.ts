@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { DECISION_RULES, OBLIGATION_ACTIONS, PROVISION_TYPES } from '../../charter/schema.ts';
 import {
   CAPABILITIES, CASE_STATES, DEPLOYMENT_STATES, NATIONAL_DECISIONS, OBLIGATION_KINDS, PLEDGE_STATES, PRIORITIES, STANCES,
-  caseParties, type Case, type CaseSummary,
+  type Case, type CaseSummary,
 } from '../../response/model.ts';
-import { obligationStatus, OBLIGATION_STATUSES } from '../../response/obligations.ts';
-import { pledgeHonour, shortfall } from '../../response/shortfall.ts';
+import { OBLIGATION_STATUSES } from '../../response/obligations.ts';
+import { caseView as view } from '../../response/view.ts';
 import { CASE_EVENT_TYPES, type CaseEvent } from '../../response/step-result.ts';
 import { Incident } from './schemas.ts';
 
@@ -178,13 +178,7 @@ export const NoteSchema = z.object({
 
 /** The case as the API shows it, with what the clock says now. */
 export function caseView(c: Case, now: Date): z.infer<typeof CaseSchema> {
-  return {
-    ...c,
-    parties: caseParties(c),
-    obligations: c.obligations.map((o) => ({ ...o, status: obligationStatus(o, now) })),
-    requests: c.requests.map((r) => ({ ...r, shortfall: shortfall(c, r.id)! })),
-    pledges: c.pledges.map((p) => ({ ...p, honour: pledgeHonour(c, p) })),
-  };
+  return view(c, now);
 }
 
 export function summaryView(s: CaseSummary): z.infer<typeof CaseSummarySchema> {

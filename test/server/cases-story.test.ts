@@ -1,5 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the API's JSON answers are read loosely in this story */
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/webhooks/signature.ts';
 import { DIALECTS } from '../../src/store/testing.ts';
@@ -13,6 +15,7 @@ import { startTestServer, type TestServer, type Who } from './helpers.ts';
  * stand-down → closed; then every obligation's status and the pledges' honour, exactly.
  */
 
+const BIN = fileURLToPath(new URL('../../bin/foedus.js', import.meta.url));
 const T0 = Date.parse('2026-03-01T08:00:00Z');
 const hours = (h: number) => new Date(T0 + h * 3_600_000);
 
@@ -110,6 +113,15 @@ describe.each(DIALECTS)('the AES art. 6 story (%s)', (dialect) => {
     ]);
   });
 
+  it('puts what waits in each user\'s inbox', async () => {
+    const bfa = await s.api('GET', '/api/v1/inbox', { as: 'liaisonBfa' });
+    expect(bfa.body.items.map((i: any) => [i.case, i.kind, i.party, i.item, i.due])).toEqual([[id, 'obligation', 'BFA', 'O1', '2026-03-02T08:00:00.000Z']]);
+    expect((await s.api('GET', '/api/v1/inbox', { as: 'liaisonNer' })).body.items).toEqual([]);
+    const sec = await s.api('GET', '/api/v1/inbox', { as: 'secretariat' });
+    expect(sec.body.items.map((i: any) => [i.kind, i.item])).toEqual([['case_step', 'start_consultation']]);
+    expect((await s.api('GET', '/api/v1/inbox', { as: 'observer' })).body.items).toEqual([]);
+  });
+
   it('takes acknowledgements from each party for itself only, on time and late', async () => {
     const forOther = await step('liaisonMli', 1, { type: 'acknowledge', party: 'BFA' });
     expect(forOther.status).toBe(403);
@@ -122,6 +134,12 @@ describe.each(DIALECTS)('the AES art. 6 story (%s)', (dialect) => {
     now = hours(25);
     const read = await s.api('GET', `/api/v1/cases/${id}`, { as: 'observer' });
     expect(read.body.case.obligations.find((o: any) => o.id === 'O2').status).toBe('overdue');
+    const chase = await s.api('GET', '/api/v1/inbox', { as: 'secretariat' });
+    expect(chase.body.items.map((i: any) => [i.kind, i.party, i.item, i.overdue])).toEqual([
+      ['obligation_to_chase', 'MLI', 'O2', true],
+      ['case_step', null, 'start_consultation', false],
+    ]);
+    expect(chase.body.overdue).toBe(1);
   });
 
   it('refuses a stale version, and of two officers taking one step at once, one wins', async () => {
@@ -249,6 +267,75 @@ describe.each(DIALECTS)('the AES art. 6 story (%s)', (dialect) => {
     const after = await step('secretariat', 221, { type: 'stand_down', reason: 'again' });
     expect(after.status).toBe(409);
     expect(after.body.error.code).toBe('case_state');
+  });
+
+  it('gives the compliance figures exactly, with the items each counts', async () => {
+    const r = await s.api('GET', `/api/v1/cases/${id}/compliance`, { as: 'liaisonMli' });
+    expect(r.status).toBe(200);
+    const by = Object.fromEntries(r.body.parties.map((p: any) => [p.party, p]));
+    const ids = (f: any) => f.items.map((i: any) => i.id);
+    // Burkina Faso: acknowledged in 2 h, stated its position, pledged to R1, never answered R2.
+    expect(ids(by.BFA.obligations.met)).toEqual(['O1', 'O3', 'O6']);
+    expect(ids(by.BFA.obligations.metLate)).toEqual([]);
+    expect(ids(by.BFA.obligations.unmet)).toEqual(['O8']);
+    expect(ids(by.BFA.pledges.honoured)).toEqual(['P1']);
+    expect(by.BFA.meanTimeToAcknowledgeHours).toBe(2);
+    // Mali: acknowledged after 30 h (due 24 h) and stated its position at 80 h (due 75 h): both late; answered both requests.
+    expect(ids(by.MLI.obligations.met)).toEqual(['O7', 'O9']);
+    expect(ids(by.MLI.obligations.metLate)).toEqual(['O2', 'O4']);
+    expect(by.MLI.obligations.unmet.count).toBe(0);
+    expect(by.MLI.pledges.honoured.count + by.MLI.pledges.dishonoured.count).toBe(0);
+    expect(ids(by.MLI.notAccepted)).toEqual(['P2']);
+    expect(by.MLI.meanTimeToAcknowledgeHours).toBe(30);
+    // Niger: its position, on time.
+    expect(ids(by.NER.obligations.met)).toEqual(['O5']);
+    expect(by.MLI.text.en).toBe('MLI: obligations 2 met, 2 met late, 0 unmet; accepted pledges 0 honoured, 0 partly, 0 dishonoured; mean time to acknowledge 30 h.');
+
+    const period = await s.api('GET', '/api/v1/compliance?party=BFA&from=2026-03-01&to=2026-03-31', { as: 'observer' });
+    expect(period.status).toBe(200);
+    expect(period.body).toMatchObject({ party: 'BFA', cases: [id], excludedExercises: [] });
+    expect(period.body.obligations.unmet.count).toBe(1);
+    const before = await s.api('GET', '/api/v1/compliance?party=BFA&from=2026-02-01&to=2026-02-28', { as: 'observer' });
+    expect(before.body.cases).toEqual([]);
+    expect((await s.api('GET', '/api/v1/compliance?party=BFA&from=2026-03-31&to=2026-03-01')).status).toBe(400);
+  });
+
+  it('exports the case as JSON and as a printable French report, without another party\'s restricted notes', async () => {
+    const html = await s.api('GET', `/api/v1/cases/${id}/export?format=html&lang=fr`, { as: 'liaisonMli' });
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toMatch(/text\/html/);
+    expect(html.text).toContain('<html lang="fr">');
+    expect(html.text).toContain("Demandes d'assistance".replace("'", '&#39;'));
+    expect(html.text).toContain('Respect des obligations');
+    expect(html.text).toContain('Merci aux alliés.');
+    expect(html.text).not.toContain('secret');
+    const ner = await s.api('GET', `/api/v1/cases/${id}/export?format=html`, { as: 'liaisonNer' });
+    expect(ner.text).toContain('Position des unités');
+    const json = await s.api('GET', `/api/v1/cases/${id}/export?format=json`, { as: 'observer' });
+    const doc = JSON.parse(json.text);
+    expect(doc).toMatchObject({ exercise: false, case: { id, state: 'closed' } });
+    expect(doc.notes.map((n: any) => n.text)).toEqual(['Merci aux alliés.']);
+  });
+
+  it('answers the CLI on the same store: cases list, show, export and compliance', async () => {
+    if (s.config.dialect !== 'sqlite') return; // the CLI reaches a test schema of PostgreSQL only through the test's own config
+    const db = s.config.path;
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args, '--db', db], { encoding: 'utf8', env: { ...process.env, FOEDUS_FROM_SOURCE: '1' } });
+    const list = run('cases', 'list', '--party', 'NER');
+    expect(list.status, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`^\\s+${id}\\s+closed\\s+aes-2023 art\\. 6 for NER \\(BFA, MLI, NER\\)`, 'm'));
+    const show = run('cases', 'show', String(id), '--lang', 'fr');
+    expect(show.stdout).toContain('O2   MLI accuser réception — Échéance 2026-03-02T08:00:00.000Z — rempli en retard');
+    const html = run('cases', 'export', String(id), '--format', 'html', '--lang', 'fr');
+    expect(html.stdout).toContain('Respect des obligations');
+    expect(html.stdout).not.toContain('secret');
+    const comp = run('compliance', '--party', 'MLI', '--from', '2026-03-01', '--to', '2026-03-31');
+    expect(comp.stdout).toContain('MLI: obligations 2 met, 2 met late, 0 unmet');
+    const bad = run('compliance', '--party', 'Mali', '--from', '2026-03-01', '--to', '2026-03-31');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    const missing = run('cases', 'show', '999');
+    expect(missing.status).toBe(2);
   });
 
   it('records every step in the ledger, and the chain verifies', async () => {

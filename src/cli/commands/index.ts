@@ -7,6 +7,8 @@ import { register as importCommand } from './import.ts';
 import { register as serveCommand } from './serve.ts';
 import { register as openapiCommand } from './openapi.ts';
 import { register as incidentsCommand } from './incidents.ts';
+import { register as casesCommand } from './cases.ts';
+import { register as complianceCommand } from './compliance.ts';
 
 /**
  * Every `foedus` sub-command, one file each. A file exports a function that
@@ -21,4 +23,6 @@ export const commands: Array<(program: Command) => void> = [
   serveCommand,
   openapiCommand,
   incidentsCommand,
+  casesCommand,
+  complianceCommand,
 ];

@@ -30,6 +30,7 @@ import { placeRoutes } from './routes/places.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { complianceRoutes } from './routes/compliance.ts';
+import { capRoutes } from './routes/cap.ts';
 
 /**
  * The Foedus HTTP server: Fastify with zod-validated routes under /api/v1,
@@ -169,6 +170,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   await app.register(importRoutes, { ctx });
   await app.register(caseRoutes, { ctx });
   await app.register(complianceRoutes, { ctx });
+  await app.register(capRoutes, { ctx });
   await app.register(eventRoutes, { ctx });
 
   const webDir = opts.webDir === undefined ? (existsSync(DEFAULT_WEB_DIR) ? DEFAULT_WEB_DIR : null) : opts.webDir;

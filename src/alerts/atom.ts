@@ -32,14 +32,14 @@ export function capAtomFeed(entries: readonly FeedEntry[], opts: FeedOptions): s
   const feed = create({ version: '1.0', encoding: 'UTF-8' }).ele(ATOM_NAMESPACE, 'feed');
   feed.ele('id').txt(opts.id);
   feed.ele('title').txt(opts.title);
-  feed.ele('updated').txt(sorted[0]?.alert.sent ?? atomDate(opts.now));
+  feed.ele('updated').txt(atomDate(sorted[0]?.alert.sent ?? opts.now));
   feed.ele('link', { rel: 'self', href: opts.self, type: 'application/atom+xml' });
   feed.ele('author').ele('name').txt(opts.sender);
   for (const { alert, href } of sorted) {
     const entry = feed.ele('entry');
     entry.ele('id').txt(`urn:cap:${opts.sender}:${alert.identifier}`);
     entry.ele('title').txt(`${alert.headline.en} / ${alert.headline.fr}`);
-    entry.ele('updated').txt(alert.sent);
+    entry.ele('updated').txt(atomDate(alert.sent));
     entry.ele('link', { rel: 'alternate', href, type: 'application/cap+xml' });
     entry.ele('category', { term: alert.msgType, label: alert.status });
     entry.ele('summary').txt(`${alert.msgType} (${alert.status}): ${alert.headline.en}`);
@@ -47,7 +47,7 @@ export function capAtomFeed(entries: readonly FeedEntry[], opts: FeedOptions): s
   return feed.end({ prettyPrint: true });
 }
 
-/** Atom's date-time (RFC 3339) without fractions, like CAP's. */
+/** Atom's date-time (RFC 3339), in UTC with "Z" (CAP's "-00:00" would read as "offset unknown" there). */
 function atomDate(iso: string): string {
-  return `${new Date(iso).toISOString().slice(0, 19)}+00:00`;
+  return `${new Date(iso).toISOString().slice(0, 19)}Z`;
 }

@@ -91,11 +91,14 @@ const STEP_WORD: Record<CapStep, Bilingual> = {
   declined: { fr: 'Action écartée', en: 'Action declined' },
 };
 
-/** CAP's dateTime: seconds, an explicit offset, never "Z" nor fractions (CAP 1.2 §3.3.2). */
+/**
+ * CAP's dateTime: seconds and an explicit offset, never "Z" nor fractions; UTC is written
+ * "-00:00", as CAP 1.2 §3.3.2 requires ("2002-05-24T16:49:00-07:00"; UTC as -00:00).
+ */
 export function capDateTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) throw new Error(`not a date-time: ${iso}`);
-  return `${d.toISOString().slice(0, 19)}+00:00`;
+  return `${d.toISOString().slice(0, 19)}-00:00`;
 }
 
 /** An identifier CAP accepts: none of space, comma, `<` or `&`. */

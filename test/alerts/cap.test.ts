@@ -67,7 +67,7 @@ describe('CAP 1.2 alerts of a case', () => {
     const first = parsed[0]!;
     expect(first.identifier).toBe(alerts[0]!.identifier);
     expect(first.sender).toBe('foedus@aes-secretariat');
-    expect(first.sent).toBe('2024-03-10T08:15:30+00:00');
+    expect(first.sent).toBe('2024-03-10T08:15:30-00:00');
     expect(first.status).toBe(CAP_1_2.Alert_status.actual);
     expect(first.msgType).toBe(CAP_1_2.Alert_msgType.alert);
     expect(first.scope).toBe(CAP_1_2.Alert_scope.restricted);
@@ -86,7 +86,7 @@ describe('CAP 1.2 alerts of a case', () => {
 
     // Then Update, Update, each referencing every earlier alert.
     expect(parsed.map((p) => p.msgType)).toEqual([CAP_1_2.Alert_msgType.alert, CAP_1_2.Alert_msgType.update, CAP_1_2.Alert_msgType.update]);
-    expect(parsed[1]!.references).toBe(`foedus@aes-secretariat,${alerts[0]!.identifier},2024-03-10T08:15:30+00:00`);
+    expect(parsed[1]!.references).toBe(`foedus@aes-secretariat,${alerts[0]!.identifier},2024-03-10T08:15:30-00:00`);
     expect(parsed[2]!.references!.split(' ')).toEqual(alerts.slice(0, 2).map((a) => `foedus@aes-secretariat,${a.identifier},${a.sent}`));
     expect(parsed[2]!.info_list[1]!.urgency).toBe(CAP_1_2.Alert_info_list_info_urgency.past);
   });
@@ -110,8 +110,9 @@ describe('CAP 1.2 alerts of a case', () => {
   });
 
   it('CAP dates: seconds and an explicit offset, never Z nor fractions', () => {
-    expect(capDateTime('2024-03-10T08:15:30.999Z')).toBe('2024-03-10T08:15:30+00:00');
-    expect(capDateTime('2024-03-10T09:15:30+01:00')).toBe('2024-03-10T08:15:30+00:00');
+    // CAP 1.2 §3.3.2: UTC is "-00:00", never "+00:00" nor "Z".
+    expect(capDateTime('2024-03-10T08:15:30.999Z')).toBe('2024-03-10T08:15:30-00:00');
+    expect(capDateTime('2024-03-10T09:15:30+01:00')).toBe('2024-03-10T08:15:30-00:00');
     expect(() => capDateTime('yesterday')).toThrow(/not a date-time/);
   });
 });
@@ -124,8 +125,8 @@ describe('the Atom feed of alerts', () => {
     });
     expect(xmllint(xml).ok).toBe(true);
     const doc = convert(xml, { format: 'object' }) as { feed: { entry: Array<{ id: string; updated: string; link: { '@type': string; '@href': string } }>; updated: string } };
-    expect(doc.feed.entry.map((e) => e.updated)).toEqual(['2024-04-01T12:00:00+00:00', '2024-03-11T09:00:00+00:00', '2024-03-10T08:15:30+00:00']);
-    expect(doc.feed.updated).toBe('2024-04-01T12:00:00+00:00');
+    expect(doc.feed.entry.map((e) => e.updated)).toEqual(['2024-04-01T12:00:00Z', '2024-03-11T09:00:00Z', '2024-03-10T08:15:30Z']);
+    expect(doc.feed.updated).toBe('2024-04-01T12:00:00Z');
     expect(doc.feed.entry[0]!.link['@type']).toBe('application/cap+xml');
     expect(new Set(doc.feed.entry.map((e) => e.id)).size).toBe(3);
   });
@@ -133,6 +134,6 @@ describe('the Atom feed of alerts', () => {
   it('without alerts is still a valid feed, dated now', () => {
     const xml = capAtomFeed([], { id: 'urn:foedus:cap', self: '/api/v1/cap.atom', title: 'Foedus CAP alerts', sender: SENDER.id, now: '2024-05-01T00:00:00.5Z' });
     expect(xmllint(xml).ok).toBe(true);
-    expect(xml).toContain('<updated>2024-05-01T00:00:00+00:00</updated>');
+    expect(xml).toContain('<updated>2024-05-01T00:00:00Z</updated>');
   });
 });

@@ -33,7 +33,8 @@ function table(head: string[], rows: string[][], none: string): string {
     .join('')}</tbody></table>`;
 }
 
-const when = (iso: string | null | undefined) => (iso ? esc(iso.replace('T', ' ').replace(/:00\.000Z$|\.000Z$/, '').replace(/Z$/, '')) + ' UTC' : '—');
+/** "2026-03-02 08:00 UTC": minutes are what deadlines are read to. */
+const when = (iso: string | null | undefined) => (iso ? `${esc(new Date(iso).toISOString().slice(0, 16).replace('T', ' '))} UTC` : '—');
 
 const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#111}h1{font-size:1.4rem;margin:0 0 .3rem}h2{font-size:1.1rem;margin:1.6rem 0 .4rem;border-bottom:1px solid #999}

@@ -84,7 +84,11 @@ function add<T>(f: Figure<T>, item: T): void {
   f.items.push(item);
 }
 
-/** Which of a case's items a period counts: an obligation by its due time, a pledge by its acceptance (or its offer, when never accepted). */
+/**
+ * Which of a case's items a period counts: an obligation by when it was settled (met, or
+ * ended unmet or void), or by its due time while still open; a pledge by its acceptance
+ * (or its offer, when never accepted).
+ */
 export interface Window {
   from: Date;
   to: Date;
@@ -93,7 +97,7 @@ const inWindow = (iso: string, w: Window | null) => !w || (Date.parse(iso) >= w.
 
 function addCase(f: PartyFigures, c: Case, now: Date, window: Window | null): void {
   for (const o of c.obligations) {
-    if (o.party !== f.party || !inWindow(o.due, window)) continue;
+    if (o.party !== f.party || !inWindow(o.metAt ?? o.ended?.at ?? o.due, window)) continue;
     const item: ObligationItem = { case: c.id, id: o.id, kind: o.kind, request: o.request, due: o.due, metAt: o.metAt };
     add(f.obligations[OBLIGATION_KEY[obligationStatus(o, now)]], item);
     if (o.kind === 'acknowledge' && o.metAt) add(f.acknowledgements, { ...item, hours: (Date.parse(o.metAt) - Date.parse(o.arisenAt)) / 3_600_000 });
@@ -143,7 +147,7 @@ export interface PartyCompliance extends PartyFigures {
   scope: Text;
 }
 
-/** One party across cases, counting obligations due and pledges accepted in [from, to). */
+/** One party across cases, counting obligations settled (or due, while open) and pledges accepted in [from, to). */
 export function partyCompliance(party: string, cases: readonly Case[], window: Window, now: Date): PartyCompliance {
   const f = empty(party);
   const counted: number[] = [];
@@ -168,8 +172,8 @@ export function partyCompliance(party: string, cases: readonly Case[], window: W
     cases: counted,
     excludedExercises: exercises,
     scope: {
-      en: `${parties([party], 'en')}, obligations due and pledges accepted from ${from} to ${to} (end excluded), in ${counted.length} case(s); exercises not counted${exercises.length ? ` (${exercises.join(', ')})` : ''}.`,
-      fr: `${parties([party], 'fr')}, obligations échues et engagements acceptés du ${from} au ${to} (fin exclue), dans ${counted.length} dossier(s) ; exercices non comptés${exercises.length ? ` (${exercises.join(', ')})` : ''}.`,
+      en: `${parties([party], 'en')}, obligations settled (or due, when still open) and pledges accepted from ${from} to ${to} (end excluded), in ${counted.length} case(s); exercises not counted${exercises.length ? ` (${exercises.join(', ')})` : ''}.`,
+      fr: `${parties([party], 'fr')}, obligations réglées (ou échues, si encore ouvertes) et engagements acceptés du ${from} au ${to} (fin exclue), dans ${counted.length} dossier(s) ; exercices non comptés${exercises.length ? ` (${exercises.join(', ')})` : ''}.`,
     },
   };
 }

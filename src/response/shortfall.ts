@@ -54,7 +54,8 @@ export function shortfall(c: Pick<Case, 'requests' | 'pledges' | 'deployments'>,
 }
 
 /**
- * How an accepted pledge was honoured (pledges never accepted are not judged):
+ * How an accepted pledge was honoured (pledges never accepted, and those voided because
+ * their case was withdrawn as opened in error, are not judged):
  * honoured: all of it delivered; partly_honoured: some delivered, then withdrawn or the
  * case ended; dishonoured: withdrawn after acceptance with nothing delivered, or the case
  * ended with nothing delivered; released: the requesting side let it go (no fault);
@@ -63,7 +64,8 @@ export function shortfall(c: Pick<Case, 'requests' | 'pledges' | 'deployments'>,
 export type PledgeHonour = 'honoured' | 'partly_honoured' | 'dishonoured' | 'released' | 'outstanding';
 
 export function pledgeHonour(c: Pick<Case, 'deployments' | 'state'>, p: Pledge): PledgeHonour | null {
-  if (p.accepted === null) return null;
+  // Never accepted, or voided with a case withdrawn as opened in error: it bound nobody.
+  if (p.accepted === null || p.state === 'void') return null;
   const got = deliveredOn(c, p.id).quantity;
   if (got >= p.quantity) return 'honoured';
   if (p.state === 'released') return 'released';

@@ -19,6 +19,9 @@ import { Password } from './screens/Password/index.tsx';
 import { Accounts } from './screens/Accounts/index.tsx';
 import { Webhooks } from './screens/Webhooks/index.tsx';
 import { Ledger } from './screens/Ledger/index.tsx';
+import { Cases } from './screens/Cases/index.tsx';
+import { CasePage } from './screens/Case/index.tsx';
+import { Desk } from './screens/Desk/index.tsx';
 import { canAdminister } from './lib/auth.tsx';
 
 const FILTERS_KEY = 'foedus.filters';
@@ -92,13 +95,17 @@ export function App() {
   if (!checked) return <p className="muted" style={{ padding: '2rem' }}>{t('loading')}</p>;
   if (!auth) return <SignIn onSignedIn={signedIn} notice={notice} />;
 
-  const [section = 'map', arg] = route.parts;
+  // A liaison's and the secretariat's home is their desk: what waits for them.
+  const home = auth.user.role === 'liaison' || auth.user.role === 'secretariat' ? 'desk' : 'map';
+  const [section = home, arg] = route.parts;
   let screen: ReactElement | null = null;
   if (session?.user.mustChangePassword) screen = <Password onChanged={signedIn} forced />;
   else switch (section) {
     case 'password': screen = <Password onChanged={signedIn} forced={false} />; break;
     case 'incidents': screen = arg ? <IncidentPage id={arg} /> : <Incidents exportPath={exportPath} />; break;
     case 'assess': screen = <WhatIf />; break;
+    case 'desk': screen = <Desk />; break;
+    case 'cases': screen = arg && /^\d+$/.test(arg) ? <CasePage key={arg} id={Number(arg)} /> : <Cases />; break;
     case 'charters': screen = <Charters id={arg ?? null} at={route.query.get('at')} />; break;
     case 'record': screen = <Record />; break;
     case 'import': screen = <Import />; break;

@@ -73,7 +73,7 @@ export const complianceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
   app.get('/api/v1/compliance', {
     schema: {
       tags,
-      summary: 'One party\'s compliance across real cases: obligations due and pledges accepted from `from` to `to` (days, both included); exercises never counted',
+      summary: 'One party\'s compliance across real cases: obligations settled (or due, while open) and pledges accepted from `from` to `to` (days, both included); exercises never counted',
       querystring: z.strictObject({
         party: z.string().refine(isIso3, 'a party is an ISO 3166-1 alpha-3 code (MLI, BFA, NER)'),
         from: day,

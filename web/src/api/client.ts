@@ -3,6 +3,7 @@ import type {
   IncidentRecord, ImportJob, ImportStarted, Json, Lang, Page, Place, Session, TimelineBucket,
   AccountUser, ApiToken, HistoryEntry, IssuedToken, LedgerPage, LedgerVerification, NewAccount,
   Webhook, WebhookDelivery, WebhookEventName,
+  Case, CaseNote, CaseStep, CaseSummary, InboxItem, OpenCase, PartyCompliance, PeriodCompliance,
 } from './types.ts';
 
 /** A refusal from the API: {error: {code, message, details?}} with its HTTP status. */
@@ -41,7 +42,8 @@ export function qs(query: Query | undefined): string {
 }
 
 async function request<T>(method: string, path: string, opts: { query?: Query; body?: unknown; form?: FormData; signal?: AbortSignal; quiet401?: boolean } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // The server words its refusals (case steps) in the UI's language.
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': document.documentElement.lang === 'fr' ? 'fr, en;q=0.5' : 'en, fr;q=0.5' };
   let body: BodyInit | undefined;
   if (opts.form) body = opts.form;
   else if (opts.body !== undefined) {
@@ -127,4 +129,18 @@ export const api = {
   disableWebhook: (id: number) => request<{ webhook: Webhook }>('POST', `/webhooks/${id}/disable`).then((r) => r.webhook),
   testWebhook: (id: number) => request<{ delivery: WebhookDelivery }>('POST', `/webhooks/${id}/test`).then((r) => r.delivery),
   webhookDeliveries: (id: number) => request<{ deliveries: WebhookDelivery[] }>('GET', `/webhooks/${id}/deliveries`).then((r) => r.deliveries),
+
+  // Collective-response cases.
+  cases: (q: { state?: string; party?: string; exercise?: 'true' | 'false'; incident?: string; limit?: number } = {}) =>
+    request<{ cases: CaseSummary[]; next: number | null }>('GET', '/cases', { query: { limit: 500, ...q } }).then((r) => r.cases),
+  openCase: (body: OpenCase) => request<{ case: Case }>('POST', '/cases', { body }).then((r) => r.case),
+  case: (id: number) => request<{ case: Case }>('GET', `/cases/${id}`).then((r) => r.case),
+  /** A stale `version` gets 409 version_conflict; a guard that fails, 409 with its reason in the UI's language. */
+  caseStep: (id: number, version: number, step: CaseStep) => request<{ case: Case }>('POST', `/cases/${id}/steps`, { body: { version, step } }).then((r) => r.case),
+  caseNotes: (id: number) => request<{ notes: CaseNote[] }>('GET', `/cases/${id}/notes`).then((r) => r.notes),
+  addCaseNote: (id: number, body: { text: string; restricted: boolean; party?: string }) =>
+    request<{ note: CaseNote }>('POST', `/cases/${id}/notes`, { body }).then((r) => r.note),
+  caseCompliance: (id: number) => request<{ exercise: boolean; parties: PartyCompliance[] }>('GET', `/cases/${id}/compliance`).then((r) => r.parties),
+  partyCompliance: (party: string, from: string, to: string) => request<PeriodCompliance>('GET', '/compliance', { query: { party, from, to } }),
+  inbox: () => request<{ items: InboxItem[]; overdue: number }>('GET', '/inbox'),
 };

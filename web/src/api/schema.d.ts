@@ -2488,6 +2488,863 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Response cases, newest first (filters: state, party, exercise, incident) */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "opened" | "consultation" | "decided" | "active" | "standing_down" | "closed" | "declined" | "withdrawn";
+                    /** @description Cases concerning this party */
+                    party?: string;
+                    /** @description true: exercises only; false: real cases only; absent: both */
+                    exercise?: "true" | "false";
+                    incident?: string;
+                    /** @description `next` of the previous page */
+                    before?: number;
+                    limit?: number;
+                    /** @description Language of messages (default: Accept-Language, else English) */
+                    lang?: "en" | "fr";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cases: components["schemas"]["CaseSummary"][];
+                            next: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Open a case on a provision the incident's assessment triggers (or an exercise, on any provision) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Language of messages (default: Accept-Language, else English) */
+                    lang?: "en" | "fr";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OpenCaseInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            case: components["schemas"]["Case"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One case, with each obligation's status, each pledge's honour and each request's shortfall as of now */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Language of messages (default: Accept-Language, else English) */
+                    lang?: "en" | "fr";
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            case: components["schemas"]["Case"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a step on a case (consultation, position, decision, acknowledgement, request, pledge, deployment, stand-down…)
+         * @description The step is refused with 409 when the case does not allow it (the message says which guard failed) or when `version` is stale, 403 when the policy does not let this user take it for that party, 404 when it names an item the case lacks.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Language of messages (default: Accept-Language, else English) */
+                    lang?: "en" | "fr";
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CaseStepInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            case: components["schemas"]["Case"];
+                            events: {
+                                /** @enum {string} */
+                                type: "case.opened" | "case.state_changed" | "case.position" | "case.obligation" | "case.request" | "case.pledge" | "case.deployment";
+                                text: {
+                                    en: string;
+                                    fr: string;
+                                };
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                alert: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notes on a case that this user may read */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            notes: components["schemas"]["CaseNote"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a note to a case, shared or restricted to one party */
+        post: {
+            parameters: {
+                query?: {
+                    lang?: "en" | "fr";
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                        /**
+                         * @description Restrict the note to one party (its liaison, the secretariat, admins)
+                         * @default false
+                         */
+                        restricted?: boolean;
+                        /** @description The party a restricted note belongs to: a liaison's own (the default for a liaison); required from the secretariat */
+                        party?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            note: components["schemas"]["CaseNote"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Compliance of each party of one case, as of now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            exercise: boolean;
+                            parties: components["schemas"]["PartyCompliance"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One party's compliance across real cases: obligations due and pledges accepted from `from` to `to` (days, both included); exercises never counted */
+        get: {
+            parameters: {
+                query: {
+                    party: string;
+                    from: string;
+                    to: string;
+                    lang?: "en" | "fr";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PeriodCompliance"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What waits for the signed-in user's action, soonest due first (the feed's inbox.changed says when to reload) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["InboxItem"][];
+                            overdue: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case as JSON or as one printable HTML report (timeline, positions, requests, pledges, deployments, shortfall, compliance), with the notes this user may read */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "json" | "html";
+                    lang?: "en" | "fr";
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/cap.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A CAP 1.2 alert of a case: the newest, or the N-th (1 = the activation) */
+        get: {
+            parameters: {
+                query?: {
+                    alert?: number;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/cap+xml": string;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/cap+xml": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/cap+xml": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/cap+xml": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cap.atom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every case's CAP alerts as an Atom feed, newest first (the 100 most recently changed cases) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/atom+xml": string;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/atom+xml": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/atom+xml": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -2961,6 +3818,839 @@ export interface components {
             createdAt: string;
             deliveredAt: string | null;
         };
+        ObligationInput: {
+            id: string;
+            party: string;
+            /** @enum {string} */
+            kind: "acknowledge" | "state_position" | "answer_request";
+            request: string | null;
+            /** @description ISO 8601 instant (UTC) */
+            arisenAt: string;
+            /** @description ISO 8601 instant (UTC) */
+            due: string;
+            dueChanges: {
+                /** @description ISO 8601 instant (UTC) */
+                from: string;
+                /** @description ISO 8601 instant (UTC) */
+                to: string;
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                by: string;
+                reason: string;
+            }[];
+            metAt: string | null;
+            metBy: string | null;
+            metHow: string | null;
+            ended: {
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                /** @enum {string} */
+                as: "unmet" | "void";
+                reason: string;
+            } | null;
+            /**
+             * @description From the clock when read: pending, overdue, met, met_late, unmet, void
+             * @enum {string}
+             */
+            status: "pending" | "overdue" | "met" | "met_late" | "unmet" | "void";
+        };
+        AssistanceRequestInput: {
+            id: string;
+            party: string;
+            /** @enum {string} */
+            capability: "troops" | "air_support" | "isr" | "medevac" | "logistics" | "intelligence_sharing" | "funding" | "equipment" | "other";
+            quantity: number;
+            unit: string;
+            where: {
+                lat?: number;
+                lon?: number;
+                area?: string | null;
+            };
+            /** @description ISO 8601 instant (UTC) */
+            from: string;
+            until: string | null;
+            /** @enum {string} */
+            priority: "critical" | "high" | "medium" | "low";
+            text: string | null;
+            /** @description ISO 8601 instant (UTC) */
+            postedAt: string;
+            postedBy: string;
+            /** @enum {string} */
+            state: "open" | "closed";
+            closed: {
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                by: string;
+                reason: string;
+            } | null;
+            shortfall: {
+                unit: string;
+                requested: number;
+                /** @description Accepted pledges not yet delivered */
+                acceptedOutstanding: number;
+                /** @description Deployments that reached the site */
+                delivered: number;
+                /** @description requested − delivered − accepted outstanding, never below 0 */
+                shortfall: number;
+                pledges: string[];
+                deployments: string[];
+            };
+        };
+        PledgeInput: {
+            id: string;
+            request: string;
+            party: string;
+            quantity: number;
+            /** @enum {string} */
+            capability: "troops" | "air_support" | "isr" | "medevac" | "logistics" | "intelligence_sharing" | "funding" | "equipment" | "other";
+            /** @description ISO 8601 instant (UTC) */
+            availableFrom: string;
+            conditions: string | null;
+            /** @description ISO 8601 instant (UTC) */
+            offeredAt: string;
+            offeredBy: string;
+            /** @enum {string} */
+            state: "offered" | "accepted" | "declined" | "withdrawn" | "lapsed" | "released" | "void";
+            accepted: {
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                by: string;
+                reason: string | null;
+            } | null;
+            ended: {
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                by: string;
+                reason: string;
+            } | null;
+            /** @description Accepted pledges only */
+            honour: ("honoured" | "partly_honoured" | "dishonoured" | "released" | "outstanding") | null;
+        };
+        DeploymentInput: {
+            id: string;
+            pledge: string;
+            request: string;
+            party: string;
+            /** @enum {string} */
+            status: "preparing" | "in_transit" | "on_site" | "withdrawn";
+            quantity: number;
+            personnel: number | null;
+            reachedSite: boolean;
+            history: {
+                /** @enum {string} */
+                status: "preparing" | "in_transit" | "on_site" | "withdrawn";
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                /** @description ISO 8601 instant (UTC) */
+                reportedAt: string;
+                by: string;
+                quantity: number;
+                personnel: number | null;
+                note: string | null;
+            }[];
+        };
+        CaseInput: {
+            id: number;
+            /** @description Send it back with the next step: a stale one is refused (409) */
+            version: number;
+            /** @description An exercise: never counted with real cases */
+            exercise: boolean;
+            /** @enum {string} */
+            state: "opened" | "consultation" | "decided" | "active" | "standing_down" | "closed" | "declined" | "withdrawn";
+            parties: string[];
+            incident: {
+                id: string | null;
+                hypothetical: boolean;
+                snapshot: components["schemas"]["IncidentInput"];
+            };
+            /** @description Copied from the charter and the assessment when the case was opened; it never changes after */
+            provision: {
+                charter: string;
+                charterVersion: string;
+                article: string;
+                provision: string;
+                /** @enum {string} */
+                type: "collective_defence" | "assistance_on_request" | "consultation" | "counter_terrorism" | "rebellion_assistance" | "non_aggression" | "conflict_settlement" | "defence_cooperation";
+                summary: {
+                    en: string;
+                    fr: string;
+                };
+                triggered: boolean;
+                beneficiary: string | null;
+                obligated: string[];
+                obligation: {
+                    /** @enum {string} */
+                    action: "assist" | "consult" | "notify" | "refrain" | "cooperate" | "mediate";
+                    armed_force: string;
+                    individually_or_collectively: boolean;
+                    summary: {
+                        en: string;
+                        fr: string;
+                    };
+                };
+                decision: {
+                    /** @enum {string} */
+                    rule: "unanimity" | "consensus" | "majority" | "two_thirds" | "national_discretion" | "not_established";
+                    body: {
+                        en: string;
+                        fr: string;
+                    } | null;
+                    summary: {
+                        en: string;
+                        fr: string;
+                    };
+                };
+                deadline: {
+                    value: string | null;
+                    text: {
+                        en: string;
+                        fr: string;
+                    };
+                };
+                assessedAt: string;
+                trace: {
+                    condition: string;
+                    held: boolean;
+                    detail: string;
+                }[];
+            };
+            consulted: string[];
+            /** @description Hours */
+            deadlines: {
+                acknowledge: number;
+                statePosition: number;
+                answerRequest: number;
+                basis: {
+                    en: string;
+                    fr: string;
+                };
+            };
+            /** @description ISO 8601 instant (UTC) */
+            openedAt: string;
+            openedBy: string;
+            /** @description ISO 8601 instant (UTC) */
+            updatedAt: string;
+            updatedBy: string;
+            transitions: {
+                from: ("opened" | "consultation" | "decided" | "active" | "standing_down" | "closed" | "declined" | "withdrawn") | null;
+                /** @enum {string} */
+                to: "opened" | "consultation" | "decided" | "active" | "standing_down" | "closed" | "declined" | "withdrawn";
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                by: string;
+                reason: string;
+            }[];
+            positions: {
+                party: string;
+                /** @enum {string} */
+                value: "support" | "oppose" | "abstain" | "act" | "not_act";
+                statement: string | null;
+                /** @description ISO 8601 instant (UTC) */
+                recordedAt: string;
+                recordedBy: string;
+            }[];
+            decision: {
+                /** @enum {string} */
+                rule: "unanimity" | "consensus" | "majority" | "two_thirds" | "national_discretion" | "not_established";
+                /** @enum {string} */
+                outcome: "act" | "no_action";
+                acting: string[];
+                positions: {
+                    party: string;
+                    /** @enum {string} */
+                    value: "support" | "oppose" | "abstain" | "act" | "not_act";
+                    statement: string | null;
+                    /** @description ISO 8601 instant (UTC) */
+                    recordedAt: string;
+                    recordedBy: string;
+                }[];
+                explanation: {
+                    en: string;
+                    fr: string;
+                };
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                by: string;
+                reason: string;
+            } | null;
+            obligations: components["schemas"]["ObligationInput"][];
+            requests: components["schemas"]["AssistanceRequestInput"][];
+            answers: {
+                request: string;
+                party: string;
+                reason: string;
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                by: string;
+            }[];
+            pledges: components["schemas"]["PledgeInput"][];
+            deployments: components["schemas"]["DeploymentInput"][];
+        };
+        CaseSummaryInput: {
+            id: number;
+            version: number;
+            exercise: boolean;
+            /** @enum {string} */
+            state: "opened" | "consultation" | "decided" | "active" | "standing_down" | "closed" | "declined" | "withdrawn";
+            incidentId: string | null;
+            charter: string;
+            article: string;
+            provision: string;
+            beneficiary: string | null;
+            parties: string[];
+            /** @description ISO 8601 instant (UTC) */
+            openedAt: string;
+            /** @description ISO 8601 instant (UTC) */
+            updatedAt: string;
+        };
+        CaseNoteInput: {
+            id: number;
+            caseId: number;
+            party: string | null;
+            /** @description Restricted to `party`: only that party's liaison, the secretariat and admins see it */
+            restricted: boolean;
+            text: string;
+            /** @description ISO 8601 instant (UTC) */
+            at: string;
+            by: string;
+        };
+        /**
+         * @example {
+         *       "incidentId": "manual:3f1c…",
+         *       "charter": "aes-2023",
+         *       "provision": "6.collective_defence",
+         *       "exercise": false,
+         *       "reason": "Attack on Niger confirmed by the duty officer"
+         *     }
+         */
+        OpenCaseInput: {
+            /** @description Charter id, e.g. aes-2023. */
+            charter: string;
+            /** @description Provision id in that charter, e.g. 6.collective_defence. */
+            provision: string;
+            /** @default false */
+            exercise: boolean;
+            reason: string;
+            /** @description Hours, overriding the charter's response defaults on this case. */
+            deadlines?: {
+                acknowledge?: number;
+                statePosition?: number;
+                answerRequest?: number;
+            };
+            /** @description Exercises on a provision the assessment does not trigger: the party to protect (default: the target's country). */
+            beneficiary?: string;
+            /** @description A stored incident */
+            incidentId?: string;
+            /** @description A hypothetical incident (the What-if input): exercises only */
+            incident?: components["schemas"]["IncidentInput"];
+        };
+        CaseStepInput: {
+            /** @description The case version the step was decided on */
+            version: number;
+            step: {
+                /** @constant */
+                type: "start_consultation";
+                reason: string;
+            } | {
+                /** @constant */
+                type: "record_position";
+                party: string;
+                /**
+                 * @description support / oppose / abstain under a collective rule; act / not_act where each party decides its own action.
+                 * @enum {string}
+                 */
+                value: "support" | "oppose" | "abstain" | "act" | "not_act";
+                statement?: string | null;
+            } | {
+                /** @constant */
+                type: "record_decision";
+                reason: string;
+                /**
+                 * @description Only when the charter's rule is not established: the outcome the parties reached.
+                 * @enum {string}
+                 */
+                outcome?: "act" | "no_action";
+            } | {
+                /** @constant */
+                type: "activate";
+                reason: string;
+            } | {
+                /** @constant */
+                type: "stand_down";
+                reason: string;
+            } | {
+                /** @constant */
+                type: "close";
+                reason: string;
+            } | {
+                /** @constant */
+                type: "withdraw";
+                reason: string;
+            } | {
+                /** @constant */
+                type: "acknowledge";
+                party: string;
+            } | {
+                /** @constant */
+                type: "set_due";
+                obligation: string;
+                /** @description An instant: ISO 8601 with Z or an offset (2026-03-01T08:00:00Z), or a day YYYY-MM-DD (midnight UTC). */
+                due: string;
+                reason: string;
+            } | {
+                /** @constant */
+                type: "set_deadlines";
+                /** @description Hours, overriding the charter's response defaults on this case. */
+                deadlines: {
+                    acknowledge?: number;
+                    statePosition?: number;
+                    answerRequest?: number;
+                };
+                reason: string;
+            } | {
+                /** @constant */
+                type: "post_request";
+                /** @enum {string} */
+                capability: "troops" | "air_support" | "isr" | "medevac" | "logistics" | "intelligence_sharing" | "funding" | "equipment" | "other";
+                /** @description In the request's unit. */
+                quantity: number;
+                /** @description e.g. "company", "aircraft", "XOF", "sorties" */
+                unit: string;
+                /** @description Where the assistance is needed: a point (lat/lon, WGS 84) or an admin area. */
+                where: {
+                    lat: number;
+                    lon: number;
+                    /** @description The admin area, for readers. */
+                    area?: string | null;
+                } | {
+                    /** @description An admin area (e.g. "Tillabéri region") when no point is given. */
+                    area: string;
+                };
+                /** @description An instant: ISO 8601 with Z or an offset (2026-03-01T08:00:00Z), or a day YYYY-MM-DD (midnight UTC). */
+                from: string;
+                until?: (string) | null;
+                /** @enum {string} */
+                priority: "critical" | "high" | "medium" | "low";
+                text?: string | null;
+            } | {
+                /** @constant */
+                type: "close_request";
+                request: string;
+                reason: string;
+            } | {
+                /** @constant */
+                type: "answer_request";
+                request: string;
+                party: string;
+                reason: string;
+            } | {
+                /** @constant */
+                type: "pledge";
+                request: string;
+                party: string;
+                /** @description In the request's unit. */
+                quantity: number;
+                /**
+                 * @description Defaults to the request's.
+                 * @enum {string}
+                 */
+                capability?: "troops" | "air_support" | "isr" | "medevac" | "logistics" | "intelligence_sharing" | "funding" | "equipment" | "other";
+                /** @description An instant: ISO 8601 with Z or an offset (2026-03-01T08:00:00Z), or a day YYYY-MM-DD (midnight UTC). */
+                availableFrom: string;
+                conditions?: string | null;
+            } | {
+                /** @constant */
+                type: "accept_pledge";
+                pledge: string;
+                reason?: string | null;
+            } | {
+                /** @constant */
+                type: "decline_pledge";
+                pledge: string;
+                reason: string;
+            } | {
+                /** @constant */
+                type: "withdraw_pledge";
+                pledge: string;
+                reason?: string | null;
+            } | {
+                /** @constant */
+                type: "report_deployment";
+                pledge: string;
+                /** @enum {string} */
+                status: "preparing" | "in_transit" | "on_site";
+                /** @description An instant: ISO 8601 with Z or an offset (2026-03-01T08:00:00Z), or a day YYYY-MM-DD (midnight UTC). */
+                at: string;
+                /** @description In the request's unit. */
+                quantity: number;
+                personnel?: number | null;
+                note?: string | null;
+            } | {
+                /** @constant */
+                type: "update_deployment";
+                deployment: string;
+                /** @enum {string} */
+                status: "preparing" | "in_transit" | "on_site" | "withdrawn";
+                /** @description An instant: ISO 8601 with Z or an offset (2026-03-01T08:00:00Z), or a day YYYY-MM-DD (midnight UTC). */
+                at: string;
+                personnel?: number | null;
+                note?: string | null;
+            };
+        };
+        PartyComplianceInput: {
+            party: string;
+            obligations: {
+                met: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                metLate: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                unmet: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                overdue: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                pending: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                void: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+            };
+            /** @description Accepted pledges only */
+            pledges: {
+                honoured: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+                partlyHonoured: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+                dishonoured: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+                released: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+                outstanding: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+            };
+            /** @description Offers never accepted: not judged */
+            notAccepted: {
+                count: number;
+                items: {
+                    case: number;
+                    id: string;
+                    request: string;
+                    quantity: number;
+                    delivered: number;
+                }[];
+            };
+            meanTimeToAcknowledgeHours: number | null;
+            /** @description The acknowledgements the mean is taken over */
+            acknowledgements: {
+                count: number;
+                items: {
+                    case: number;
+                    id: string;
+                    /** @enum {string} */
+                    kind: "acknowledge" | "state_position" | "answer_request";
+                    request: string | null;
+                    due: string;
+                    metAt: string | null;
+                    hours?: number;
+                }[];
+            };
+            text: {
+                en: string;
+                fr: string;
+            };
+        };
+        PeriodComplianceInput: {
+            party: string;
+            obligations: {
+                met: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                metLate: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                unmet: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                overdue: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                pending: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                void: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+            };
+            /** @description Accepted pledges only */
+            pledges: {
+                honoured: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+                partlyHonoured: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+                dishonoured: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+                released: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+                outstanding: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+            };
+            /** @description Offers never accepted: not judged */
+            notAccepted: {
+                count: number;
+                items: {
+                    case: number;
+                    id: string;
+                    request: string;
+                    quantity: number;
+                    delivered: number;
+                }[];
+            };
+            meanTimeToAcknowledgeHours: number | null;
+            /** @description The acknowledgements the mean is taken over */
+            acknowledgements: {
+                count: number;
+                items: {
+                    case: number;
+                    id: string;
+                    /** @enum {string} */
+                    kind: "acknowledge" | "state_position" | "answer_request";
+                    request: string | null;
+                    due: string;
+                    metAt: string | null;
+                    hours?: number;
+                }[];
+            };
+            text: {
+                en: string;
+                fr: string;
+            };
+            from: string;
+            to: string;
+            cases: number[];
+            excludedExercises: number[];
+            scope: {
+                en: string;
+                fr: string;
+            };
+        };
+        InboxItemInput: {
+            case: number;
+            exercise: boolean;
+            /** @enum {string} */
+            kind: "obligation" | "pledge_to_decide" | "deployment_to_report" | "case_step" | "obligation_to_chase";
+            party: string | null;
+            item: string;
+            due: string | null;
+            overdue: boolean;
+            text: {
+                en: string;
+                fr: string;
+            };
+        };
         Error: {
             error: {
                 /** @description Stable machine-readable code, e.g. invalid_request, not_found, version_conflict. */
@@ -3393,6 +5083,866 @@ export interface components {
             lastError: string | null;
             createdAt: string;
             deliveredAt: string | null;
+        };
+        Obligation: {
+            id: string;
+            party: string;
+            /** @enum {string} */
+            kind: "acknowledge" | "state_position" | "answer_request";
+            request: string | null;
+            /** @description ISO 8601 instant (UTC) */
+            arisenAt: string;
+            /** @description ISO 8601 instant (UTC) */
+            due: string;
+            dueChanges: {
+                /** @description ISO 8601 instant (UTC) */
+                from: string;
+                /** @description ISO 8601 instant (UTC) */
+                to: string;
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                by: string;
+                reason: string;
+            }[];
+            metAt: string | null;
+            metBy: string | null;
+            metHow: string | null;
+            ended: {
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                /** @enum {string} */
+                as: "unmet" | "void";
+                reason: string;
+            } | null;
+            /**
+             * @description From the clock when read: pending, overdue, met, met_late, unmet, void
+             * @enum {string}
+             */
+            status: "pending" | "overdue" | "met" | "met_late" | "unmet" | "void";
+        };
+        AssistanceRequest: {
+            id: string;
+            party: string;
+            /** @enum {string} */
+            capability: "troops" | "air_support" | "isr" | "medevac" | "logistics" | "intelligence_sharing" | "funding" | "equipment" | "other";
+            quantity: number;
+            unit: string;
+            where: {
+                lat?: number;
+                lon?: number;
+                area?: string | null;
+            };
+            /** @description ISO 8601 instant (UTC) */
+            from: string;
+            until: string | null;
+            /** @enum {string} */
+            priority: "critical" | "high" | "medium" | "low";
+            text: string | null;
+            /** @description ISO 8601 instant (UTC) */
+            postedAt: string;
+            postedBy: string;
+            /** @enum {string} */
+            state: "open" | "closed";
+            closed: {
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                by: string;
+                reason: string;
+            } | null;
+            shortfall: {
+                unit: string;
+                requested: number;
+                /** @description Accepted pledges not yet delivered */
+                acceptedOutstanding: number;
+                /** @description Deployments that reached the site */
+                delivered: number;
+                /** @description requested − delivered − accepted outstanding, never below 0 */
+                shortfall: number;
+                pledges: string[];
+                deployments: string[];
+            };
+        };
+        Pledge: {
+            id: string;
+            request: string;
+            party: string;
+            quantity: number;
+            /** @enum {string} */
+            capability: "troops" | "air_support" | "isr" | "medevac" | "logistics" | "intelligence_sharing" | "funding" | "equipment" | "other";
+            /** @description ISO 8601 instant (UTC) */
+            availableFrom: string;
+            conditions: string | null;
+            /** @description ISO 8601 instant (UTC) */
+            offeredAt: string;
+            offeredBy: string;
+            /** @enum {string} */
+            state: "offered" | "accepted" | "declined" | "withdrawn" | "lapsed" | "released" | "void";
+            accepted: {
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                by: string;
+                reason: string | null;
+            } | null;
+            ended: {
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                by: string;
+                reason: string;
+            } | null;
+            /** @description Accepted pledges only */
+            honour: ("honoured" | "partly_honoured" | "dishonoured" | "released" | "outstanding") | null;
+        };
+        Deployment: {
+            id: string;
+            pledge: string;
+            request: string;
+            party: string;
+            /** @enum {string} */
+            status: "preparing" | "in_transit" | "on_site" | "withdrawn";
+            quantity: number;
+            personnel: number | null;
+            reachedSite: boolean;
+            history: {
+                /** @enum {string} */
+                status: "preparing" | "in_transit" | "on_site" | "withdrawn";
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                /** @description ISO 8601 instant (UTC) */
+                reportedAt: string;
+                by: string;
+                quantity: number;
+                personnel: number | null;
+                note: string | null;
+            }[];
+        };
+        Case: {
+            id: number;
+            /** @description Send it back with the next step: a stale one is refused (409) */
+            version: number;
+            /** @description An exercise: never counted with real cases */
+            exercise: boolean;
+            /** @enum {string} */
+            state: "opened" | "consultation" | "decided" | "active" | "standing_down" | "closed" | "declined" | "withdrawn";
+            parties: string[];
+            incident: {
+                id: string | null;
+                hypothetical: boolean;
+                snapshot: components["schemas"]["Incident"];
+            };
+            /** @description Copied from the charter and the assessment when the case was opened; it never changes after */
+            provision: {
+                charter: string;
+                charterVersion: string;
+                article: string;
+                provision: string;
+                /** @enum {string} */
+                type: "collective_defence" | "assistance_on_request" | "consultation" | "counter_terrorism" | "rebellion_assistance" | "non_aggression" | "conflict_settlement" | "defence_cooperation";
+                summary: {
+                    en: string;
+                    fr: string;
+                };
+                triggered: boolean;
+                beneficiary: string | null;
+                obligated: string[];
+                obligation: {
+                    /** @enum {string} */
+                    action: "assist" | "consult" | "notify" | "refrain" | "cooperate" | "mediate";
+                    armed_force: string;
+                    individually_or_collectively: boolean;
+                    summary: {
+                        en: string;
+                        fr: string;
+                    };
+                };
+                decision: {
+                    /** @enum {string} */
+                    rule: "unanimity" | "consensus" | "majority" | "two_thirds" | "national_discretion" | "not_established";
+                    body: {
+                        en: string;
+                        fr: string;
+                    } | null;
+                    summary: {
+                        en: string;
+                        fr: string;
+                    };
+                };
+                deadline: {
+                    value: string | null;
+                    text: {
+                        en: string;
+                        fr: string;
+                    };
+                };
+                assessedAt: string;
+                trace: {
+                    condition: string;
+                    held: boolean;
+                    detail: string;
+                }[];
+            };
+            consulted: string[];
+            /** @description Hours */
+            deadlines: {
+                acknowledge: number;
+                statePosition: number;
+                answerRequest: number;
+                basis: {
+                    en: string;
+                    fr: string;
+                };
+            };
+            /** @description ISO 8601 instant (UTC) */
+            openedAt: string;
+            openedBy: string;
+            /** @description ISO 8601 instant (UTC) */
+            updatedAt: string;
+            updatedBy: string;
+            transitions: {
+                from: ("opened" | "consultation" | "decided" | "active" | "standing_down" | "closed" | "declined" | "withdrawn") | null;
+                /** @enum {string} */
+                to: "opened" | "consultation" | "decided" | "active" | "standing_down" | "closed" | "declined" | "withdrawn";
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                by: string;
+                reason: string;
+            }[];
+            positions: {
+                party: string;
+                /** @enum {string} */
+                value: "support" | "oppose" | "abstain" | "act" | "not_act";
+                statement: string | null;
+                /** @description ISO 8601 instant (UTC) */
+                recordedAt: string;
+                recordedBy: string;
+            }[];
+            decision: {
+                /** @enum {string} */
+                rule: "unanimity" | "consensus" | "majority" | "two_thirds" | "national_discretion" | "not_established";
+                /** @enum {string} */
+                outcome: "act" | "no_action";
+                acting: string[];
+                positions: {
+                    party: string;
+                    /** @enum {string} */
+                    value: "support" | "oppose" | "abstain" | "act" | "not_act";
+                    statement: string | null;
+                    /** @description ISO 8601 instant (UTC) */
+                    recordedAt: string;
+                    recordedBy: string;
+                }[];
+                explanation: {
+                    en: string;
+                    fr: string;
+                };
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                by: string;
+                reason: string;
+            } | null;
+            obligations: components["schemas"]["Obligation"][];
+            requests: components["schemas"]["AssistanceRequest"][];
+            answers: {
+                request: string;
+                party: string;
+                reason: string;
+                /** @description ISO 8601 instant (UTC) */
+                at: string;
+                by: string;
+            }[];
+            pledges: components["schemas"]["Pledge"][];
+            deployments: components["schemas"]["Deployment"][];
+        };
+        CaseSummary: {
+            id: number;
+            version: number;
+            exercise: boolean;
+            /** @enum {string} */
+            state: "opened" | "consultation" | "decided" | "active" | "standing_down" | "closed" | "declined" | "withdrawn";
+            incidentId: string | null;
+            charter: string;
+            article: string;
+            provision: string;
+            beneficiary: string | null;
+            parties: string[];
+            /** @description ISO 8601 instant (UTC) */
+            openedAt: string;
+            /** @description ISO 8601 instant (UTC) */
+            updatedAt: string;
+        };
+        CaseNote: {
+            id: number;
+            caseId: number;
+            party: string | null;
+            /** @description Restricted to `party`: only that party's liaison, the secretariat and admins see it */
+            restricted: boolean;
+            text: string;
+            /** @description ISO 8601 instant (UTC) */
+            at: string;
+            by: string;
+        };
+        /**
+         * @example {
+         *       "incidentId": "manual:3f1c…",
+         *       "charter": "aes-2023",
+         *       "provision": "6.collective_defence",
+         *       "exercise": false,
+         *       "reason": "Attack on Niger confirmed by the duty officer"
+         *     }
+         */
+        OpenCase: {
+            /** @description Charter id, e.g. aes-2023. */
+            charter: string;
+            /** @description Provision id in that charter, e.g. 6.collective_defence. */
+            provision: string;
+            /** @default false */
+            exercise: boolean;
+            reason: string;
+            /** @description Hours, overriding the charter's response defaults on this case. */
+            deadlines?: {
+                acknowledge?: number;
+                statePosition?: number;
+                answerRequest?: number;
+            };
+            /** @description Exercises on a provision the assessment does not trigger: the party to protect (default: the target's country). */
+            beneficiary?: string;
+            /** @description A stored incident */
+            incidentId?: string;
+            /** @description A hypothetical incident (the What-if input): exercises only */
+            incident?: components["schemas"]["Incident"];
+        };
+        /**
+         * @example {
+         *       "version": 3,
+         *       "step": {
+         *         "type": "record_position",
+         *         "party": "MLI",
+         *         "value": "support",
+         *         "statement": "Le Mali se tient aux côtés du Niger."
+         *       }
+         *     }
+         * @example {
+         *       "version": 7,
+         *       "step": {
+         *         "type": "post_request",
+         *         "capability": "troops",
+         *         "quantity": 2,
+         *         "unit": "company",
+         *         "where": {
+         *           "lat": 14.2,
+         *           "lon": 1.45,
+         *           "area": "Tillabéri"
+         *         },
+         *         "from": "2026-03-02",
+         *         "priority": "critical"
+         *       }
+         *     }
+         */
+        CaseStep: {
+            /** @description The case version the step was decided on */
+            version: number;
+            step: {
+                /** @constant */
+                type: "start_consultation";
+                reason: string;
+            } | {
+                /** @constant */
+                type: "record_position";
+                party: string;
+                /**
+                 * @description support / oppose / abstain under a collective rule; act / not_act where each party decides its own action.
+                 * @enum {string}
+                 */
+                value: "support" | "oppose" | "abstain" | "act" | "not_act";
+                statement?: string | null;
+            } | {
+                /** @constant */
+                type: "record_decision";
+                reason: string;
+                /**
+                 * @description Only when the charter's rule is not established: the outcome the parties reached.
+                 * @enum {string}
+                 */
+                outcome?: "act" | "no_action";
+            } | {
+                /** @constant */
+                type: "activate";
+                reason: string;
+            } | {
+                /** @constant */
+                type: "stand_down";
+                reason: string;
+            } | {
+                /** @constant */
+                type: "close";
+                reason: string;
+            } | {
+                /** @constant */
+                type: "withdraw";
+                reason: string;
+            } | {
+                /** @constant */
+                type: "acknowledge";
+                party: string;
+            } | {
+                /** @constant */
+                type: "set_due";
+                obligation: string;
+                /** @description An instant: ISO 8601 with Z or an offset (2026-03-01T08:00:00Z), or a day YYYY-MM-DD (midnight UTC). */
+                due: unknown;
+                reason: string;
+            } | {
+                /** @constant */
+                type: "set_deadlines";
+                /** @description Hours, overriding the charter's response defaults on this case. */
+                deadlines: {
+                    acknowledge?: number;
+                    statePosition?: number;
+                    answerRequest?: number;
+                };
+                reason: string;
+            } | {
+                /** @constant */
+                type: "post_request";
+                /** @enum {string} */
+                capability: "troops" | "air_support" | "isr" | "medevac" | "logistics" | "intelligence_sharing" | "funding" | "equipment" | "other";
+                /** @description In the request's unit. */
+                quantity: number;
+                /** @description e.g. "company", "aircraft", "XOF", "sorties" */
+                unit: string;
+                /** @description Where the assistance is needed: a point (lat/lon, WGS 84) or an admin area. */
+                where: {
+                    lat: number;
+                    lon: number;
+                    /** @description The admin area, for readers. */
+                    area?: string | null;
+                } | {
+                    /** @description An admin area (e.g. "Tillabéri region") when no point is given. */
+                    area: string;
+                };
+                /** @description An instant: ISO 8601 with Z or an offset (2026-03-01T08:00:00Z), or a day YYYY-MM-DD (midnight UTC). */
+                from: unknown;
+                until?: unknown | null;
+                /** @enum {string} */
+                priority: "critical" | "high" | "medium" | "low";
+                text?: string | null;
+            } | {
+                /** @constant */
+                type: "close_request";
+                request: string;
+                reason: string;
+            } | {
+                /** @constant */
+                type: "answer_request";
+                request: string;
+                party: string;
+                reason: string;
+            } | {
+                /** @constant */
+                type: "pledge";
+                request: string;
+                party: string;
+                /** @description In the request's unit. */
+                quantity: number;
+                /**
+                 * @description Defaults to the request's.
+                 * @enum {string}
+                 */
+                capability?: "troops" | "air_support" | "isr" | "medevac" | "logistics" | "intelligence_sharing" | "funding" | "equipment" | "other";
+                /** @description An instant: ISO 8601 with Z or an offset (2026-03-01T08:00:00Z), or a day YYYY-MM-DD (midnight UTC). */
+                availableFrom: unknown;
+                conditions?: string | null;
+            } | {
+                /** @constant */
+                type: "accept_pledge";
+                pledge: string;
+                reason?: string | null;
+            } | {
+                /** @constant */
+                type: "decline_pledge";
+                pledge: string;
+                reason: string;
+            } | {
+                /** @constant */
+                type: "withdraw_pledge";
+                pledge: string;
+                reason?: string | null;
+            } | {
+                /** @constant */
+                type: "report_deployment";
+                pledge: string;
+                /** @enum {string} */
+                status: "preparing" | "in_transit" | "on_site";
+                /** @description An instant: ISO 8601 with Z or an offset (2026-03-01T08:00:00Z), or a day YYYY-MM-DD (midnight UTC). */
+                at: unknown;
+                /** @description In the request's unit. */
+                quantity: number;
+                personnel?: number | null;
+                note?: string | null;
+            } | {
+                /** @constant */
+                type: "update_deployment";
+                deployment: string;
+                /** @enum {string} */
+                status: "preparing" | "in_transit" | "on_site" | "withdrawn";
+                /** @description An instant: ISO 8601 with Z or an offset (2026-03-01T08:00:00Z), or a day YYYY-MM-DD (midnight UTC). */
+                at: unknown;
+                personnel?: number | null;
+                note?: string | null;
+            };
+        };
+        PartyCompliance: {
+            party: string;
+            obligations: {
+                met: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                metLate: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                unmet: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                overdue: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                pending: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                void: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+            };
+            /** @description Accepted pledges only */
+            pledges: {
+                honoured: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+                partlyHonoured: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+                dishonoured: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+                released: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+                outstanding: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+            };
+            /** @description Offers never accepted: not judged */
+            notAccepted: {
+                count: number;
+                items: {
+                    case: number;
+                    id: string;
+                    request: string;
+                    quantity: number;
+                    delivered: number;
+                }[];
+            };
+            meanTimeToAcknowledgeHours: number | null;
+            /** @description The acknowledgements the mean is taken over */
+            acknowledgements: {
+                count: number;
+                items: {
+                    case: number;
+                    id: string;
+                    /** @enum {string} */
+                    kind: "acknowledge" | "state_position" | "answer_request";
+                    request: string | null;
+                    due: string;
+                    metAt: string | null;
+                    hours?: number;
+                }[];
+            };
+            text: {
+                en: string;
+                fr: string;
+            };
+        };
+        PeriodCompliance: {
+            party: string;
+            obligations: {
+                met: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                metLate: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                unmet: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                overdue: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                pending: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+                void: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "acknowledge" | "state_position" | "answer_request";
+                        request: string | null;
+                        due: string;
+                        metAt: string | null;
+                        hours?: number;
+                    }[];
+                };
+            };
+            /** @description Accepted pledges only */
+            pledges: {
+                honoured: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+                partlyHonoured: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+                dishonoured: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+                released: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+                outstanding: {
+                    count: number;
+                    items: {
+                        case: number;
+                        id: string;
+                        request: string;
+                        quantity: number;
+                        delivered: number;
+                    }[];
+                };
+            };
+            /** @description Offers never accepted: not judged */
+            notAccepted: {
+                count: number;
+                items: {
+                    case: number;
+                    id: string;
+                    request: string;
+                    quantity: number;
+                    delivered: number;
+                }[];
+            };
+            meanTimeToAcknowledgeHours: number | null;
+            /** @description The acknowledgements the mean is taken over */
+            acknowledgements: {
+                count: number;
+                items: {
+                    case: number;
+                    id: string;
+                    /** @enum {string} */
+                    kind: "acknowledge" | "state_position" | "answer_request";
+                    request: string | null;
+                    due: string;
+                    metAt: string | null;
+                    hours?: number;
+                }[];
+            };
+            text: {
+                en: string;
+                fr: string;
+            };
+            from: string;
+            to: string;
+            cases: number[];
+            excludedExercises: number[];
+            scope: {
+                en: string;
+                fr: string;
+            };
+        };
+        InboxItem: {
+            case: number;
+            exercise: boolean;
+            /** @enum {string} */
+            kind: "obligation" | "pledge_to_decide" | "deployment_to_report" | "case_step" | "obligation_to_chase";
+            party: string | null;
+            item: string;
+            due: string | null;
+            overdue: boolean;
+            text: {
+                en: string;
+                fr: string;
+            };
         };
     };
     responses: never;

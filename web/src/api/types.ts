@@ -91,3 +91,21 @@ export interface IncidentFilters {
   country?: string;
   q?: string;
 }
+
+// Collective-response cases.
+export type Case = Schemas['Case'];
+export type CaseSummary = Schemas['CaseSummary'];
+export type CaseState = Case['state'];
+export type CaseObligation = Case['obligations'][number];
+export type CaseRequest = Case['requests'][number];
+export type CasePledge = Case['pledges'][number];
+export type CaseDeployment = Case['deployments'][number];
+export type CaseNote = Schemas['CaseNote'];
+export type CaseStepBody = Schemas['CaseStep'];
+export type CaseStep = CaseStepBody['step'];
+export type OpenCase = Schemas['OpenCase'];
+export type PartyCompliance = Schemas['PartyCompliance'];
+export type PeriodCompliance = Schemas['PeriodCompliance'];
+export type InboxItem = Schemas['InboxItem'];
+export const CASE_STATES: readonly CaseState[] = ['opened', 'consultation', 'decided', 'active', 'standing_down', 'closed', 'declined', 'withdrawn'];
+export const CAPABILITIES: readonly CaseRequest['capability'][] = ['troops', 'air_support', 'isr', 'medevac', 'logistics', 'intelligence_sharing', 'funding', 'equipment', 'other'];

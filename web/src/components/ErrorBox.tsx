@@ -29,7 +29,10 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
   if (!error) return null;
   const api = error instanceof ApiError ? error : null;
   const fields = api ? fieldsOf(api) : [];
-  const known = api && (api.status === 403 ? t('forbidden') : i18n.exists(`common:apiError.${api.code}`) ? t(`apiError.${api.code}`) : '');
+  // A case step's refusal carries its reason in both languages: say the one of the page.
+  const both = api?.details as { message_en?: string; message_fr?: string } | null | undefined;
+  const localized = both?.message_en ? (currentLang() === 'fr' ? both.message_fr : both.message_en) ?? null : null;
+  const known = api && (localized ?? (api.status === 403 ? t('forbidden') : i18n.exists(`common:apiError.${api.code}`) ? t(`apiError.${api.code}`) : ''));
   const message = known || (fields.length ? '' : null);
   return (
     <div className="error-box" role="alert" data-testid="error-box">

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LangSwitch } from './LangSwitch.tsx';
+import { InboxCount } from './InboxCount.tsx';
 import { canAdminister, canRecord, useAuth } from '../lib/auth.tsx';
 import { countryName } from '../lib/countries.ts';
 import { currentLang } from '../i18n/index.ts';
@@ -10,7 +11,7 @@ export function Header({ route }: { route: Route }) {
   const { t } = useTranslation('common');
   const { user, signOut } = useAuth();
   const lang = currentLang();
-  const section = route.parts[0] ?? 'map';
+  const section = route.parts[0] ?? (user.role === 'liaison' || user.role === 'secretariat' ? 'desk' : 'map');
   const ref = useRef<HTMLElement>(null);
   // The map page fills the window below the header, whose height changes when it wraps (narrow screens, French).
   // The header's own min-height must not read this variable, or it could only ever grow.
@@ -23,8 +24,11 @@ export function Header({ route }: { route: Route }) {
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
+  const acts = user.role === 'liaison' || user.role === 'secretariat';
   const links: Array<[string, string]> = [
+    ...(acts ? [['desk', t('nav.desk')] as [string, string]] : []),
     ['map', t('nav.map')],
+    ['cases', t('nav.cases')],
     ['incidents', t('nav.incidents')],
     ['assess', t('nav.whatif')],
     ['charters', t('nav.charters')],
@@ -43,7 +47,7 @@ export function Header({ route }: { route: Route }) {
         <ul>
           {links.map(([key, label]) => (
             <li key={key}>
-              <a href={`#/${key}`} aria-current={section === key ? 'page' : undefined} data-nav={key}>{label}</a>
+              <a href={`#/${key}`} aria-current={section === key ? 'page' : undefined} data-nav={key}>{label}{key === 'desk' && <InboxCount />}</a>
             </li>
           ))}
         </ul>

@@ -4,6 +4,7 @@ import { api, ApiError } from '../../api/client.ts';
 import { isCoarse, type Assessment, type CharterSummary, type HistoryEntry, type IncidentRecord } from '../../api/types.ts';
 import { LedgerHistory } from '../../components/LedgerHistory.tsx';
 import { AssessmentView } from '../../components/AssessmentView.tsx';
+import { OpenCase } from '../../components/OpenCase.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { canRecord, useAuth } from '../../lib/auth.tsx';
 import { countryName } from '../../lib/countries.ts';
@@ -191,6 +192,7 @@ export function IncidentView({ id, compact }: { id: string; compact?: boolean })
         <ErrorBox error={assessError} />
         {!assessment && !assessError && <p className="muted">{tc('loading')}</p>}
         {assessment && <AssessmentView assessment={assessment} charters={charters} />}
+        {assessment && canRecord(user) && <OpenCase assessment={assessment} incidentId={rec.id} />}
         {rec.assessment && <p className="muted small">{t('stored', { list: text(rec.assessment, lang) })}</p>}
       </section>
       <History id={rec.id} version={rec.version} />

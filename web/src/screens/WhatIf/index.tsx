@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
-import type { Assessment } from '../../api/types.ts';
+import type { Assessment, Incident } from '../../api/types.ts';
 import { AssessmentView } from '../../components/AssessmentView.tsx';
+import { OpenCase } from '../../components/OpenCase.tsx';
+import { canRecord, useAuth } from '../../lib/auth.tsx';
 import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { IncidentFields } from '../../components/IncidentForm.tsx';
@@ -17,10 +19,13 @@ export function WhatIf() {
   const lang = currentLang();
   const charters = useCharters();
   const [at, setAt] = useState('');
+  const { user } = useAuth();
   const [result, setResult] = useState<Assessment | null>(null);
+  const [assessed, setAssessed] = useState<Incident | null>(null);
   const { draft, setDraft, errors, showErrors, busy, error, submit } = useIncidentSubmit({}, async (incident) => {
     try {
       setResult(await api.assess(incident, at || undefined, lang));
+      setAssessed(incident);
     } catch (err) {
       setResult(null); // no answer from another incident under this one's error
       throw err;
@@ -46,6 +51,7 @@ export function WhatIf() {
         <section className="whatif-result" aria-live="polite">
           <h2>{t('result')}</h2>
           <AssessmentView assessment={result} charters={charters} columns />
+          {canRecord(user) && assessed && <OpenCase assessment={result} incident={assessed} />}
         </section>
       )}
     </main>

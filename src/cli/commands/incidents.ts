@@ -39,13 +39,14 @@ interface FilterOpts {
   minFatalities?: string;
   dataset?: string;
   precise?: boolean;
+  cell?: string;
   json?: boolean;
 }
 
 /** The flag each filter field comes from, to name it in errors. */
 const FLAGS: Record<keyof FilterText, string> = {
   bbox: '--bbox', from: '--from', to: '--to', kind: '--kind', country: '--country', admin1: '--admin1', actor: '--actor', q: '--q',
-  minFatalities: '--min-fatalities', dataset: '--dataset', precision: '--precise',
+  minFatalities: '--min-fatalities', dataset: '--dataset', precision: '--precise', cell: '--cell',
 };
 
 /** Flags → IncidentFilter, checked by the same parser as the API's query (src/store/incidents/filter.ts), before the store opens. */
@@ -67,7 +68,8 @@ function withFilters(cmd: Command): Command {
     .option('--q <text>', 'full text over notes, place and actors (every word, as a prefix)')
     .option('--min-fatalities <n>', 'best fatality estimate at least n')
     .option('--dataset <name>', 'source dataset(s): ucdp_ged, acled, geojson, incident_json, manual')
-    .option('--precise', 'leave out incidents placed only at an area or country centroid');
+    .option('--precise', 'leave out incidents placed only at an area or country centroid')
+    .option('--cell <level/x/y>', 'only the incidents of one map cluster, as GET /api/v1/incidents/clusters names its cell');
 }
 
 /** Writes honouring backpressure, so exports stream in constant memory. */

@@ -37,6 +37,7 @@ const filterFields = {
   // Text on the wire like every query parameter; documented as the integer it must spell.
   minFatalities: z.string().optional().describe('Best fatality estimate at least this').meta({ type: 'integer', minimum: 0 }),
   q: z.string().min(1).max(200).optional().describe('Full-text search in notes, place and actors'),
+  cell: z.string().max(40).optional().describe('One map cluster\'s cell, "level/x/y" as /incidents/clusters gives it: exactly the incidents it counts'),
 };
 
 /** The query with its filters parsed: a bad one is a 400 invalid_request naming the parameter, like any other. */

@@ -3,7 +3,7 @@ import { InputError } from '../../errors.ts';
 import { isIso3 } from '../../incident/countries.ts';
 import { INCIDENT_KINDS, isRealDate } from '../../incident/incident.ts';
 import { SOURCE_DATASETS } from '../../incident/record.ts';
-import { E6, fold, words } from './rows.ts';
+import { cellRange, E6, fold, MORTON_LEVEL, words } from './rows.ts';
 import type { BBox, IncidentFilter } from './types.ts';
 
 /**
@@ -30,6 +30,8 @@ export interface NormalFilter {
   qWords: string[] | null;
   datasets: string[] | null;
   preciseOnly: boolean;
+  /** A cluster's cell as its range of morton codes (rows.ts), both ends included. */
+  cell: [number, number] | null;
 }
 
 function list(v: string | string[] | undefined): string[] | null {
@@ -135,6 +137,15 @@ export function normaliseFilter(f: IncidentFilter = {}, name: FieldName = (field
   if (f.precision !== undefined && f.precision !== 'any' && f.precision !== 'precise') {
     throw fail(`${name('precision')} must be "any" or "precise" (got "${String(f.precision)}")`);
   }
+  let cell: [number, number] | null = null;
+  if (f.cell !== undefined) {
+    const m = /^(\d{1,2})\/(\d{1,8})\/(\d{1,8})$/.exec(String(f.cell).trim());
+    const [level, x, y] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [NaN, NaN, NaN];
+    if (!m || level > MORTON_LEVEL || x >= 2 ** level || y >= 2 ** level) {
+      throw fail(`${name('cell')} "${String(f.cell)}" is not a map cell: give "level/x/y" as a cluster names it (level 0–${MORTON_LEVEL}, x and y below 2^level)`);
+    }
+    cell = cellRange(x, y, level);
+  }
   const actor = f.actor && f.actor.trim() ? fold(f.actor.trim()) : null;
   const admin1 = f.admin1 && f.admin1.trim() ? f.admin1.trim().toLowerCase() : null;
   return {
@@ -152,6 +163,7 @@ export function normaliseFilter(f: IncidentFilter = {}, name: FieldName = (field
     qWords,
     datasets,
     preciseOnly: f.precision === 'precise',
+    cell,
   };
 }
 
@@ -168,6 +180,7 @@ export interface FilterText {
   minFatalities?: string | undefined;
   dataset?: string | undefined;
   precision?: string | undefined;
+  cell?: string | undefined;
 }
 
 /** How the caller names a field in its errors (the CLI: `--min-fatalities`; the API: the parameter). */
@@ -211,6 +224,7 @@ export function parseFilterText(t: FilterText, name: FieldName = (field) => fiel
   if (t.admin1) f.admin1 = t.admin1;
   if (t.actor) f.actor = t.actor;
   if (t.q) f.q = t.q;
+  if (t.cell !== undefined) f.cell = t.cell;
   normaliseFilter(f, name);
   return f;
 }

@@ -30,6 +30,8 @@ export interface IncidentFilter {
   dataset?: SourceDataset | SourceDataset[];
   /** 'precise': only exact/near locations (drops events placed at an admin or country centroid). Default 'any'. */
   precision?: 'any' | 'precise';
+  /** One map cluster's cell, "level/x/y" as GET /incidents/clusters names it: exactly the incidents it counts. */
+  cell?: string;
 }
 
 export interface PageOptions {

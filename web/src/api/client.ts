@@ -68,7 +68,7 @@ async function request<T>(method: string, path: string, opts: { query?: Query; b
   return data as T;
 }
 
-type Filtered = IncidentFilters & { bbox?: string; admin1?: string; actor?: string; minFatalities?: number };
+type Filtered = IncidentFilters & { bbox?: string; admin1?: string; actor?: string; minFatalities?: number; cell?: string };
 
 export const api = {
   login: (username: string, password: string) => request<Session>('POST', '/auth/login', { body: { username, password }, quiet401: true }),

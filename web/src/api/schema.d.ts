@@ -1604,6 +1604,8 @@ export interface paths {
                     minFatalities?: number;
                     /** @description Full-text search in notes, place and actors */
                     q?: string;
+                    /** @description One map cluster's cell, "level/x/y" as /incidents/clusters gives it: exactly the incidents it counts */
+                    cell?: string;
                     /** @description nextCursor of the previous page */
                     cursor?: string;
                     limit?: number;
@@ -1734,6 +1736,8 @@ export interface paths {
                     minFatalities?: number;
                     /** @description Full-text search in notes, place and actors */
                     q?: string;
+                    /** @description One map cluster's cell, "level/x/y" as /incidents/clusters gives it: exactly the incidents it counts */
+                    cell?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1809,6 +1813,8 @@ export interface paths {
                     minFatalities?: number;
                     /** @description Full-text search in notes, place and actors */
                     q?: string;
+                    /** @description One map cluster's cell, "level/x/y" as /incidents/clusters gives it: exactly the incidents it counts */
+                    cell?: string;
                     interval?: "day" | "week" | "month";
                 };
                 header?: never;
@@ -1889,6 +1895,8 @@ export interface paths {
                     minFatalities?: number;
                     /** @description Full-text search in notes, place and actors */
                     q?: string;
+                    /** @description One map cluster's cell, "level/x/y" as /incidents/clusters gives it: exactly the incidents it counts */
+                    cell?: string;
                     level?: "country" | "admin1";
                 };
                 header?: never;
@@ -1973,6 +1981,8 @@ export interface paths {
                     minFatalities?: number;
                     /** @description Full-text search in notes, place and actors */
                     q?: string;
+                    /** @description One map cluster's cell, "level/x/y" as /incidents/clusters gives it: exactly the incidents it counts */
+                    cell?: string;
                     zoom: number;
                 };
                 header?: never;
@@ -3034,7 +3044,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One party's compliance across real cases: obligations due and pledges accepted from `from` to `to` (days, both included); exercises never counted */
+        /** One party's compliance across real cases: obligations settled (or due, while open) and pledges accepted from `from` to `to` (days, both included); exercises never counted */
         get: {
             parameters: {
                 query: {

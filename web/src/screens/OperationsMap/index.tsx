@@ -33,7 +33,7 @@ function bboxOf(map: maplibregl.Map): string {
 }
 
 /** The incidents clustered at one place (deep zoom): a short list to open one. */
-function CellList({ cell }: { cell: { lat: number; lon: number; count: number } }) {
+function CellList({ cell }: { cell: { lat: number; lon: number; count: number; cell: string } }) {
   const { t } = useTranslation('map');
   const tc = useTranslation('common').t;
   const lang = currentLang();
@@ -42,10 +42,9 @@ function CellList({ cell }: { cell: { lat: number; lon: number; count: number } 
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     let live = true;
-    const d = 0.0005;
-    const bbox = [cell.lon - d, cell.lat - d, cell.lon + d, cell.lat + d].map((v) => v.toFixed(5)).join(',');
     setItems(null);
-    api.incidents({ ...clean(filters), bbox, limit: 100 }).then((p) => live && setItems(p.items), (e: unknown) => live && setError(e));
+    // The cluster's own cell (not a box around its mean point, which missed incidents spread over the cell).
+    api.incidents({ ...clean(filters), cell: cell.cell, limit: 100 }).then((p) => live && setItems(p.items), (e: unknown) => live && setError(e));
     return () => { live = false; };
   }, [cell, filters]);
   return (
@@ -82,7 +81,7 @@ export function OperationsMap({ route }: { route: Route }) {
   const labelsRef = useRef<ReturnType<typeof attachPlaceLabels> | null>(null);
   const abort = useRef<AbortController | null>(null);
   const [view, setView] = useState<ViewState | null>(null);
-  const [cell, setCell] = useState<{ lat: number; lon: number; count: number } | null>(null);
+  const [cell, setCell] = useState<{ lat: number; lon: number; count: number; cell: string } | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(null);
   const filtersRef = useRef(filters);
@@ -109,7 +108,7 @@ export function OperationsMap({ route }: { route: Route }) {
         el.addEventListener('click', (ev) => {
           ev.stopPropagation();
           // Deep in, a cluster is incidents at one place (often one centroid): list them instead of zooming.
-          if (map.getZoom() >= 11) setCell({ lat: c.lat, lon: c.lon, count: c.count });
+          if (map.getZoom() >= 11) setCell({ lat: c.lat, lon: c.lon, count: c.count, cell: c.cell });
           else map.easeTo({ center: [c.lon, c.lat], zoom: Math.min(map.getZoom() + 2, 14) });
         });
       } else {

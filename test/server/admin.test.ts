@@ -23,12 +23,12 @@ describe.each(DIALECTS)('administration API on %s', (dialect) => {
   }
 
   it('creates a liaison with its party, who then signs in and must change the one-time password', async () => {
-    const made = await s.api('POST', '/api/v1/users', { as: 'admin', json: { username: 'liaison-ner', role: 'liaison', party: 'ner', password: NEW_PW, mustChangePassword: true } });
+    const made = await s.api('POST', '/api/v1/users', { as: 'admin', json: { username: 'liaison-niamey', role: 'liaison', party: 'ner', password: NEW_PW, mustChangePassword: true } });
     expect(made.status, made.text).toBe(201);
-    expect(expectFits(OneUser, made.body).user).toMatchObject({ username: 'liaison-ner', role: 'liaison', party: 'NER', mustChangePassword: true, disabledAt: null });
+    expect(expectFits(OneUser, made.body).user).toMatchObject({ username: 'liaison-niamey', role: 'liaison', party: 'NER', mustChangePassword: true, disabledAt: null });
     const list = expectFits(UserList, (await s.api('GET', '/api/v1/users', { as: 'admin' })).body);
-    expect(list.users.map((u) => u.username)).toContain('liaison-ner');
-    const login = await signIn('liaison-ner', NEW_PW);
+    expect(list.users.map((u) => u.username)).toContain('liaison-niamey');
+    const login = await signIn('liaison-niamey', NEW_PW);
     expect(login.status).toBe(200);
     expect(login.body.user).toMatchObject({ role: 'liaison', party: 'NER', mustChangePassword: true });
   });
@@ -49,27 +49,27 @@ describe.each(DIALECTS)('administration API on %s', (dialect) => {
   });
 
   it('issues tokens with an expiry, lists them without the secret, and revokes one at once', async () => {
-    const a = expectFits(IssuedToken, (await s.api('POST', '/api/v1/users/liaison-ner/tokens', { as: 'admin', json: { label: 'sync', expiresInDays: 7 } })).body);
-    const b = expectFits(IssuedToken, (await s.api('POST', '/api/v1/users/liaison-ner/tokens', { as: 'admin', json: null })).body);
+    const a = expectFits(IssuedToken, (await s.api('POST', '/api/v1/users/liaison-niamey/tokens', { as: 'admin', json: { label: 'sync', expiresInDays: 7 } })).body);
+    const b = expectFits(IssuedToken, (await s.api('POST', '/api/v1/users/liaison-niamey/tokens', { as: 'admin', json: null })).body);
     const days = (t: string) => Math.round((Date.parse(t) - Date.now()) / 86_400_000);
     expect(days(a.tokenInfo.expiresAt)).toBe(7);
     expect(days(b.tokenInfo.expiresAt)).toBe(90);
     const bearer = (token: string) => fetch(`${s.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
     expect((await bearer(a.token)).status).toBe(200);
 
-    const revoked = await s.api('POST', `/api/v1/users/liaison-ner/tokens/${a.tokenInfo.id}/revoke`, { as: 'admin' });
+    const revoked = await s.api('POST', `/api/v1/users/liaison-niamey/tokens/${a.tokenInfo.id}/revoke`, { as: 'admin' });
     expect(revoked.status, revoked.text).toBe(200);
     expect(revoked.body.token.revokedAt).toEqual(expect.any(String));
     expect((await bearer(a.token)).status).toBe(401);
     expect((await bearer(b.token)).status).toBe(200);
 
-    const list = expectFits(TokenList, (await s.api('GET', '/api/v1/users/liaison-ner/tokens', { as: 'admin' })).body);
+    const list = expectFits(TokenList, (await s.api('GET', '/api/v1/users/liaison-niamey/tokens', { as: 'admin' })).body);
     expect(list.tokens.map((t) => [t.label, t.revokedAt === null])).toEqual([['sync', false], [null, true]]);
     expect(JSON.stringify(list)).not.toContain(b.token);
 
-    expect((await s.api('POST', `/api/v1/users/liaison-ner/tokens/999999/revoke`, { as: 'admin' })).status).toBe(404);
+    expect((await s.api('POST', `/api/v1/users/liaison-niamey/tokens/999999/revoke`, { as: 'admin' })).status).toBe(404);
     expect((await s.api('POST', `/api/v1/users/analyst/tokens/${b.tokenInfo.id}/revoke`, { as: 'admin' })).status).toBe(404);
-    expect((await s.api('POST', '/api/v1/users/liaison-ner/tokens', { as: 'admin', json: { expiresInDays: 0 } })).status).toBe(400);
+    expect((await s.api('POST', '/api/v1/users/liaison-niamey/tokens', { as: 'admin', json: { expiresInDays: 0 } })).status).toBe(400);
   });
 
   it('an expired token signs no one in', async () => {
@@ -78,19 +78,19 @@ describe.each(DIALECTS)('administration API on %s', (dialect) => {
   });
 
   it('a password reset ends the user’s sessions and tokens; the user must choose a new one', async () => {
-    const { token } = (await s.api('POST', '/api/v1/users/liaison-ner/tokens', { as: 'admin', json: { label: 'before reset' } })).body;
-    const session = await signIn('liaison-ner', NEW_PW);
+    const { token } = (await s.api('POST', '/api/v1/users/liaison-niamey/tokens', { as: 'admin', json: { label: 'before reset' } })).body;
+    const session = await signIn('liaison-niamey', NEW_PW);
     const cookie = session.headers.get('set-cookie')!.split(';')[0]!;
     expect((await fetch(`${s.url}/api/v1/auth/me`, { headers: { cookie } })).status).toBe(200);
 
-    expect((await s.api('POST', '/api/v1/users/liaison-ner/password', { as: 'admin', json: { password: 'password12' } })).body.error.code).toBe('common_password');
-    const reset = await s.api('POST', '/api/v1/users/liaison-ner/password', { as: 'admin', json: { password: 'dune-caravan-ledger-7' } });
+    expect((await s.api('POST', '/api/v1/users/liaison-niamey/password', { as: 'admin', json: { password: 'password12' } })).body.error.code).toBe('common_password');
+    const reset = await s.api('POST', '/api/v1/users/liaison-niamey/password', { as: 'admin', json: { password: 'dune-caravan-ledger-7' } });
     expect(reset.status, reset.text).toBe(200);
     expect(reset.body.user.mustChangePassword).toBe(true);
     expect((await fetch(`${s.url}/api/v1/auth/me`, { headers: { cookie } })).status).toBe(401);
     expect((await fetch(`${s.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
-    expect((await signIn('liaison-ner', NEW_PW)).status).toBe(401);
-    expect((await signIn('liaison-ner', 'dune-caravan-ledger-7')).status).toBe(200);
+    expect((await signIn('liaison-niamey', NEW_PW)).status).toBe(401);
+    expect((await signIn('liaison-niamey', 'dune-caravan-ledger-7')).status).toBe(200);
     expect((await s.api('POST', '/api/v1/users/nobody/password', { as: 'admin', json: { password: 'dune-caravan-ledger-7' } })).status).toBe(404);
   });
 
@@ -165,7 +165,7 @@ describe.each(DIALECTS)('administration API on %s', (dialect) => {
       expect(h.body.entries[1].changes).toEqual(expect.arrayContaining([{ field: 'notes' }]));
     }
 
-    const userHistory = expectFits(LedgerPage, (await s.api('GET', '/api/v1/ledger?target=user:liaison-ner', { as: 'admin' })).body);
+    const userHistory = expectFits(LedgerPage, (await s.api('GET', '/api/v1/ledger?target=user:liaison-niamey', { as: 'admin' })).body);
     expect(userHistory.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['user.created', 'user.token_issued', 'user.token_revoked', 'user.password_reset']));
     expect(JSON.stringify(userHistory)).not.toMatch(/fdt_/);
   });

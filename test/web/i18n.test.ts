@@ -48,10 +48,12 @@ describe('UI strings', () => {
     });
     for (const file of walk(join(ROOT, 'web/src'))) {
       const src = readFileSync(file, 'utf8');
-      // `t` comes from useTranslation('ns') (a file may use several); `tc` is common, `tk` components.
+      // `t` comes from useTranslation('ns') (a file may use several); `tc` is common, `tk` components;
+      // any other translator is declared by name: `const tx = useTranslation('ns').t`.
       const own = [...src.matchAll(/useTranslation\('(\w+)'\)(?!\.t)/g)].map((m) => m[1]!);
       const lookup: Record<string, string[]> = { t: own, tc: ['common'], tk: ['components'] };
-      for (const m of src.matchAll(/\b(t|tc|tk)\('([\w.]+)'/g)) {
+      for (const m of src.matchAll(/const (\w+) = useTranslation\('(\w+)'\)\.t\b/g)) lookup[m[1]!] = [m[2]!];
+      for (const m of src.matchAll(new RegExp(`\\b(${Object.keys(lookup).join('|')})\\('([\\w.]+)'`, 'g'))) {
         const key = m[2]!;
         const has = (lookup[m[1]!] ?? []).some((ns) => {
           const f = all.find((x) => x.data.namespace === ns);

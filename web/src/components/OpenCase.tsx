@@ -15,7 +15,7 @@ import '../screens/Case/styles.css';
  */
 export function OpenCase({ assessment, incidentId, incident }: { assessment: Assessment; incidentId?: string; incident?: Incident }) {
   const { t } = useTranslation('components');
-  const tc = useTranslation('cases').t;
+  const tcs = useTranslation('cases').t;
   const [reason, setReason] = useState('');
   const [exercise, setExercise] = useState(!incidentId);
   const [error, setError] = useState<unknown>(null);
@@ -41,7 +41,7 @@ export function OpenCase({ assessment, incidentId, incident }: { assessment: Ass
       <h3 id="open-case-title">{incidentId ? t('openCase.title') : t('openCase.exerciseTitle')}</h3>
       {existing.length > 0 && (
         <p data-testid="existing-cases">{t('openCase.existing')}{' '}
-          {existing.map((c, i) => <span key={c.id}>{i > 0 && ', '}<a href={href('cases', String(c.id))}>{tc('caseN', { id: c.id })}</a> ({tc(`state.${c.state}`)}{c.exercise ? `, ${tc('exercise')}` : ''})</span>)}
+          {existing.map((c, i) => <span key={c.id}>{i > 0 && ', '}<a href={href('cases', String(c.id))}>{tcs('caseN', { id: c.id })}</a> ({tcs(`state.${c.state}`)}{c.exercise ? `, ${tcs('exercise')}` : ''})</span>)}
         </p>
       )}
       <label className="grow"><span>{t('openCase.reason')}</span>

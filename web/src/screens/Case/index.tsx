@@ -22,8 +22,8 @@ import './styles.css';
  */
 export function CasePage({ id }: { id: number }) {
   const { t } = useTranslation('case');
-  const tc = useTranslation('cases').t;
-  const tg = useTranslation('common').t;
+  const tcs = useTranslation('cases').t;
+  const tc = useTranslation('common').t;
   const { user } = useAuth();
   const lang = currentLang();
   const [c, setCase] = useState<Case | null>(null);
@@ -70,8 +70,8 @@ export function CasePage({ id }: { id: number }) {
     } catch (err) { setError(err); return false; } finally { setBusy(false); }
   }, [id]);
 
-  if (loadError) return <main id="main" tabIndex={-1} className="page case-page"><h1>{tc('caseN', { id })}</h1><ErrorBox error={loadError} onRetry={() => void load()} /></main>;
-  if (!c) return <main id="main" tabIndex={-1} className="page case-page"><h1>{tc('caseN', { id })}</h1><p className="muted">{t('loading')}</p></main>;
+  if (loadError) return <main id="main" tabIndex={-1} className="page case-page"><h1>{tcs('caseN', { id })}</h1><ErrorBox error={loadError} onRetry={() => void load()} /></main>;
+  if (!c) return <main id="main" tabIndex={-1} className="page case-page"><h1>{tcs('caseN', { id })}</h1><p className="muted">{t('loading')}</p></main>;
 
   const can = offer(user, c);
   const party = (p: string | null | undefined) => (p ? `${countryName(p, lang)} (${p})` : '—');
@@ -80,11 +80,11 @@ export function CasePage({ id }: { id: number }) {
 
   return (
     <main id="main" tabIndex={-1} className="page case-page" data-state={c.state}>
-      <p className="crumbs"><a href={href('cases')}>{tc('title')}</a></p>
-      <h1>{tc('caseN', { id: c.id })} — {c.provision.charter} {tc('art', { n: c.provision.article })} — {party(c.provision.beneficiary)}</h1>
+      <p className="crumbs"><a href={href('cases')}>{tcs('title')}</a></p>
+      <h1>{tcs('caseN', { id: c.id })} — {c.provision.charter} {tcs('art', { n: c.provision.article })} — {party(c.provision.beneficiary)}</h1>
       {c.exercise && <p className="exercise-banner" data-testid="exercise-banner">{t('exerciseBanner')}</p>}
       <p className="status-line">
-        <span className={`state state-${c.state}`} data-testid="case-state">{tc(`state.${c.state}`)}</span>
+        <span className={`state state-${c.state}`} data-testid="case-state">{tcs(`state.${c.state}`)}</span>
         {' · '}{t('version', { v: c.version })}{' · '}{t('openedBy', { when: stamp(c.openedAt), who: c.openedBy })}
         {' · '}<a href={`/api/v1/cases/${c.id}/export?format=html&lang=${lang}`} target="_blank" rel="noopener" data-testid="report-link">{t('report')}</a>
         {' · '}<a href={`/api/v1/cases/${c.id}/export?format=json`} target="_blank" rel="noopener">JSON</a>
@@ -99,7 +99,7 @@ export function CasePage({ id }: { id: number }) {
           <dt>{t('decisionRule')}</dt><dd>{c.provision.decision.summary[lang]}</dd>
           <dt>{t('beneficiary')}</dt><dd>{party(c.provision.beneficiary)}</dd>
           <dt>{t('obligated')}</dt><dd>{c.provision.obligated.map(party).join(', ')}</dd>
-          <dt>{t('incident')}</dt><dd>{c.incident.id ? <a href={href('incidents', c.incident.id)}>{day(c.incident.snapshot.date)}</a> : t('hypothetical')}{` — ${tg(`kind.${c.incident.snapshot.kind}`)}`}</dd>
+          <dt>{t('incident')}</dt><dd>{c.incident.id ? <a href={href('incidents', c.incident.id)}>{day(c.incident.snapshot.date)}</a> : t('hypothetical')}{` — ${tc(`kind.${c.incident.snapshot.kind}`)}`}</dd>
           <dt>{t('deadlines')}</dt><dd>{t('deadlineHours', { a: c.deadlines.acknowledge, p: c.deadlines.statePosition, r: c.deadlines.answerRequest })} <span className="muted">{c.deadlines.basis[lang]}</span></dd>
         </dl>
       </section>
@@ -263,7 +263,7 @@ export function CasePage({ id }: { id: number }) {
       <section className="card" aria-labelledby="timeline-title">
         <h2 id="timeline-title">{t('timeline')}</h2>
         <ol className="timeline" data-testid="timeline">
-          {c.transitions.map((tr, i) => <li key={i}>{stamp(tr.at)} — <strong>{tc(`state.${tr.to}`)}</strong> — {tr.by}: {tr.reason}</li>)}
+          {c.transitions.map((tr, i) => <li key={i}>{stamp(tr.at)} — <strong>{tcs(`state.${tr.to}`)}</strong> — {tr.by}: {tr.reason}</li>)}
         </ol>
       </section>
     </main>

@@ -123,7 +123,8 @@ export function itemStep(c: Case, step: CaseCommand, ctx: StepContext): CaseEven
       requireState(c.id, c.state, [...WHILE_ASSISTING, 'standing_down'], { en: 'Reporting a deployment', fr: "La déclaration d'un déploiement" });
       const p = pledgeOf(c, step.pledge);
       pledgeIn(p, ['accepted'], { en: 'Reporting a deployment', fr: "La déclaration d'un déploiement" });
-      const engaged = c.deployments.filter((d) => d.pledge === p.id && d.status !== 'withdrawn').reduce((s, d) => s + d.quantity, 0);
+      // Engaged: what is on its way or there, and what reached the site before going home (delivered, counted once).
+      const engaged = c.deployments.filter((d) => d.pledge === p.id && (d.status !== 'withdrawn' || d.reachedSite)).reduce((s, d) => s + d.quantity, 0);
       if (engaged + step.quantity > p.quantity) {
         refuse('over_pledge', 409, `Pledge ${p.id} is for ${p.quantity}; ${engaged} already deployed, so at most ${p.quantity - engaged} more.`, `L'engagement ${p.id} porte sur ${p.quantity} ; ${engaged} déjà déployés, donc au plus ${p.quantity - engaged} de plus.`);
       }

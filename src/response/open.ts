@@ -70,11 +70,13 @@ export function openCase(input: OpenCaseInput, ctx: StepContext): StepResult {
   } else {
     if (!opts.exercise) {
       const failed = input.assessment.not_triggered.find((t) => t.charter === charter.id && t.provision === provision.id)?.trace.find((t) => !t.held);
+      // The engine's sentence ends with its own full stop.
+      const why = failed ? failed.detail.replace(/\.$/, '') : '';
       refuse(
         'provision_not_triggered',
         409,
-        `The assessment of this incident on ${input.assessment.at} does not trigger ${charter.id} ${art(article, 'en')} (${provision.id})${failed ? `: ${failed.detail}` : ''}. Open an exercise instead if this is a drill.`,
-        `L'évaluation de cet incident au ${input.assessment.at} ne déclenche pas ${charter.id} ${art(article, 'fr')} (${provision.id})${failed ? ` : ${failed.detail}` : ''}. Ouvrez plutôt un exercice s'il s'agit d'un entraînement.`,
+        `The assessment of this incident on ${input.assessment.at} does not trigger ${charter.id} ${art(article, 'en')} (${provision.id})${failed ? `: ${why}` : ''}. Open an exercise instead if this is a drill.`,
+        `L'évaluation de cet incident au ${input.assessment.at} ne déclenche pas ${charter.id} ${art(article, 'fr')} (${provision.id})${failed ? ` : ${why}` : ''}. Ouvrez plutôt un exercice s'il s'agit d'un entraînement.`,
         { assessedAt: input.assessment.at, failed: failed?.condition ?? null },
       );
     }

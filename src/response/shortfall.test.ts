@@ -46,4 +46,10 @@ describe('pledge honour', () => {
     const w = pledge('P1', 'BFA', 2, 'withdrawn', true);
     expect(pledgeHonour(story([w], [deployment('D1', 'P1', 2, false)]), w)).toBe('dishonoured');
   });
+  it('does not judge the pledges of a case withdrawn as opened in error', () => {
+    const voided = pledge('P1', 'BFA', 2, 'void', true);
+    expect(pledgeHonour(story([voided], [], 'withdrawn'), voided)).toBeNull();
+    const delivered = pledge('P2', 'MLI', 1, 'void', true);
+    expect(pledgeHonour(story([delivered], [deployment('D1', 'P2', 1, true)], 'withdrawn'), delivered)).toBeNull();
+  });
 });

@@ -54,22 +54,21 @@ export function shortfall(c: Pick<Case, 'requests' | 'pledges' | 'deployments'>,
 }
 
 /**
- * How an accepted pledge was honoured (pledges never accepted, and those voided because
- * their case was withdrawn as opened in error, are not judged):
+ * How an accepted pledge was honoured (pledges never accepted are not judged, nor any
+ * pledge of a case withdrawn as opened in error: nothing in it counts for or against a party):
  * honoured: all of it delivered; partly_honoured: some delivered, then withdrawn or the
- * case ended; dishonoured: withdrawn after acceptance with nothing delivered, or the case
- * ended with nothing delivered; released: the requesting side let it go (no fault);
+ * case closed; dishonoured: withdrawn after acceptance with nothing delivered, or the case
+ * closed with nothing delivered; released: the requesting side let it go (no fault);
  * outstanding: still binding and not fully delivered.
  */
 export type PledgeHonour = 'honoured' | 'partly_honoured' | 'dishonoured' | 'released' | 'outstanding';
 
 export function pledgeHonour(c: Pick<Case, 'deployments' | 'state'>, p: Pledge): PledgeHonour | null {
-  // Never accepted, or voided with a case withdrawn as opened in error: it bound nobody.
-  if (p.accepted === null || p.state === 'void') return null;
+  if (p.accepted === null || p.state === 'void' || c.state === 'withdrawn') return null;
   const got = deliveredOn(c, p.id).quantity;
   if (got >= p.quantity) return 'honoured';
   if (p.state === 'released') return 'released';
-  const over = p.state === 'withdrawn' || c.state === 'closed' || c.state === 'withdrawn';
+  const over = p.state === 'withdrawn' || c.state === 'closed';
   if (!over) return 'outstanding';
   return got > 0 ? 'partly_honoured' : 'dishonoured';
 }

@@ -4,7 +4,7 @@ import { caseCommand, type CaseCommand, type CaseCommandInput } from './commands
 import { allowedValues, applyRule, missingPositions } from './decision.ts';
 import { FINAL_STATES, type Case, type CaseState, type StepContext } from './model.ts';
 import { addObligation, endOpen, isOpen, obligationStatus } from './obligations.ts';
-import { both, parties, refuse, requireReason, requireState } from './refusal.ts';
+import { both, parties, refuse, requireReason, requireState, STATE_WORDS } from './refusal.ts';
 import { event, parseOrRefuse, type CaseEvent, type StepResult } from './step-result.ts';
 import { closeRequest, itemStep } from './item-steps.ts';
 
@@ -24,7 +24,10 @@ import { closeRequest, itemStep } from './item-steps.ts';
 
 export function apply(current: Case, input: CaseCommandInput, ctx: StepContext): StepResult {
   const step = parseOrRefuse(caseCommand, input);
-  if (FINAL_STATES.has(current.state)) requireState(current.id, current.state, [], { en: 'Any step', fr: 'Toute étape' });
+  if (FINAL_STATES.has(current.state)) {
+    const s = current.state;
+    refuse('case_state', 409, `Case ${current.id} is ${STATE_WORDS.en[s]}: no step can be taken on it any more.`, `Le dossier ${current.id} est ${STATE_WORDS.fr[s]} : plus aucune étape n'y est possible.`, { state: s, allowed: [] });
+  }
   const c = structuredClone(current);
   const events = lifecycleStep(c, step, ctx) ?? itemStep(c, step, ctx);
   c.version += 1;

@@ -64,11 +64,13 @@ export const noteRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     },
   }, async (request, reply) => {
     const actor = request.actor;
+    // Nobody signed in (401), or a role that may write no note at all (403), learns nothing of the case first.
+    authorize(actor, 'create', { type: 'note', party: actor?.party ?? null });
     const lang = langOf(request);
     const c = await store.cases.get(request.params.id);
     if (!c) throw notFound(`Case ${request.params.id}`);
     const { text, restricted } = request.body;
-    const party = request.body.party ?? actor?.party ?? null;
+    const party = request.body.party ?? actor.party ?? null;
     if (restricted && !party) {
       throw new HttpError(400, 'party_required', lang === 'fr' ? 'Une note restreinte appartient à une partie : indiquez party.' : 'A restricted note belongs to one party: give party.');
     }
@@ -76,7 +78,7 @@ export const noteRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
       throw new HttpError(400, 'party_not_in_case', lang === 'fr' ? `${party} n'est pas une partie du dossier ${c.id}.` : `${party} is not a party of case ${c.id}.`);
     }
     // A liaison writes for its own party only; the secretariat writes shared notes, or restricted ones for any party.
-    authorize(actor, 'create', { type: 'note', party: actor?.role === 'liaison' ? party : (restricted ? party : null), restricted });
+    authorize(actor, 'create', { type: 'note', party: actor.role === 'liaison' ? party : (restricted ? party : null), restricted });
     const at = ctx.clock().toISOString();
     const note = await store.transaction(async (tx) => {
       const n = await tx.cases.addNote({ caseId: c.id, party, restricted, text, at, by: actor.username });

@@ -288,6 +288,17 @@ describe.skipIf(!NOT_ESTABLISHED)('a decision rule not established', () => {
     return run;
   }
 
+  it('counts a position already overdue when the decision is taken as unmet', () => {
+    const run = drill();
+    const beneficiary = run.c.provision.beneficiary!;
+    run.step(2, { type: 'record_position', party: beneficiary, value: 'support' });
+    // Consultation started at hour 1: positions fell due at hour 1 + the charter's position deadline.
+    const due = Date.parse(run.obligation(beneficiary, 'state_position').due);
+    const after = (due - Date.parse(iso(0))) / 3_600_000 + 1;
+    run.step(after, { type: 'record_decision', reason: 'the parties agreed', outcome: 'act' });
+    for (const p of run.c.consulted.filter((x) => x !== beneficiary)) expect(run.status(p, 'state_position')).toBe('unmet');
+  });
+
   it('needs the outcome, not every position, and binds every obligated party when it is to act', () => {
     const run = drill();
     const beneficiary = run.c.provision.beneficiary!;
@@ -300,8 +311,8 @@ describe.skipIf(!NOT_ESTABLISHED)('a decision rule not established', () => {
     expect(run.c.decision).toMatchObject({ rule: 'not_established', outcome: 'act', acting: run.c.provision.obligated });
     expect(run.c.decision!.positions.map((p) => p.party)).toEqual([beneficiary]);
     expect(run.c.decision!.explanation.en).toMatch(/not established: outcome recorded by the secretariat \(act\)/);
-    // Consultation is over: a party that did not state its position failed to (steps.ts, record_decision).
-    for (const p of run.c.consulted.filter((x) => x !== beneficiary)) expect(run.status(p, 'state_position')).toBe('unmet');
+    // Consultation is over before their positions fell due: not held against them (steps.ts, record_decision).
+    for (const p of run.c.consulted.filter((x) => x !== beneficiary)) expect(run.status(p, 'state_position')).toBe('void');
     expect(run.status(beneficiary, 'state_position')).toBe('met');
   });
 

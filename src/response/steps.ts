@@ -148,8 +148,9 @@ function lifecycleStep(c: Case, step: CaseCommand, ctx: StepContext): CaseEvent[
       }
       const r = applyRule(c, step.outcome);
       c.decision = { rule, outcome: r.outcome, acting: r.acting, positions: [...c.positions], explanation: r.explanation, at, by: ctx.actor.username, reason };
-      // Consultation is over: whoever did not state a position (only possible under a rule not established) failed to.
-      endOpen(c, (o) => o.kind === 'state_position', at, 'unmet', 'the decision was recorded');
+      // Consultation is over (positions can be missing only under a rule not established): a party whose
+      // position was already overdue failed to state it; one still within its time was simply not asked further.
+      endOpen(c, (o) => o.kind === 'state_position', at, 'void_unless_due', 'the decision was recorded');
       if (r.outcome === 'act') {
         transition(c, 'decided', ctx, reason);
         return [stateEvent(c, from, reason, 'decision', { outcome: r.outcome, acting: r.acting })];

@@ -12,6 +12,7 @@
  * engine/assess.ts    assess(): every provision of every charter
  */
 export { assess } from './engine/assess.ts';
+export { triggeredArticles } from './engine/summary.ts';
 export { compileCharters, type CompiledCharters } from './engine/compile.ts';
 export type * from './engine/types.ts';
 export const LANGS = ['en', 'fr'] as const;

@@ -16,6 +16,7 @@ import { handleError, handleNotFound } from './errors.ts';
 import { Feed } from './feed.ts';
 import { ImportJobs, type ImportRunner } from './jobs.ts';
 import { WebhookDeliverer, type DelivererOptions } from './webhooks/deliverer.ts';
+import { AssessmentRefresher } from './assessments.ts';
 import { assessRoutes } from './routes/assess.ts';
 import { authRoutes } from './routes/auth.ts';
 import { charterRoutes } from './routes/charters.ts';
@@ -60,6 +61,8 @@ export interface BuildAppOptions {
   bodyLimitBytes?: number;
   /** The import function the jobs call (default the real importer). */
   importRunner?: ImportRunner;
+  /** false: no background refresh of the stored assessments (the OpenAPI document). */
+  assessments?: boolean;
   /** The clock of case steps and deadlines (default: the system's); tests move their own. */
   clock?: () => Date;
   /** Webhook delivery: poll interval, backoff, clock (tests); false: no deliverer running (e.g. the OpenAPI document). */
@@ -92,15 +95,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   app.removeContentTypeParser('text/plain');
 
   const feed = new Feed();
-  const jobs = new ImportJobs(opts.store, feed, app.log, opts.importRunner);
+  const assessments = new AssessmentRefresher(opts.store, opts.charters, app.log, feed);
+  const jobs = new ImportJobs(opts.store, feed, app.log, opts.importRunner, () => assessments.kick());
   const webhooks = new WebhookDeliverer(opts.store, app.log, opts.webhooks || {});
   if (opts.webhooks !== false) app.addHook('onReady', async () => webhooks.start());
+  if (opts.assessments !== false) app.addHook('onReady', async () => assessments.start());
   const ctx: AppContext = {
     store: opts.store,
     charters: opts.charters,
     feed,
     jobs,
     webhooks,
+    assessments,
     clock: opts.clock ?? (() => new Date()),
     uploadLimitBytes: opts.uploadLimitBytes ?? UPLOAD_LIMIT,
   };
@@ -126,6 +132,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
     feed.close();
     await jobs.close();
     await webhooks.stop();
+    await assessments.stop();
   });
 
   await app.register(fastifyMultipart, {
@@ -196,7 +203,7 @@ export async function openApiDocument(charters: Charter[]): Promise<Record<strin
   const { openStore } = await import('../store/store.ts');
   const store = await openStore({ dialect: 'sqlite', path: ':memory:' });
   try {
-    const app = await buildApp({ store, charters, logger: false, webDir: null, webhooks: false });
+    const app = await buildApp({ store, charters, logger: false, webDir: null, webhooks: false, assessments: false });
     await app.ready();
     const doc = app.swagger() as unknown as Record<string, unknown>;
     await app.close();

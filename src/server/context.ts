@@ -3,6 +3,7 @@ import type { Store } from '../store/store.ts';
 import type { Feed } from './feed.ts';
 import type { ImportJobs } from './jobs.ts';
 import type { WebhookDeliverer } from './webhooks/deliverer.ts';
+import type { AssessmentRefresher } from './assessments.ts';
 
 /** What every route plugin is given: the store, the charters, the live feed and the import queue. */
 export interface AppContext {
@@ -12,6 +13,8 @@ export interface AppContext {
   jobs: ImportJobs;
   /** Sends the webhook outbox. */
   webhooks: WebhookDeliverer;
+  /** Keeps the stored assessments current in the background. */
+  assessments: AssessmentRefresher;
   /** The time now: deadlines are read from it (tests pass a clock they move). */
   clock: () => Date;
   /** Upload size limit for imports, bytes. */

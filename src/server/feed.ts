@@ -15,7 +15,8 @@ export type FeedEventName =
   | 'import.failed'
   | 'case.changed'
   | 'case.note'
-  | 'inbox.changed';
+  | 'inbox.changed'
+  | 'assessments.progress';
 
 interface Client {
   res: ServerResponse;

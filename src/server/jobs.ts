@@ -63,6 +63,8 @@ export class ImportJobs {
     private readonly feed: Feed,
     private readonly log: FastifyBaseLogger,
     private readonly runner: ImportRunner = runImport,
+    /** Called after every import, done or failed (its committed batches are in the store either way). */
+    private readonly afterImport: () => void = () => {},
   ) {}
 
   get(id: string): ImportJob | undefined {
@@ -164,6 +166,7 @@ export class ImportJobs {
     job.error = error;
     job.finishedAt = new Date().toISOString();
     this.feed.publish(status === 'done' ? 'import.done' : 'import.failed', job);
+    this.afterImport();
     this.forgetOld();
   }
 

@@ -7,6 +7,7 @@ import { accountRepository, type AccountRepository } from './accounts/account-re
 import { IncidentRepository } from './incidents/repository.ts';
 import { webhookRepository, type WebhookRepository } from './webhooks/webhook-repository.ts';
 import { caseRepository, type CaseRepository } from './cases/case-repository.ts';
+import { metaRepository, type MetaRepository } from './meta/meta-repository.ts';
 
 /**
  * The one Store interface the rest of Foedus sees. Each repository (in its own
@@ -19,6 +20,7 @@ export interface Repositories {
   incidents: IncidentRepository;
   webhooks: WebhookRepository;
   cases: CaseRepository;
+  meta: MetaRepository;
 }
 
 export interface Store extends Repositories {
@@ -53,6 +55,7 @@ function repositories(ctx: RepositoryContext): Repositories {
     accounts: accountRepository(ctx),
     webhooks: webhookRepository(ctx),
     cases: caseRepository(ctx),
+    meta: metaRepository(ctx),
   };
 }
 

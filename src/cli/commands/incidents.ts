@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
-import { assess, compileCharters } from '../../charter/engine.ts';
+import { assess, compileCharters, triggeredArticles } from '../../charter/engine.ts';
 import { loadCharters } from '../../charter/loader.ts';
 import { INCIDENT_KINDS } from '../../incident/incident.ts';
 import type { IncidentRecord } from '../../incident/record.ts';
@@ -40,13 +40,14 @@ interface FilterOpts {
   dataset?: string;
   precise?: boolean;
   cell?: string;
+  triggers?: string;
   json?: boolean;
 }
 
 /** The flag each filter field comes from, to name it in errors. */
 const FLAGS: Record<keyof FilterText, string> = {
   bbox: '--bbox', from: '--from', to: '--to', kind: '--kind', country: '--country', admin1: '--admin1', actor: '--actor', q: '--q',
-  minFatalities: '--min-fatalities', dataset: '--dataset', precision: '--precise', cell: '--cell',
+  minFatalities: '--min-fatalities', dataset: '--dataset', precision: '--precise', cell: '--cell', triggers: '--triggers',
 };
 
 /** Flags → IncidentFilter, checked by the same parser as the API's query (src/store/incidents/filter.ts), before the store opens. */
@@ -69,7 +70,8 @@ function withFilters(cmd: Command): Command {
     .option('--min-fatalities <n>', 'best fatality estimate at least n')
     .option('--dataset <name>', 'source dataset(s): ucdp_ged, acled, geojson, incident_json, manual')
     .option('--precise', 'leave out incidents placed only at an area or country centroid')
-    .option('--cell <level/x/y>', 'only the incidents of one map cluster, as GET /api/v1/incidents/clusters names its cell');
+    .option('--cell <level/x/y>', 'only the incidents of one map cluster, as GET /api/v1/incidents/clusters names its cell')
+    .option('--triggers <what>', 'only incidents whose stored assessment triggers: any, a charter (aes-2023) or an article (aes-2023/6); comma-separated');
 }
 
 /** Writes honouring backpressure, so exports stream in constant memory. */
@@ -232,7 +234,7 @@ export function register(program: Command): void {
         };
         for await (const r of s.incidents.iterate(filter, { withReports: false })) {
           const result = assess(r.incident, compiled, undefined, { trace: false });
-          const pairs = [...new Set(result.triggered.map((t) => `${t.charter}/${t.article}`))];
+          const pairs = triggeredArticles(result);
           assessed++;
           if (pairs.length) triggering++;
           if (JSON.stringify(pairs) !== JSON.stringify(r.assessment)) {

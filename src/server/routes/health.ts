@@ -20,9 +20,19 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.get('/readyz', {
     schema: {
       tags: ['health'],
-      summary: 'The store answers (503 otherwise)',
+      summary: 'The store answers (503 otherwise); how far the background refresh of stored assessments is',
       response: {
-        200: z.object({ status: z.literal('ready'), store: z.string() }),
+        200: z.object({
+          status: z.literal('ready'),
+          store: z.string(),
+          assessments: z.object({
+            state: z.enum(['current', 'refreshing']),
+            reason: z.enum(['charters_changed', 'new_incidents']).nullable(),
+            done: z.number().int(),
+            total: z.number().int(),
+            charters: z.string().describe('The charter versions the stored assessments follow'),
+          }).describe('The stored assessments: being refreshed in the background (after a charter change or new incidents), or current'),
+        }),
         503: ErrorResponse,
       },
     },
@@ -37,7 +47,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
         .header('retry-after', String(STORE_RETRY_AFTER_S))
         .send(errorBody('store_unavailable', 'The database cannot be reached right now.'));
     }
-    return { status: 'ready' as const, store: ctx.store.dialect };
+    return { status: 'ready' as const, store: ctx.store.dialect, assessments: { ...ctx.assessments.status } };
   });
 };
 

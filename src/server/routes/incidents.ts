@@ -37,6 +37,7 @@ const filterFields = {
   // Text on the wire like every query parameter; documented as the integer it must spell.
   minFatalities: z.string().optional().describe('Best fatality estimate at least this').meta({ type: 'integer', minimum: 0 }),
   q: z.string().min(1).max(200).optional().describe('Full-text search in notes, place and actors'),
+  triggers: z.string().max(500).optional().describe('What the stored assessment triggers: any, a charter (aes-2023) or an article (aes-2023/6); comma-separated, any of them'),
   cell: z.string().max(40).optional().describe('One map cluster\'s cell, "level/x/y" as /incidents/clusters gives it: exactly the incidents it counts'),
 };
 
@@ -331,6 +332,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       return r;
     });
     feed.publish('incident.created', feedItem(created));
+    ctx.assessments.kick();
     return reply.code(201).header('location', `/api/v1/incidents/${encodeURIComponent(created.id)}`).send(created);
   });
 
@@ -377,6 +379,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       return r;
     });
     feed.publish('incident.updated', feedItem(updated));
+    ctx.assessments.kick();
     return updated;
   });
 };

@@ -9,7 +9,7 @@ import { E6, dayNumber } from './rows.ts';
 /** True when only the box, the dates and the precision filter apply: the cluster fast path and R*Tree-only counts. */
 export function isSpatialOnly(f: NormalFilter, allowPrecision = true): boolean {
   return (
-    !f.polygon && !f.cell && !f.kinds && !f.countries && !f.admin1 && !f.actor && f.minFatalities === null && !f.qWords && !f.datasets && (allowPrecision || !f.preciseOnly)
+    !f.polygon && !f.cell && !f.triggers && f.assessed === null && !f.kinds && !f.countries && !f.admin1 && !f.actor && f.minFatalities === null && !f.qWords && !f.datasets && (allowPrecision || !f.preciseOnly)
   );
 }
 
@@ -68,6 +68,8 @@ export function compileFilter(f: NormalFilter, dialect: Dialect, opts: CompileOp
     if (f.to) c.push(sql`i.date <= ${f.to}`);
   }
   if (f.cell) c.push(sql`i.morton between ${f.cell[0]} and ${f.cell[1]}`);
+  if (f.assessed !== null) c.push(f.assessed ? sql`i.assessment is not null` : sql`i.assessment is null`);
+  if (f.triggers) c.push(triggersCondition(f.triggers, dialect));
   if (f.polygon) {
     if (dialect === 'sqlite') {
       c.push(sql`foedus_in_polygon(${f.polygonJson}, i.lon, i.lat) = 1`);
@@ -118,4 +120,22 @@ export function decodeCursor(cursor: string): { date: string; id: string } {
 
 export function cursorCondition(cur: { date: string; id: string }): RawBuilder<unknown> {
   return sql`i.date <= ${cur.date} and (i.date < ${cur.date} or i.id > ${cur.id})`;
+}
+
+/**
+ * The stored assessment (a JSON array of "charter/article" pairs: jsonb on PostgreSQL, text on
+ * SQLite) names any of the wanted charters or articles, or anything at all.
+ */
+function triggersCondition(t: NonNullable<NormalFilter['triggers']>, dialect: Dialect): RawBuilder<unknown> {
+  const terms: RawBuilder<unknown>[] = [];
+  if (dialect === 'postgres') {
+    if (t.any) terms.push(sql`jsonb_array_length(i.assessment) > 0`);
+    for (const a of t.articles) terms.push(sql`i.assessment @> ${JSON.stringify([a])}::jsonb`);
+    for (const ch of t.charters) terms.push(sql`exists (select 1 from jsonb_array_elements_text(i.assessment) e where starts_with(e, ${`${ch}/`}))`);
+  } else {
+    if (t.any) terms.push(sql`(i.assessment is not null and i.assessment <> '[]')`);
+    for (const a of t.articles) terms.push(sql`instr(i.assessment, ${JSON.stringify(a)}) > 0`);
+    for (const ch of t.charters) terms.push(sql`instr(i.assessment, ${`"${ch}/`}) > 0`);
+  }
+  return sql`(${sql.join(terms, sql` or `)})`;
 }

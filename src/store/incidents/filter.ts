@@ -32,6 +32,10 @@ export interface NormalFilter {
   preciseOnly: boolean;
   /** A cluster's cell as its range of morton codes (rows.ts), both ends included. */
   cell: [number, number] | null;
+  /** 'any', or charters ('aes-2023') and charter articles ('aes-2023/6') the stored assessment must name (any of them). */
+  triggers: { any: boolean; charters: string[]; articles: string[] } | null;
+  /** false: not yet assessed only; true: assessed only. */
+  assessed: boolean | null;
 }
 
 function list(v: string | string[] | undefined): string[] | null {
@@ -146,6 +150,17 @@ export function normaliseFilter(f: IncidentFilter = {}, name: FieldName = (field
     }
     cell = cellRange(x, y, level);
   }
+  let triggers: NormalFilter['triggers'] = null;
+  const trig = list(f.triggers);
+  if (trig) {
+    triggers = { any: false, charters: [], articles: [] };
+    for (const v of trig) {
+      if (v === 'any') triggers.any = true;
+      else if (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v)) triggers.charters.push(v);
+      else if (/^[a-z0-9]+(-[a-z0-9]+)*\/[\w.-]+$/.test(v)) triggers.articles.push(v);
+      else throw fail(`${name('triggers')} "${v}" is not "any", a charter id (aes-2023) or a charter's article (aes-2023/6)`);
+    }
+  }
   const actor = f.actor && f.actor.trim() ? fold(f.actor.trim()) : null;
   const admin1 = f.admin1 && f.admin1.trim() ? f.admin1.trim().toLowerCase() : null;
   return {
@@ -164,6 +179,8 @@ export function normaliseFilter(f: IncidentFilter = {}, name: FieldName = (field
     datasets,
     preciseOnly: f.precision === 'precise',
     cell,
+    triggers,
+    assessed: typeof f.assessed === 'boolean' ? f.assessed : null,
   };
 }
 
@@ -181,6 +198,7 @@ export interface FilterText {
   dataset?: string | undefined;
   precision?: string | undefined;
   cell?: string | undefined;
+  triggers?: string | undefined;
 }
 
 /** How the caller names a field in its errors (the CLI: `--min-fatalities`; the API: the parameter). */
@@ -225,6 +243,7 @@ export function parseFilterText(t: FilterText, name: FieldName = (field) => fiel
   if (t.actor) f.actor = t.actor;
   if (t.q) f.q = t.q;
   if (t.cell !== undefined) f.cell = t.cell;
+  if (t.triggers !== undefined) f.triggers = splitList(t.triggers);
   normaliseFilter(f, name);
   return f;
 }

@@ -32,6 +32,13 @@ export interface IncidentFilter {
   precision?: 'any' | 'precise';
   /** One map cluster's cell, "level/x/y" as GET /incidents/clusters names it: exactly the incidents it counts. */
   cell?: string;
+  /**
+   * What the stored assessment triggers: 'any' (at least one provision), a charter ('aes-2023': any of its
+   * articles) or a charter's article ('aes-2023/6'); several: any of them.
+   */
+  triggers?: string | string[];
+  /** false: only incidents whose assessment is not stored yet (the background refresh's work list). */
+  assessed?: boolean;
 }
 
 export interface PageOptions {

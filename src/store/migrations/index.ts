@@ -5,6 +5,7 @@ import { cellsTriggersNoStatementJournal } from './003_cells_triggers_no_stateme
 import { webhooksMigration } from './004_webhooks.ts';
 import { tokenExpiry } from './005_token_expiry.ts';
 import { casesMigration } from './006_cases.ts';
+import { storeMeta } from './007_store_meta.ts';
 
 /**
  * Every migration, in version order. Add new ones at the end with the next
@@ -17,4 +18,5 @@ export const migrations: Migration[] = [
   webhooksMigration,
   tokenExpiry,
   casesMigration,
+  storeMeta,
 ];

@@ -29,6 +29,7 @@ const Query = z.strictObject({
   minFatalities: z.string().max(12).optional().meta({ type: 'integer', minimum: 0 }),
   dataset: z.string().max(200).optional(),
   precision: z.enum(['precise']).optional().describe('precise: leave out incidents placed only at an area or country centroid'),
+  triggers: z.string().max(500).optional().describe('What the stored assessment triggers: any, a charter (aes-2023) or an article (aes-2023/6); comma-separated'),
 });
 
 const MEDIA = { csv: 'text/csv; charset=utf-8', geojson: 'application/geo+json; charset=utf-8' } as const;

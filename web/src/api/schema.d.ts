@@ -46,7 +46,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The store answers (503 otherwise) */
+        /** The store answers (503 otherwise); how far the background refresh of stored assessments is */
         get: {
             parameters: {
                 query?: never;
@@ -66,6 +66,16 @@ export interface paths {
                             /** @enum {string} */
                             status: "ready";
                             store: string;
+                            /** @description The stored assessments: being refreshed in the background (after a charter change or new incidents), or current */
+                            assessments: {
+                                /** @enum {string} */
+                                state: "current" | "refreshing";
+                                reason: ("charters_changed" | "new_incidents") | null;
+                                done: number;
+                                total: number;
+                                /** @description The charter versions the stored assessments follow */
+                                charters: string;
+                            };
                         };
                     };
                 };
@@ -1515,6 +1525,8 @@ export interface paths {
                     dataset?: string;
                     /** @description precise: leave out incidents placed only at an area or country centroid */
                     precision?: "precise";
+                    /** @description What the stored assessment triggers: any, a charter (aes-2023) or an article (aes-2023/6); comma-separated */
+                    triggers?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1604,6 +1616,8 @@ export interface paths {
                     minFatalities?: number;
                     /** @description Full-text search in notes, place and actors */
                     q?: string;
+                    /** @description What the stored assessment triggers: any, a charter (aes-2023) or an article (aes-2023/6); comma-separated, any of them */
+                    triggers?: string;
                     /** @description One map cluster's cell, "level/x/y" as /incidents/clusters gives it: exactly the incidents it counts */
                     cell?: string;
                     /** @description nextCursor of the previous page */
@@ -1736,6 +1750,8 @@ export interface paths {
                     minFatalities?: number;
                     /** @description Full-text search in notes, place and actors */
                     q?: string;
+                    /** @description What the stored assessment triggers: any, a charter (aes-2023) or an article (aes-2023/6); comma-separated, any of them */
+                    triggers?: string;
                     /** @description One map cluster's cell, "level/x/y" as /incidents/clusters gives it: exactly the incidents it counts */
                     cell?: string;
                 };
@@ -1813,6 +1829,8 @@ export interface paths {
                     minFatalities?: number;
                     /** @description Full-text search in notes, place and actors */
                     q?: string;
+                    /** @description What the stored assessment triggers: any, a charter (aes-2023) or an article (aes-2023/6); comma-separated, any of them */
+                    triggers?: string;
                     /** @description One map cluster's cell, "level/x/y" as /incidents/clusters gives it: exactly the incidents it counts */
                     cell?: string;
                     interval?: "day" | "week" | "month";
@@ -1895,6 +1913,8 @@ export interface paths {
                     minFatalities?: number;
                     /** @description Full-text search in notes, place and actors */
                     q?: string;
+                    /** @description What the stored assessment triggers: any, a charter (aes-2023) or an article (aes-2023/6); comma-separated, any of them */
+                    triggers?: string;
                     /** @description One map cluster's cell, "level/x/y" as /incidents/clusters gives it: exactly the incidents it counts */
                     cell?: string;
                     level?: "country" | "admin1";
@@ -1981,6 +2001,8 @@ export interface paths {
                     minFatalities?: number;
                     /** @description Full-text search in notes, place and actors */
                     q?: string;
+                    /** @description What the stored assessment triggers: any, a charter (aes-2023) or an article (aes-2023/6); comma-separated, any of them */
+                    triggers?: string;
                     /** @description One map cluster's cell, "level/x/y" as /incidents/clusters gives it: exactly the incidents it counts */
                     cell?: string;
                     zoom: number;

@@ -90,6 +90,8 @@ export interface IncidentFilters {
   kind?: string;
   country?: string;
   q?: string;
+  /** What the stored assessment triggers: 'any', a charter id ('aes-2023') or an article ('aes-2023/6'). */
+  triggers?: string;
 }
 
 // Collective-response cases.

@@ -8,7 +8,7 @@ import { currentLang } from '../i18n/index.ts';
 
 const articleCache = new Map<string, Promise<Map<string, LocalText>>>();
 /** Article titles ("6" → {fr, en}) of the charters an assessment names, read once per page from /charters/:id. */
-function useArticleTitles(ids: string[]): Map<string, LocalText> {
+export function useArticleTitles(ids: string[]): Map<string, LocalText> {
   const [titles, setTitles] = useState(new Map<string, LocalText>());
   const key = [...new Set(ids)].sort().join(',');
   useEffect(() => {
@@ -181,5 +181,26 @@ export function AssessmentView({ assessment, charters, columns }: { assessment: 
         ))}
       </div>
     </section>
+  );
+}
+
+/**
+ * A stored assessment's "charter/article" pairs by name: "AES 2023, art. 6 (Collective defence)".
+ * What the incidents list shows, so nobody has to read codes.
+ */
+export function TriggerList({ pairs, charters }: { pairs: string[]; charters: CharterSummary[] }) {
+  const lang = currentLang();
+  const titles = useArticleTitles(pairs.map((p) => p.split('/')[0]!));
+  const name = (id: string) => {
+    const c = charters.find((x) => x.id === id);
+    return c ? (c.shortTitle ?? c.title)[lang] : id;
+  };
+  return (
+    <>
+      {pairs.map((p, i) => {
+        const [charter, article] = [p.slice(0, p.indexOf('/')), p.slice(p.indexOf('/') + 1)];
+        return <span key={p} className="trigger">{i > 0 && '; '}{name(charter)}, <ArticleName charter={charter} article={article} titles={titles} /></span>;
+      })}
+    </>
   );
 }

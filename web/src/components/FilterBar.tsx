@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { INCIDENT_KINDS, type IncidentFilters } from '../api/types.ts';
 import { CountrySelect } from './CountrySelect.tsx';
 import { DateInput } from './DateInput.tsx';
+import { useCharters } from '../screens/Incident/index.tsx';
+import { currentLang } from '../i18n/index.ts';
 
 /** A filter is applied only once its day is whole and real. */
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
@@ -18,6 +20,8 @@ export function FilterBar({ value, onChange, search }: { value: IncidentFilters;
     return () => window.clearTimeout(h);
   }, [q, value, onChange]);
   const set = (patch: Partial<IncidentFilters>) => onChange({ ...value, ...patch });
+  const charters = useCharters();
+  const lang = currentLang();
   return (
     <form className="filters" role="search" aria-label={t('filters.label')} onSubmit={(e) => { e.preventDefault(); onChange({ ...value, q }); }}>
       <label>
@@ -38,6 +42,14 @@ export function FilterBar({ value, onChange, search }: { value: IncidentFilters;
       <label>
         <span>{t('filters.country')}</span>
         <CountrySelect id="filter-country" value={value.country ?? ''} onChange={(v) => set({ country: v })} emptyLabel={t('filters.anyCountry')} />
+      </label>
+      <label>
+        <span>{t('filters.triggers')}</span>
+        <select name="triggers" value={value.triggers ?? ''} onChange={(e) => set({ triggers: e.target.value })}>
+          <option value="">{t('filters.anyIncident')}</option>
+          <option value="any">{t('filters.triggersAny')}</option>
+          {charters.map((c) => <option key={c.id} value={c.id}>{t('filters.triggersCharter', { charter: (c.shortTitle ?? c.title)[lang] })}</option>)}
+        </select>
       </label>
       {search && (
         <label className="grow">

@@ -4,6 +4,8 @@ import { api, qs } from '../../api/client.ts';
 import { isCoarse, type IncidentRecord } from '../../api/types.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { FilterBar } from '../../components/FilterBar.tsx';
+import { TriggerList } from '../../components/AssessmentView.tsx';
+import { useCharters } from '../Incident/index.tsx';
 import { clean, useFilters } from '../../lib/filters.tsx';
 import { countryName } from '../../lib/countries.ts';
 import { day, num } from '../../lib/format.ts';
@@ -19,6 +21,7 @@ export function Incidents({ exportPath }: { exportPath: string | null }) {
   const tc = useTranslation('common').t;
   const lang = currentLang();
   const [filters, setFilters] = useFilters();
+  const charters = useCharters();
   const [items, setItems] = useState<IncidentRecord[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [count, setCount] = useState<number | null>(null);
@@ -84,7 +87,7 @@ export function Incidents({ exportPath }: { exportPath: string | null }) {
                 </td>
                 <td className="small">{r.actors.map((a) => a.name).join(' · ')}</td>
                 <td className="num">{num(r.fatalities.best, lang)}</td>
-                <td className="small">{r.assessment?.length ? r.assessment.join(', ') : '—'}</td>
+                <td className="small">{r.assessment?.length ? <TriggerList pairs={r.assessment} charters={charters} /> : r.assessment === null ? <span className="muted">{t('notAssessedYet')}</span> : '—'}</td>
               </tr>
             ))}
           </tbody>

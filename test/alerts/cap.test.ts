@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CAP_1_2 } from '@dec112/cap-ts';
 import { convert } from 'xmlbuilder2';
-import { capAtomFeed, capDateTime, caseAlerts, isCapToken, xmlSafeText, type CaseAlertSource, type CaseAlertStep } from '../../src/alerts/index.ts';
+import { ATOM_NAMESPACE, CAP_MEDIA_TYPE, capAtomFeed, capDateTime, caseAlerts, isCapToken, xmlSafeText, type CaseAlertSource, type CaseAlertStep } from '../../src/alerts/index.ts';
 
 /**
  * Every alert is checked three ways: against an XSD written from the CAP 1.2 data
@@ -253,24 +253,86 @@ describe('text is cleaned of what XML cannot carry, so every alert is well-forme
   });
 });
 
+type XmlObject = Record<string, unknown>;
+const asList = (v: unknown): XmlObject[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]) as XmlObject[];
+
+/**
+ * What RFC 4287 requires of the feed, read back from the XML (there is no XSD for
+ * Atom, only RELAX NG in compact form): the Atom namespace throughout; feed and
+ * entries with exactly one id (an absolute IRI), title and updated (RFC 3339, §3.3);
+ * an author; each entry without content linking its alternate (§4.1.2), here the CAP
+ * document. Returns what is wrong, nothing when all is right.
+ */
+function atomProblems(xml: string): string[] {
+  if (!xmllint(xml).ok) return ['not well-formed'];
+  const problems: string[] = [];
+  if (xml.includes('xmlns=""')) problems.push('an element outside the Atom namespace');
+  const { feed } = convert(xml, { format: 'object' }) as { feed: XmlObject };
+  if (feed['@xmlns'] !== ATOM_NAMESPACE) problems.push('the root is not an Atom feed');
+  if (asList(feed['author']).length !== 1) problems.push('feed: needs an author');
+  const entries = asList(feed['entry']);
+  for (const [where, el] of [['feed', feed], ...entries.map((e, i) => [`entry ${i + 1}`, e] as const)] as const) {
+    for (const name of ['id', 'title', 'updated']) if (typeof el[name] !== 'string') problems.push(`${where}: needs exactly one ${name}`);
+    if (!/^[a-z][a-z\d+.-]*:[^\s"<>\\^`{|}]+$/i.test(String(el['id']))) problems.push(`${where}: id is not an absolute IRI`);
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(String(el['updated']))) problems.push(`${where}: updated is not RFC 3339`);
+  }
+  for (const [i, e] of entries.entries()) {
+    const links = asList(e['link']).filter((l) => (l['@rel'] ?? 'alternate') === 'alternate');
+    if (e['content'] === undefined && !links.some((l) => l['@type'] === CAP_MEDIA_TYPE && typeof l['@href'] === 'string')) {
+      problems.push(`entry ${i + 1}: no content and no alternate link to its CAP document`);
+    }
+  }
+  return problems;
+}
+
+const FEED = { id: 'urn:foedus:cap', self: '/api/v1/cap.atom', title: 'Foedus CAP alerts', author: SENDER.name, now: '2024-05-01T00:00:00Z' };
+const hrefOf = (caseId: string, identifier: string) => `/api/v1/cases/${caseId}/alerts/${identifier}/cap.xml`;
+
 describe('the Atom feed of alerts', () => {
-  it('is well-formed Atom, newest first, each entry linking to its CAP XML', () => {
+  it('is valid Atom, newest first, each entry linking to its CAP XML', () => {
     const alerts = caseAlerts(niger, SENDER);
-    const xml = capAtomFeed(alerts.map((a) => ({ alert: a, href: `/api/v1/cases/${niger.caseId}/cap.xml#${a.identifier}` })), {
-      id: 'urn:foedus:cap', self: '/api/v1/cap.atom', title: 'Foedus CAP alerts', author: SENDER.name, now: '2024-05-01T00:00:00Z',
-    });
-    expect(xmllint(xml).ok).toBe(true);
-    const doc = convert(xml, { format: 'object' }) as { feed: { entry: Array<{ id: string; updated: string; link: { '@type': string; '@href': string } }>; updated: string } };
+    const xml = capAtomFeed(alerts.map((a) => ({ alert: a, href: hrefOf(niger.caseId, a.identifier) })), FEED);
+    expect(atomProblems(xml)).toEqual([]);
+    const doc = convert(xml, { format: 'object' }) as { feed: { entry: Array<{ id: string; title: string; updated: string; link: { '@type': string; '@href': string } }>; updated: string } };
     // Atom's own RFC 3339 dates: CAP's -00:00 rule does not govern the feed.
     expect(doc.feed.entry.map((e) => e.updated)).toEqual(['2024-04-01T12:00:00Z', '2024-03-11T09:00:00Z', '2024-03-10T08:15:30Z']);
     expect(doc.feed.updated).toBe('2024-04-01T12:00:00Z');
+    expect(doc.feed.entry.map((e) => e.link['@href'])).toEqual([...alerts].reverse().map((a) => hrefOf(niger.caseId, a.identifier)));
     expect(doc.feed.entry[0]!.link['@type']).toBe('application/cap+xml');
+    expect(doc.feed.entry[2]!.id).toBe(`urn:cap:foedus%40aes-secretariat:${alerts[0]!.identifier}`);
+    expect(doc.feed.entry[2]!.title).toBe(`${alerts[0]!.headline.en} / ${alerts[0]!.headline.fr}`);
     expect(new Set(doc.feed.entry.map((e) => e.id)).size).toBe(3);
   });
 
+  it('the check refuses what RFC 4287 refuses (the tests would catch a broken feed)', () => {
+    const xml = capAtomFeed(caseAlerts(niger, SENDER).map((a) => ({ alert: a, href: hrefOf(niger.caseId, a.identifier) })), FEED);
+    expect(atomProblems(xml.replace(/<id>urn:cap:[^<]*<\/id>/, ''))).toEqual(['entry 1: needs exactly one id', 'entry 1: id is not an absolute IRI']);
+    expect(atomProblems(xml.replace('<updated>2024-04-01T12:00:00Z', '<updated>2024-04-01 12:00'))).toContain('feed: updated is not RFC 3339');
+    expect(atomProblems(xml.replace(/<link rel="alternate"[^>]*\/>/, ''))).toEqual(['entry 1: no content and no alternate link to its CAP document']);
+    expect(atomProblems(xml.replace(/<author>[\s\S]*?<\/author>/, ''))).toEqual(['feed: needs an author']);
+  });
+
+  it('an exercise case’s entries say so in their title, in English and in French', () => {
+    const drill = caseAlerts({ ...niger, exercise: true }, SENDER);
+    const xml = capAtomFeed(drill.map((a) => ({ alert: a, href: hrefOf(niger.caseId, a.identifier) })), FEED);
+    expect(atomProblems(xml)).toEqual([]);
+    const titles = [...xml.matchAll(/<entry>[\s\S]*?<title>([^<]*)<\/title>/g)].map((m) => m[1]!);
+    expect(titles).toHaveLength(3);
+    for (const t of titles) expect(t).toMatch(/^EXERCISE — .* \/ EXERCICE — /);
+    // A real case's titles do not.
+    const real = capAtomFeed(caseAlerts(niger, SENDER).map((a) => ({ alert: a, href: hrefOf(niger.caseId, a.identifier) })), FEED);
+    expect(real).not.toMatch(/EXERCI[SC]E/);
+  });
+
+  it('entry ids stay valid IRIs whatever characters CAP allows in the sender', () => {
+    const alerts = caseAlerts(niger, { ...SENDER, id: 'ops|"aes"%{x}' });
+    const xml = capAtomFeed(alerts.map((a) => ({ alert: a, href: hrefOf(niger.caseId, a.identifier) })), FEED);
+    expect(atomProblems(xml)).toEqual([]);
+  });
+
   it('without alerts is still a valid feed, dated now', () => {
-    const xml = capAtomFeed([], { id: 'urn:foedus:cap', self: '/api/v1/cap.atom', title: 'Foedus CAP alerts', author: SENDER.name, now: '2024-05-01T00:00:00.5Z' });
-    expect(xmllint(xml).ok).toBe(true);
+    const xml = capAtomFeed([], { ...FEED, now: '2024-05-01T00:00:00.5Z' });
+    expect(atomProblems(xml)).toEqual([]);
     expect(xml).toContain('<updated>2024-05-01T00:00:00Z</updated>');
   });
 });

@@ -1,7 +1,8 @@
 // Lint gate. Its architectural rules (after Excalidraw's): the domain
-// (charter, incident, response, ledger) never imports the server, the store,
-// the CLI or the web UI; accounts and the store never import the server or the
-// CLI; the CLI takes from the server only what starts it. Dependencies point inwards.
+// (charter, incident, response, ledger) and the CAP alerts never import the
+// server, the store, the CLI or the web UI; accounts and the store never import
+// the server or the CLI; the CLI takes from the server only what starts it.
+// Dependencies point inwards.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -24,6 +25,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ group: outerLayers, message: 'The domain must not import the server, store, CLI or UI: dependencies point inwards.' }],
+      }],
+    },
+  },
+  {
+    // CAP alerts are pure (a case in, XML out): the case routes call them, never the other way round.
+    files: ['src/alerts/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: outerLayers, message: 'CAP alerts must not import the server, store, CLI or UI: the routes pass them what they need.' }],
       }],
     },
   },

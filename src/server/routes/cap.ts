@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { capAtomFeed, caseAlerts, type CapAlert, type CapSender, type CapStep, type CaseAlertSource } from '../../alerts/index.ts';
+import { ATOM_MEDIA_TYPE, CAP_MEDIA_TYPE, capAtomFeed, caseAlerts, isCapToken, type CapAlert, type CapSender, type CapStep, type CaseAlertSource } from '../../alerts/index.ts';
 import type { Charter } from '../../charter/schema.ts';
 import type { Case } from '../../response/model.ts';
 import type { AppContext } from '../context.ts';
@@ -20,6 +20,8 @@ export const CAP_SENDER: CapSender = {
   id: process.env.FOEDUS_CAP_SENDER ?? 'foedus.alliance-secretariat',
   name: process.env.FOEDUS_CAP_SENDER_NAME ?? 'Foedus — secrétariat de l’alliance / alliance secretariat',
 };
+// A sender CAP refuses would fail every alert: say so at start, not on the first request.
+if (!isCapToken(CAP_SENDER.id)) throw new Error(`FOEDUS_CAP_SENDER "${CAP_SENDER.id}" is not a CAP sender id: no spaces, commas, "<" or "&"`);
 
 /** The transitions of a case that produce an alert. */
 const ALERT_OF: Partial<Record<Case['state'], CapStep>> = {
@@ -47,7 +49,7 @@ export function alertSource(c: Case, charters: readonly Charter[]): CaseAlertSou
   return {
     caseId: String(c.id),
     exercise: c.exercise,
-    incident: { id: c.incident.id ?? `hypothetical-case-${c.id}`, date: inc.date, country: inc.location.country ?? null, lat: inc.location.lat ?? null, lon: inc.location.lon ?? null, place: null },
+    incident: { id: c.incident.id, date: inc.date, country: inc.location.country ?? null, lat: inc.location.lat ?? null, lon: inc.location.lon ?? null, place: null },
     charter: { id: c.provision.charter, version: c.provision.charterVersion, name: charter?.short_title ?? charter?.title ?? { en: c.provision.charter, fr: c.provision.charter } },
     article: c.provision.article,
     provisionTitle: article?.title ?? c.provision.summary,
@@ -57,7 +59,7 @@ export function alertSource(c: Case, charters: readonly Charter[]): CaseAlertSou
   };
 }
 
-const CAP_TYPE = 'application/cap+xml; charset=utf-8';
+const CAP_TYPE = `${CAP_MEDIA_TYPE}; charset=utf-8`;
 
 export const capRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { store } = ctx;
@@ -100,7 +102,7 @@ export const capRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app,
       if (!c) continue;
       caseAlerts(alertSource(c, ctx.charters), CAP_SENDER).forEach((alert, i) => entries.push({ alert, href: `/api/v1/cases/${c.id}/cap.xml?alert=${i + 1}` }));
     }
-    const xml = capAtomFeed(entries, { id: `urn:foedus:cap:${CAP_SENDER.id}`, self: '/api/v1/cap.atom', title: 'Foedus — CAP alerts / alertes CAP', sender: CAP_SENDER.id, now: ctx.clock().toISOString() });
-    return reply.type('application/atom+xml; charset=utf-8').serializer(raw).send(xml);
+    const xml = capAtomFeed(entries, { id: `urn:foedus:cap:${CAP_SENDER.id}`, self: '/api/v1/cap.atom', title: 'Foedus — CAP alerts / alertes CAP', author: CAP_SENDER.name, now: ctx.clock().toISOString() });
+    return reply.type(`${ATOM_MEDIA_TYPE}; charset=utf-8`).serializer(raw).send(xml);
   });
 };

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, setCsrfToken, setUnauthorizedHandler } from './api/client.ts';
 import type { IncidentFilters, Session } from './api/types.ts';
 import { Header } from './components/Header.tsx';
+import { AssessmentNotice } from './components/AssessmentNotice.tsx';
 import { AuthContext, type AuthState } from './lib/auth.tsx';
 import { FiltersContext } from './lib/filters.tsx';
 import { startLiveFeed, stopLiveFeed } from './lib/live.ts';
@@ -120,6 +121,7 @@ export function App() {
     <AuthContext.Provider value={auth}>
       <FiltersContext.Provider value={[filters, setFilters]}>
         <Header route={route} />
+        <AssessmentNotice />
         {screen}
       </FiltersContext.Provider>
     </AuthContext.Provider>

@@ -1,11 +1,11 @@
 import { useEffect } from 'react';
 
 /** Names of the server's Server-Sent Events (GET /api/v1/events). */
-export type LiveEvent = 'incident.created' | 'incident.updated' | 'import.progress' | 'import.done' | 'import.failed' | 'case.changed' | 'case.note' | 'inbox.changed';
+export type LiveEvent = 'incident.created' | 'incident.updated' | 'import.progress' | 'import.done' | 'import.failed' | 'case.changed' | 'case.note' | 'inbox.changed' | 'assessments.progress';
 
 let source: EventSource | null = null;
 const target = new EventTarget();
-const NAMES: LiveEvent[] = ['incident.created', 'incident.updated', 'import.progress', 'import.done', 'import.failed', 'case.changed', 'case.note', 'inbox.changed'];
+const NAMES: LiveEvent[] = ['incident.created', 'incident.updated', 'import.progress', 'import.done', 'import.failed', 'case.changed', 'case.note', 'inbox.changed', 'assessments.progress'];
 
 /** One EventSource for the page; reconnects by itself (EventSource does). */
 export function startLiveFeed(): void {

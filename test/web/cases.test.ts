@@ -3,7 +3,8 @@
 // in French. Screenshots go to bench/out/web/ (case-*, desk-*, cases-board-*).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { axeViolations, buildUi, openBrowser, shot, signIn, startDemoServer, type BrowserSession, type DemoServer } from './harness.ts';
+import { join } from 'node:path';
+import { axeViolations, buildUi, openBrowser, shot, SHOTS, signIn, startDemoServer, type BrowserSession, type DemoServer } from './harness.ts';
 
 let server: DemoServer;
 const sessions: Record<string, BrowserSession> = {};
@@ -175,6 +176,7 @@ describe('a response case run in the browser', () => {
     expect((await row('MLI')).slice(1, 7)).toEqual(['3', '0', '0', '0', '0', '0']);
     expect((await row('NER')).slice(1, 7)).toEqual(['1', '0', '0', '0', '0', '0']);
     await shot(sec, 'case-closed-en');
+    await sec.screenshot({ path: join(SHOTS, 'case-closed-full-en.png'), fullPage: true });
     expect(await axeViolations(sec)).toEqual([]);
 
     await sec.goto(`${server.url}/#/cases`);

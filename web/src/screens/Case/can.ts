@@ -19,6 +19,8 @@ export interface Offer {
   /** Whether this user acts for `party` (pledges, deployments). */
   actsFor: (party: string) => boolean;
   notes: boolean;
+  /** The case still takes steps (not closed, declined or withdrawn). */
+  open: boolean;
 }
 
 const FINAL = new Set(['closed', 'declined', 'withdrawn']);
@@ -39,5 +41,6 @@ export function offer(user: User, c: Case): Offer {
     decidePledgesOf: (party) => ASSISTING.has(c.state) && (secretariat || own === party),
     actsFor: (party) => own === party,
     notes: secretariat || own !== null,
+    open,
   };
 }

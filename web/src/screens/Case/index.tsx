@@ -184,10 +184,10 @@ export function CasePage({ id }: { id: number }) {
                         <button type="button" disabled={busy} data-step="accept_pledge" onClick={() => void run({ type: 'accept_pledge', pledge: p.id } as CaseStep)}>{t('accept')}</button>
                         <button type="button" disabled={busy} data-step="decline_pledge" onClick={() => { const reason = window.prompt(t('declineWhy')); if (reason) void run({ type: 'decline_pledge', pledge: p.id, reason } as CaseStep); }}>{t('decline')}</button>
                       </>}
-                      {(p.state === 'offered' || p.state === 'accepted') && can.actsFor(p.party) && (
+                      {can.open && (p.state === 'offered' || p.state === 'accepted') && can.actsFor(p.party) && (
                         <button type="button" className="danger" disabled={busy} data-step="withdraw_pledge" onClick={() => { const reason = window.prompt(p.state === 'accepted' ? t('withdrawBinding') : t('withdrawWhy')); if (reason) void run({ type: 'withdraw_pledge', pledge: p.id, reason } as CaseStep); }}>{t('withdraw')}</button>
                       )}
-                      {p.state === 'accepted' && can.actsFor(p.party) && engaged < p.quantity && <DeploymentForm pledge={p.id} max={p.quantity - engaged} run={run} busy={busy} />}
+                      {can.open && p.state === 'accepted' && can.actsFor(p.party) && engaged < p.quantity && <DeploymentForm pledge={p.id} max={p.quantity - engaged} run={run} busy={busy} />}
                     </td>
                   </tr>
                 );
@@ -212,7 +212,7 @@ export function CasePage({ id }: { id: number }) {
                     <td>{d.quantity}{d.personnel !== null ? ` — ${t('people', { n: d.personnel })}` : ''}</td>
                     <td>{t(`dep.${d.status}`)} <span className="muted">{d.history.map((h) => `${t(`dep.${h.status}`)} ${day(h.at)}`).join(' → ')}</span></td>
                     <td className="row-actions">
-                      {(can.actsFor(d.party) || user.role === 'secretariat') && next.map((s) => (
+                      {can.open && (can.actsFor(d.party) || user.role === 'secretariat') && next.map((s) => (
                         <button key={s} type="button" disabled={busy} data-step={`deploy-${s}`} onClick={() => void run({ type: 'update_deployment', deployment: d.id, status: s, at: new Date().toISOString() } as CaseStep)}>{t(`to.${s}`)}</button>
                       ))}
                     </td>
@@ -238,7 +238,7 @@ export function CasePage({ id }: { id: number }) {
                 <td title={f.obligations.overdue.items.map((i) => i.id).join(', ')}>{f.obligations.overdue.count}</td>
                 <td>{f.pledges.honoured.count}</td>
                 <td>{f.pledges.dishonoured.count + f.pledges.partlyHonoured.count}</td>
-                <td>{f.meanTimeToAcknowledgeHours === null ? '—' : t('hours', { n: f.meanTimeToAcknowledgeHours })}</td>
+                <td>{f.meanTimeToAcknowledgeHours === null ? '—' : f.meanTimeToAcknowledgeHours < 1 ? t('minutes', { n: Math.round(f.meanTimeToAcknowledgeHours * 60) }) : t('hours', { n: f.meanTimeToAcknowledgeHours })}</td>
               </tr>
             ))}
           </tbody>
@@ -257,7 +257,7 @@ export function CasePage({ id }: { id: number }) {
             ))}
           </ul>
         )}
-        {can.notes && <NoteForm c={c} party={user.role === 'liaison' ? user.party : null} secretariat={user.role === 'secretariat'} onAdd={addNote} busy={busy} />}
+        {can.notes && can.open && <NoteForm c={c} party={user.role === 'liaison' ? user.party : null} secretariat={user.role === 'secretariat'} onAdd={addNote} busy={busy} />}
       </section>
 
       <section className="card" aria-labelledby="timeline-title">

@@ -96,7 +96,9 @@ export type BreakReason =
   | 'gap in sequence' // a seq is missing (deleted row), or the chain does not start at 1
   | 'out of order' // seq not increasing (entries fed in the wrong order / duplicated)
   | 'truncated' // the recorded head (or an anchor) is beyond the end of the chain: the tail was cut
-  | 'head mismatch'; // the recorded head or an anchor names a hash the chain does not have at that seq
+  | 'head mismatch' // the recorded head or an anchor names a hash the chain does not have at that seq
+  | 'beyond head' // rows after the recorded head: written past the ledger, not by it
+  | 'wiped'; // the ledger is empty while the store holds records the ledger must have written
 
 export interface ChainBreak {
   seq: number;

@@ -122,6 +122,34 @@ describe.each(DIALECTS)('ledger tampering by deletion on %s', (dialect) => {
     }
   });
 
+  it('catches rows written after the recorded head, around the ledger', async () => {
+    const t = await openTestStore(dialect);
+    try {
+      await appendMany(t, 4);
+      // A fifth row chained correctly (its hash recomputed would not help: the head was left behind).
+      await tamper(t, `insert into ledger_entry (seq, at, actor, action, target, payload, prev_hash, hash) select 5, at, actor, action, target, payload, hash, hash from ledger_entry where seq = 4`);
+      expect(await t.store.ledger.verify()).toMatchObject({ ok: false, firstBroken: { seq: 5, reason: 'beyond head' } });
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('catches a wiped ledger beside the records it wrote', async () => {
+    const t = await openTestStore(dialect);
+    try {
+      await t.store.transaction(async (tx) => {
+        await tx.incidents.upsertMany([(await import('../incidents/fixtures.ts')).makeRecord()], { actor: 'test' });
+        await tx.ledger.append({ actor: 'test', action: 'import', target: 'import:1', payload: { n: 1 } });
+      });
+      expect((await t.store.ledger.verify()).ok).toBe(true);
+      await tamper(t, 'delete from ledger_entry');
+      await tamper(t, 'delete from ledger_head');
+      expect(await t.store.ledger.verify()).toMatchObject({ ok: false, checked: 0, firstBroken: { reason: 'wiped' } });
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   it('catches a tail rewritten together with its head, given an anchor', async () => {
     const t = await openTestStore(dialect);
     try {

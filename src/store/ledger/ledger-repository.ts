@@ -107,7 +107,22 @@ export function ledgerRepository(ctx: RepositoryContext): LedgerRepository {
       const head = await recordedHead();
       // No recorded head while entries exist (its row deleted) is itself reported: head null
       // means "the chain must be empty".
-      return verifyChain(pages(1000, head?.seq), { head, anchors: options.anchors ?? [] });
+      const result = await verifyChain(pages(1000, head?.seq), { head, anchors: options.anchors ?? [] });
+      if (!result.ok) return result;
+      // Rows past the head: an append moves the head in its own transaction, so the head read
+      // *after* the last row can never be behind it, unless the rows were written around the ledger.
+      const last = await db.selectFrom('ledger_entry').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const headNow = await recordedHead();
+      if (last && Number(last.seq) > (headNow?.seq ?? 0)) {
+        return { ...result, ok: false, firstBroken: { seq: (headNow?.seq ?? 0) + 1, reason: 'beyond head', detail: `entries after the recorded head (entry ${headNow?.seq ?? 0}) up to entry ${Number(last.seq)} were written around the ledger` } };
+      }
+      // An empty ledger beside accounts, incidents or cases: every one of those was written with a ledger entry.
+      if (result.checked === 0 && !head) {
+        const held = await sql<{ n: number }>`select (select count(*) from app_user) + (select count(*) from incidents) + (select count(*) from response_case) as n`.execute(db);
+        const n = Number(held.rows[0]?.n ?? 0);
+        if (n > 0) return { ...result, ok: false, firstBroken: { seq: 1, reason: 'wiped', detail: `the ledger is empty but the store holds ${n} account(s), incident(s) or case(s), each written with a ledger entry: the ledger was wiped` } };
+      }
+      return result;
     },
   };
 

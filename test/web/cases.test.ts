@@ -191,4 +191,24 @@ describe('a response case run in the browser', () => {
     expect(await axeViolations(pages.mli)).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+
+  it('switches the new screens to French and back', async () => {
+    const sec = pages.sec;
+    const lang = (l: 'fr' | 'en') => sec.locator(`.lang-switch button[data-lang=${l}]`).click();
+    await sec.goto(`${server.url}/#/cases`);
+    await sec.locator('[data-testid=board-real]').waitFor();
+    await lang('fr');
+    expect(await sec.locator('h1').textContent()).toBe('Dossiers de réponse');
+    await gotoCase(sec);
+    expect(await sec.locator('[data-testid=case-state]').textContent()).toBe('Clos');
+    expect(await sec.locator('h2#compliance-title').textContent()).toBe('Respect des obligations');
+    await sec.goto(`${server.url}/#/desk`);
+    await sec.locator('h1').waitFor();
+    expect(await sec.locator('h1').textContent()).toBe('Mon bureau');
+    await shot(sec, 'desk-secretariat-fr');
+    expect(await axeViolations(sec)).toEqual([]);
+    await lang('en');
+    expect(await sec.locator('h1').textContent()).toBe('My desk');
+    expect(pageErrors).toEqual([]);
+  });
 });

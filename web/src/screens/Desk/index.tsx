@@ -12,6 +12,18 @@ import { href } from '../../lib/router.ts';
 import { CaseCard } from '../Cases/index.tsx';
 import '../Cases/styles.css';
 
+/** Offers browser notifications for new items (the header's count and a polite notice say it anyway). */
+function NotifyMe() {
+  const { t } = useTranslation('desk');
+  const [perm, setPerm] = useState(typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
+  if (perm !== 'default') return null;
+  return (
+    <p className="notify-me">
+      <button type="button" onClick={() => void Notification.requestPermission().then(setPerm)}>{t('notifyMe')}</button>
+    </p>
+  );
+}
+
 /**
  * My desk: what waits for this user, soonest due first (a liaison: its party's
  * obligations, requests to answer, pledges to accept, deployments to report; the
@@ -48,6 +60,7 @@ export function Desk() {
     <main id="main" tabIndex={-1} className="page desk-page">
       <h1>{party ? t('titleParty', { party: countryName(party, lang) }) : t('title')}</h1>
       <ErrorBox error={error} onRetry={() => void load()} />
+      <NotifyMe />
       <section className="card" aria-labelledby="todo-title">
         <h2 id="todo-title">{t('todo')}</h2>
         {items && items.length === 0 && <p className="muted" data-testid="inbox-empty">{t('nothing')}</p>}

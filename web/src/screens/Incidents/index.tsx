@@ -11,6 +11,7 @@ import { countryName } from '../../lib/countries.ts';
 import { day, num } from '../../lib/format.ts';
 import { href } from '../../lib/router.ts';
 import { currentLang } from '../../i18n/index.ts';
+import { useLive } from '../../lib/live.ts';
 import './styles.css';
 
 const PAGE = 50;
@@ -52,6 +53,14 @@ export function Incidents({ exportPath }: { exportPath: string | null }) {
   }, [filters]);
 
   useEffect(() => { void load(null); }, [load]);
+  // Live: a new or corrected incident (and, after an import, a batch) shows without a reload. Only the
+  // first page is read again, and only while the reader has not paged further (no jump under the eyes).
+  const paged = items.length > PAGE;
+  const refresh = useCallback(() => { if (!paged) void load(null); }, [paged, load]);
+  useLive('incident.created', refresh);
+  useLive('incident.updated', refresh);
+  useLive('import.done', refresh);
+  useLive('assessments.progress', useCallback((d: unknown) => { if ((d as { state?: string } | null)?.state === 'current') refresh(); }, [refresh]));
 
   return (
     <main id="main" tabIndex={-1} className="page wide incidents">

@@ -249,7 +249,8 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
         expect(item.reports).toEqual([]);
         const one = await s.api('GET', `/api/v1/incidents/${encodeURIComponent(item.id)}`);
         expectFits(IncidentRecordSchema, one.body, 'incident');
-        expect({ ...one.body, reports: [] }).toEqual(item);
+        // The stored assessment may have been filled in the background between the two reads.
+        expect({ ...one.body, reports: [], assessment: null }).toEqual({ ...item, assessment: null });
       }
 
       const bf = await s.api('GET', '/api/v1/incidents?bbox=-6,9,0,15.2');

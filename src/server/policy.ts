@@ -170,3 +170,23 @@ export function authorize(actor: Actor | null | undefined, action: Action, resou
 function capital(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/**
+ * What a route needs of a role before its input is even read: one of these (action, resource
+ * type) pairs granted to the role for some party. The route still decides on the resource itself
+ * (its party) after validation; this only refuses early the roles the table never lets in.
+ */
+export type RoleRequirement = Array<[Action, ResourceType]>;
+
+export function requireRole(actor: Actor | null | undefined, needs: RoleRequirement): void {
+  if (!actor) throw unauthenticated();
+  if (needs.some(([action, type]) => grantsRole(actor.role, action, type))) return;
+  const [action, type] = needs[0]!;
+  // The table's own reason, for the first need.
+  authorize(actor, action, { type, party: actor.party });
+}
+
+function grantsRole(role: Role, action: Action, type: ResourceType): boolean {
+  const kinds: Kind[] = type === 'note' ? ['note', 'note.restricted'] : [type];
+  return kinds.some((k) => POLICY[k]?.[action]?.[role] !== undefined);
+}

@@ -25,7 +25,7 @@ describe('unexpected errors', () => {
     });
     app = await buildApp({ store: ts.store, charters: testCharters(), logger: pino({ level: 'info' }, sink), webDir: null });
     // A route that fails the way a bug would (registered by the test, beside the real ones).
-    app.get('/api/v1/test-bug', async () => {
+    app.get('/test-bug', async () => {
       throw new TypeError('secret detail: cannot read properties of undefined (reading "x")');
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -38,7 +38,7 @@ describe('unexpected errors', () => {
   });
 
   it('answers 500 internal with the request id; the stack is only in the log', async () => {
-    const res = await fetch(`${url}/api/v1/test-bug`);
+    const res = await fetch(`${url}/test-bug`);
     expect(res.status).toBe(500);
     const body = (await res.json()) as { error: { code: string; message: string; details: { requestId: string } } };
     expect(body.error.code).toBe('internal');
@@ -54,7 +54,7 @@ describe('unexpected errors', () => {
     expect((logged!.err as { stack: string }).stack).toMatch(/TypeError/);
     // And the one access-log line of the request: id, route, status, time.
     const access = lines.find((l) => l.reqId === id && l.msg === 'request');
-    expect(access).toMatchObject({ method: 'GET', route: '/api/v1/test-bug', status: 500 });
+    expect(access).toMatchObject({ method: 'GET', route: '/test-bug', status: 500 });
     expect(typeof access!.ms).toBe('number');
   });
 

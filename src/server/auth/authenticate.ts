@@ -3,8 +3,8 @@ import cookie from '@fastify/cookie';
 import { csrfTokenFor, safeEqual, sha256Hex } from '../../accounts/secrets.ts';
 import type { User } from '../../store/accounts/account-repository.ts';
 import type { Store } from '../../store/store.ts';
-import { HttpError } from '../http-error.ts';
-import type { Actor } from '../policy.ts';
+import { HttpError, unauthenticated } from '../http-error.ts';
+import { requireRole, type Actor, type RoleRequirement } from '../policy.ts';
 import { SESSION_COOKIE, SESSION_IDLE_MS, clearSessionCookie } from './session-cookie.ts';
 
 /**
@@ -42,6 +42,14 @@ const BEARER = /^Bearer\s+([A-Za-z0-9_\-.~+/=]{1,512})\s*$/i;
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Signing in needs no CSRF token: it carries the password, and it replaces any session it comes with. */
 const CSRF_EXEMPT = new Set(['/api/v1/auth/login']);
+/**
+ * The API paths open to anyone. Every other /api/ request is refused with 401 here, before its
+ * body or query is validated: an anonymous caller learns nothing of the API's schemas.
+ * (/api/v1/auth/me answers 401 itself, in the route, for the UI's silent check.)
+ */
+function isPublic(path: string): boolean {
+  return path === '/api/v1/auth/login' || path === '/api/v1/auth/me' || path === '/api/v1/openapi.json' || path === '/api/docs' || path.startsWith('/api/docs/');
+}
 
 export function toActor(user: User): Actor {
   return { id: user.id, username: user.username, role: user.role, party: user.party };
@@ -116,5 +124,12 @@ export async function registerAuth(app: FastifyInstance, deps: { store: Store })
     if (!path.startsWith('/api/')) return;
     const auth = await authenticate(deps.store, request, reply);
     if (auth) admit(request, path, auth);
+    else if (!isPublic(path)) throw unauthenticated();
+  });
+  // A route that names what it needs (config.requires) refuses a role the policy never grants it,
+  // before the body is validated: an observer's malformed change is a 403, not a 400.
+  app.addHook('preValidation', async (request) => {
+    const requires = (request.routeOptions.config as { requires?: RoleRequirement } | undefined)?.requires;
+    if (requires) requireRole(request.actor, requires);
   });
 }

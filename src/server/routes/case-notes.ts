@@ -6,7 +6,7 @@ import type { CaseNote } from '../../store/cases/case-repository.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { langOf } from '../lang.ts';
-import { authorize, can, type Actor } from '../policy.ts';
+import { authorize, can, type Actor, type RoleRequirement } from '../policy.ts';
 import { NoteSchema } from './case-schemas.ts';
 import { ErrorResponse } from './schemas.ts';
 
@@ -54,6 +54,7 @@ export const noteRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   });
 
   app.post('/api/v1/cases/:id/notes', {
+    config: { requires: [['create', 'note']] satisfies RoleRequirement },
     schema: {
       tags,
       summary: 'Add a note to a case, shared or restricted to one party',

@@ -10,7 +10,7 @@ import { recordOpening, recordStep } from '../cases/record.ts';
 import { noteRoutes } from './case-notes.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { langOf } from '../lang.ts';
-import { authorize } from '../policy.ts';
+import { authorize, type RoleRequirement } from '../policy.ts';
 import { CaseEventSchema, CaseSchema, CaseSummarySchema, caseView, eventView } from './case-schemas.ts';
 import { ErrorResponse, Incident } from './schemas.ts';
 
@@ -21,6 +21,9 @@ import { ErrorResponse, Incident } from './schemas.ts';
  * guards (src/response) and the policy table (src/server/policy.ts) decide, and a
  * refusal says which guard failed, in the user's language (?lang= or Accept-Language).
  */
+
+/** Whoever may take some step on a case (the secretariat, a liaison); observers and admins take none. */
+const CASE_STEP_ROLES: RoleRequirement = [['decide', 'case'], ['create', 'position'], ['acknowledge', 'obligation'], ['create', 'request'], ['create', 'pledge'], ['create', 'deployment']];
 
 const IdParams = z.strictObject({ id: z.coerce.number().int().positive() });
 const Lang = z.enum(['en', 'fr']).optional().describe('Language of messages (default: Accept-Language, else English)');
@@ -80,6 +83,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   });
 
   app.post('/api/v1/cases', {
+    config: { requires: [['create', 'case']] satisfies RoleRequirement },
     schema: {
       tags,
       summary: 'Open a case on a provision the incident\'s assessment triggers (or an exercise, on any provision)',
@@ -120,6 +124,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   });
 
   app.post('/api/v1/cases/:id/steps', {
+    config: { requires: CASE_STEP_ROLES satisfies RoleRequirement },
     schema: {
       tags,
       summary: 'Take a step on a case (consultation, position, decision, acknowledgement, request, pledge, deployment, stand-down…)',

@@ -10,6 +10,7 @@ import { IMPORT_FORMATS, type ImportFormat } from '../../import/types.ts';
 import type { AppContext } from '../context.ts';
 import { actorId, guard } from '../guard.ts';
 import { HttpError, notFound } from '../http-error.ts';
+import type { RoleRequirement } from '../policy.ts';
 import { ErrorResponse } from './schemas.ts';
 
 /**
@@ -71,6 +72,7 @@ export const importRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   const tags = ['imports'];
 
   app.post('/api/v1/imports', {
+    config: { requires: [['create', 'import']] satisfies RoleRequirement },
     schema: {
       tags,
       summary: 'Upload a UCDP GED CSV, ACLED CSV, GeoJSON or incident JSON file (multipart/form-data, field "file"; optional field or query "format") → a background import job',

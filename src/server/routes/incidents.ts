@@ -10,6 +10,7 @@ import { parseFilterText, type FilterText } from '../../store/incidents/filter.t
 import { VersionConflict, type AreaCount, type AreaLevel, type IncidentChanges } from '../../store/incidents/types.ts';
 import type { AppContext } from '../context.ts';
 import { actorId, guard } from '../guard.ts';
+import type { RoleRequirement } from '../policy.ts';
 import { HistoryEntry, historyFor } from './ledger.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { ActorSchema, ErrorResponse, Incident, IncidentListItemSchema, IncidentRecordSchema } from './schemas.ts';
@@ -289,6 +290,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   });
 
   app.post('/api/v1/incidents', {
+    config: { requires: [['create', 'incident']] satisfies RoleRequirement },
     schema: {
       tags,
       summary: 'Report an incident by hand (dataset "manual", id a new UUID)',
@@ -337,6 +339,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   });
 
   app.patch('/api/v1/incidents/:id', {
+    config: { requires: [['update', 'incident']] satisfies RoleRequirement },
     schema: {
       tags,
       summary: 'Edit an incident; send the version you read (409 when someone changed it since)',

@@ -6,7 +6,7 @@ import { InputError } from '../../errors.ts';
 import type { TokenRecord, User } from '../../store/accounts/account-repository.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http-error.ts';
-import { ROLES, authorize } from '../policy.ts';
+import { ROLES, authorize, type RoleRequirement } from '../policy.ts';
 import { ErrorResponse } from './schemas.ts';
 
 /**
@@ -83,6 +83,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> 
   });
 
   app.post('/api/v1/users', {
+    config: { requires: [['create', 'user']] satisfies RoleRequirement },
     schema: {
       tags,
       summary: 'Add a user (admin). A liaison needs the ISO3 code of its party; other roles take none.',
@@ -122,6 +123,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> 
   });
 
   app.post('/api/v1/users/:username/password', {
+    config: { requires: [['update', 'user']] satisfies RoleRequirement },
     schema: {
       tags,
       summary: "Reset a user's password (admin): the user must choose a new one at next sign-in; its sessions and API tokens end",
@@ -152,6 +154,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> 
   });
 
   app.post('/api/v1/users/:username/tokens', {
+    config: { requires: [['update', 'user']] satisfies RoleRequirement },
     schema: {
       tags,
       summary: 'Issue a bearer API token for a user (admin). The token is shown once; only its hash is kept.',

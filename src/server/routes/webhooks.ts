@@ -5,7 +5,7 @@ import type { Delivery, Webhook } from '../../store/webhooks/webhook-repository.
 import { WEBHOOK_EVENTS } from '../../webhooks/events.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError, notFound } from '../http-error.ts';
-import { authorize } from '../policy.ts';
+import { authorize, type RoleRequirement } from '../policy.ts';
 import { ErrorResponse } from './schemas.ts';
 
 /**
@@ -94,6 +94,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store
   });
 
   app.post('/api/v1/webhooks', {
+    config: { requires: [['create', 'webhook']] satisfies RoleRequirement },
     schema: {
       tags,
       summary: 'Add a webhook (admin): case events are POSTed to the URL as JSON, signed with HMAC-SHA256; the secret is returned once',

@@ -33,6 +33,14 @@ export function isRealDate(s: string): boolean {
   return d <= (mo === 2 ? (leap ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31);
 }
 
+/**
+ * The most deaths one incident may carry. No event in UCDP GED or ACLED comes near it; the
+ * bound keeps every value and every sum the timeline and the area counts make within what both
+ * stores hold (a value of 3,000,000,000 failed a whole PostgreSQL import; sums of 2^53 − 1
+ * broke SQLite's aggregates).
+ */
+export const MAX_FATALITIES = 1_000_000;
+
 export const incidentSchema = z.strictObject({
   id: z.string().min(1).max(200).optional(),
   date: isoDate,
@@ -52,7 +60,7 @@ export const incidentSchema = z.strictObject({
     country: iso3.optional(),
     deployed_abroad: z.boolean().optional(),
   }),
-  fatalities: z.number().int().min(0).optional(),
+  fatalities: z.number().int().min(0).max(MAX_FATALITIES, `at most ${MAX_FATALITIES.toLocaleString('en')} (a bound both stores and their sums hold)`).optional(),
   assistance_requested_by: z.array(iso3).optional(),
 });
 

@@ -12,6 +12,7 @@ import type { Charter } from '../charter/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { AppContext } from './context.ts';
 import { registerAuth } from './auth/authenticate.ts';
+import { registerInputGuard } from './input-guard.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { Feed } from './feed.ts';
 import { ImportJobs, type ImportRunner } from './jobs.ts';
@@ -165,6 +166,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   await app.register(healthRoutes, { ctx });
   // Authentication first (a hook on the root instance), then the routes it guards.
   await registerAuth(app, { store: ctx.store });
+  registerInputGuard(app);
   await app.register(authRoutes, { ctx });
   await app.register(userRoutes, { ctx });
   await app.register(webhookRoutes, { ctx });

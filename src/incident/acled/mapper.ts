@@ -1,4 +1,4 @@
-import type { Incident } from '../incident.ts';
+import { MAX_FATALITIES, type Incident } from '../incident.ts';
 import type { Actor, IncidentRecord } from '../record.ts';
 import { isIso3, numericToIso3 } from '../countries.ts';
 import { admin1At } from '../geo/index.ts';
@@ -85,6 +85,7 @@ function map(row: AcledRow, now: string): IncidentRecord {
   const fat = row.fatalities.trim();
   if (!/^\d+$/.test(fat)) throw new Reject('fatalities', `fatalities "${row.fatalities}" is not a whole number ≥ 0`);
   const fatalities = Number(fat);
+  if (fatalities > MAX_FATALITIES) throw new Reject('fatalities', `fatalities ${fatalities} is more than ${MAX_FATALITIES.toLocaleString('en')}, the most one incident may carry`);
 
   const ts = row.timestamp.trim();
   if (ts && !/^\d+$/.test(ts)) throw new Reject('timestamp', `timestamp "${ts}" is not a Unix time in seconds`);

@@ -1,4 +1,4 @@
-import type { Incident } from '../incident.ts';
+import { MAX_FATALITIES, type Incident } from '../incident.ts';
 import { ymd } from '../dates.ts';
 import type { Actor, IncidentRecord } from '../record.ts';
 import { admin1At } from '../geo/index.ts';
@@ -87,10 +87,10 @@ function map(row: UcdpRow, now: string): IncidentRecord {
   const lon = coord(row, 'longitude', 180);
   const locationPrecision = code(row, 'where_prec', WHERE_PREC);
   const datePrecision = code(row, 'date_prec', DATE_PREC);
-  const best = int(row, 'best_est', { min: 0 })!;
+  const best = int(row, 'best_est', { min: 0, max: MAX_FATALITIES })!;
   // Kept as given, even when they do not bracket best (64 real rows, e.g. 285444: best 0, low 46, high 0).
-  const low = int(row, 'low_est', { min: 0, optional: true });
-  const high = int(row, 'high_est', { min: 0, optional: true });
+  const low = int(row, 'low_est', { min: 0, max: MAX_FATALITIES, optional: true });
+  const high = int(row, 'high_est', { min: 0, max: MAX_FATALITIES, optional: true });
   const country = ucdpCountryIso3(row.country);
   if (!country) throw new Reject('country', `country "${row.country}" is not a country name UCDP uses (e.g. "Mali", "Ivory Coast")`);
 

@@ -13,6 +13,7 @@ import type { Store } from '../store/store.ts';
 import type { AppContext } from './context.ts';
 import { registerAuth } from './auth/authenticate.ts';
 import { registerInputGuard } from './input-guard.ts';
+import { registerSecurityHeaders } from './headers.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { Feed } from './feed.ts';
 import { ImportJobs, type ImportRunner } from './jobs.ts';
@@ -84,6 +85,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    // Behind a reverse proxy that terminates TLS, name it (FOEDUS_TRUST_PROXY=127.0.0.1, or a CIDR) so
+    // request.protocol is https and HSTS is sent; never trusted by default.
+    trustProxy: process.env.FOEDUS_TRUST_PROXY || false,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -116,9 +120,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    reply.header('x-content-type-options', 'nosniff');
     done();
   });
+  registerSecurityHeaders(app);
   app.addHook('onResponse', (request, reply, done) => {
     if ((request.log as unknown as { isLevelEnabled(l: string): boolean }).isLevelEnabled?.('info')) {
       request.log.info(

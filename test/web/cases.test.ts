@@ -33,6 +33,8 @@ beforeAll(async () => {
     sessions[key] = await openBrowser(locale);
     pages[key] = sessions[key]!.page;
     pages[key].on('pageerror', (e) => pageErrors.push(`${key}: ${e.message}`));
+    // The security headers' policy must not block anything the UI needs.
+    pages[key].on('console', (m) => { if (/Content Security Policy/i.test(m.text())) pageErrors.push(`CSP: ${m.text()}`); });
     pages[key].on('dialog', (d) => void d.accept('R1 covered by the first pledge'));
     await signIn(pages[key], server.url, user, server.accounts.get(user)!);
   }

@@ -18,6 +18,8 @@ beforeAll(async () => {
   session = await openBrowser('en-GB');
   page = session.page;
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // The security headers' policy must not block anything the UI needs.
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) pageErrors.push(`CSP: ${m.text()}`); });
 }, 180_000);
 
 afterAll(async () => {

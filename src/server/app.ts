@@ -82,8 +82,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
     bodyLimit: opts.bodyLimitBytes ?? JSON_BODY_LIMIT,
     // One log line per request (the onResponse hook below), with the request id as reqId.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A client's x-request-id is kept (echoed and logged) only when it is a plain token; any other is replaced.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const sent = req.headers['x-request-id'];
+      return typeof sent === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(sent) ? sent : randomUUID();
+    },
     return503OnClosing: true,
     // Behind a reverse proxy that terminates TLS, name it (FOEDUS_TRUST_PROXY=127.0.0.1, or a CIDR) so
     // request.protocol is https and HSTS is sent; never trusted by default.

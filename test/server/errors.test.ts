@@ -58,8 +58,10 @@ describe('unexpected errors', () => {
     expect(typeof access!.ms).toBe('number');
   });
 
-  it('echoes a client-sent request id', async () => {
+  it('echoes a client-sent request id, and replaces one that is not a plain token', async () => {
     const res = await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'trace-123' } });
     expect(res.headers.get('x-request-id')).toBe('trace-123');
+    const odd = await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'a b"<script>' + 'x'.repeat(200) } });
+    expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
-import type { Case, CaseNote, CaseStep, PartyCompliance } from '../../api/types.ts';
+import type { Case, CaseNote, CaseStep, LedgerEntry, PartyCompliance } from '../../api/types.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { currentLang } from '../../i18n/index.ts';
 import { useAuth } from '../../lib/auth.tsx';
@@ -32,6 +32,13 @@ export function CasePage({ id }: { id: number }) {
   const [error, setError] = useState<unknown>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // The ledger's own record of the case, for those who may read the ledger (the secretariat, admins).
+  const [ledger, setLedger] = useState<LedgerEntry[] | null>(null);
+  const staff = user.role === 'secretariat' || user.role === 'admin';
+  useEffect(() => {
+    if (!staff || !c) return;
+    api.ledger({ target: `case:${id}`, limit: 1000 }).then((p) => setLedger(p.entries), () => setLedger(null));
+  }, [staff, id, c?.version]);
 
   const load = useCallback(async () => {
     try {
@@ -262,9 +269,20 @@ export function CasePage({ id }: { id: number }) {
 
       <section className="card" aria-labelledby="timeline-title">
         <h2 id="timeline-title">{t('timeline')}</h2>
-        <ol className="timeline" data-testid="timeline">
-          {c.transitions.map((tr, i) => <li key={i}>{stamp(tr.at)} — <strong>{tcs(`state.${tr.to}`)}</strong> — {tr.by}: {tr.reason}</li>)}
-        </ol>
+        {staff && ledger ? (
+          <>
+            <p className="muted small">{t('fromLedger')}</p>
+            <ol className="timeline" data-testid="timeline">
+              {ledger.map((e) => (
+                <li key={e.seq}>{stamp(e.at)} — <strong>{t(`action.${e.action.replace(/^case\./, '')}`, { defaultValue: e.action })}</strong> — {e.actor.replace(/^user:/, '')} <span className="muted small">#{e.seq} {e.hash.slice(0, 12)}…</span></li>
+              ))}
+            </ol>
+          </>
+        ) : (
+          <ol className="timeline" data-testid="timeline">
+            {c.transitions.map((tr, i) => <li key={i}>{stamp(tr.at)} — <strong>{tcs(`state.${tr.to}`)}</strong> — {tr.by}: {tr.reason}</li>)}
+          </ol>
+        )}
       </section>
     </main>
   );

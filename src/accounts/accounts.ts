@@ -1,9 +1,9 @@
 import { InputError } from '../errors.ts';
 import { isIso3 } from '../incident/countries.ts';
 import { ROLES, type Role, type TokenRecord, type User } from '../store/accounts/account-repository.ts';
-import { TOKEN_DEFAULT_DAYS } from '../store/migrations/005_token_expiry.ts';
 import type { Store } from '../store/store.ts';
 import { checkPassword } from './password-policy.ts';
+import { TOKEN_DAYS } from './token-days.ts';
 import {
   hashPassword,
   newApiToken,
@@ -84,8 +84,7 @@ export async function disableUser(store: Store, by: string, name: string): Promi
   });
 }
 
-/** How long a token lives unless its issuer says otherwise, and the longest it may. */
-export const TOKEN_DAYS = { default: TOKEN_DEFAULT_DAYS, max: 366 } as const;
+export { TOKEN_DAYS };
 
 function tokenEnd(days: number | undefined, now: Date): string {
   const d = days ?? TOKEN_DAYS.default;

@@ -1,23 +1,13 @@
 import { z } from 'zod';
 import { isIso3 } from './countries.ts';
+import { INCIDENT_KINDS, PERPETRATOR_TYPES, TARGET_TYPES } from './kinds.ts';
 
 /**
  * The incident format read by the assessment engine. Other programs depend on
  * it: change it only by adding optional fields.
  */
 
-export const INCIDENT_KINDS = [
-  'armed_attack', 'terrorist_attack', 'armed_rebellion', 'border_incursion',
-  'blockade', 'threat', 'coup', 'civil_unrest', 'other',
-] as const;
-export const PERPETRATOR_TYPES = ['state', 'non_state_armed_group', 'rebel_group', 'unknown'] as const;
-export const TARGET_TYPES = [
-  'territory', 'armed_forces', 'vessel_or_aircraft', 'civilians', 'government', 'infrastructure',
-] as const;
-
-export type IncidentKind = (typeof INCIDENT_KINDS)[number];
-export type PerpetratorType = (typeof PERPETRATOR_TYPES)[number];
-export type TargetType = (typeof TARGET_TYPES)[number];
+export { INCIDENT_KINDS, PERPETRATOR_TYPES, TARGET_TYPES, type IncidentKind, type PerpetratorType, type TargetType } from './kinds.ts';
 
 const iso3 = z.string().refine(isIso3, { message: 'not an ISO 3166-1 alpha-3 country code (e.g. MLI, BFA, NER)' });
 

@@ -1,10 +1,7 @@
 import { Option, type Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { InputError } from '../../errors.ts';
-import { BULK_BATCH_SIZE, BULK_CACHE_MIB, IMPORT_FORMATS, runImport, type ImportFormat, type ImportProgress, type ImportSummary } from '../../import/index.ts';
-import { openStore } from '../../store/store.ts';
-import { resolveStoreConfig } from '../../store/database.ts';
-import { cliActor } from '../store.ts';
+import { IMPORT_FORMATS } from '../../import/types.ts';
+import type { ImportCliOptions } from '../actions/import.ts';
 
 /**
  * `foedus import FILE [--format ucdp|acled|geojson|incident] [--db PATH] [--strict] [--json]`
@@ -17,39 +14,8 @@ import { cliActor } from '../store.ts';
  * `--json` prints only the summary object on stdout.
  * Exit 0 when the import ran (rejected rows are listed, not fatal); 2 on a
  * strict failure or an unreadable file; 130 when interrupted.
+ * What it does is in ../actions/import.ts, loaded when the command runs.
  */
-
-const FORMAT_LABEL: Record<ImportFormat, string> = {
-  ucdp: 'UCDP GED CSV',
-  acled: 'ACLED CSV',
-  geojson: 'GeoJSON',
-  incident: 'incident JSON',
-};
-
-interface ImportCliOptions {
-  format?: ImportFormat;
-  db?: string;
-  strict?: boolean;
-  json?: boolean;
-  progress: 'auto' | 'bar' | 'json' | 'none';
-  batchSize?: number;
-}
-
-const n = (x: number) => x.toLocaleString('en');
-
-export function formatSummary(s: ImportSummary, storeDescription: string): string {
-  const lines = [
-    `Imported ${s.file} (${FORMAT_LABEL[s.format]}${s.strict ? ', strict' : ''}) into ${storeDescription} in ${(s.durationMs / 1000).toFixed(1)} s`,
-    `  ${n(s.rows)} rows: ${n(s.imported)} new, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged, ${n(s.rejected)} rejected`,
-  ];
-  if (s.rejected > 0) {
-    lines.push(`  Rejected rows (${s.rejections.length < s.rejected ? `first ${n(s.rejections.length)} of ${n(s.rejected)}` : 'all'}):`);
-    for (const r of s.rejections.slice(0, 20)) lines.push(`    ${s.file}:${r.line}  ${r.column ?? '(record)'}: ${r.reason}`);
-    if (s.rejected > 20) lines.push(`    … ${n(s.rejected - 20)} more (run with --json for the list of the first ${n(s.rejections.length)})`);
-    lines.push('  The other rows were imported. Fix the rejected rows and import the file again: re-importing is idempotent.');
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 function parseBatchSize(v: string): number {
   const x = Number(v);
@@ -68,69 +34,5 @@ export function register(program: Command): void {
     .option('--json', 'print only the summary as JSON on stdout')
     .addOption(new Option('--progress <mode>', 'progress on stderr: a bar on a terminal (auto), or one JSON line per committed batch (json)').choices(['auto', 'bar', 'json', 'none']).default('auto'))
     .addOption(new Option('--batch-size <rows>', 'rows per committed batch').argParser(parseBatchSize).hideHelp())
-    .action(async (file: string, opts: ImportCliOptions) => {
-      // A bulk load in a process of its own: large batches and, on SQLite, a cache that holds what a batch changes.
-      const config = resolveStoreConfig(opts.db);
-      const store = await openStore(config.dialect === 'sqlite' ? { ...config, cacheMiB: BULK_CACHE_MIB } : config);
-      const controller = new AbortController();
-      const onSignal = () => controller.abort(new InputError('interrupted'));
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      const showBar = opts.progress === 'bar' || (opts.progress === 'auto' && process.stderr.isTTY === true);
-      let bar: cliProgress.SingleBar | null = null;
-      let lastProgress: ImportProgress | null = null;
-      const onProgress = (p: ImportProgress) => {
-        lastProgress = p;
-        if (opts.progress === 'json') {
-          process.stderr.write(`${JSON.stringify({ event: 'committed', ...p })}\n`);
-        } else if (showBar) {
-          const payload = { rows: n(p.rows), imported: n(p.imported), rejected: n(p.rejected) };
-          if (!bar) {
-            bar = new cliProgress.SingleBar(
-              {
-                stream: process.stderr,
-                format: `${p.file} |{bar}| {percentage}% | {rows} rows, {imported} new, {rejected} rejected | ETA {eta_formatted}`,
-                hideCursor: true,
-                etaBuffer: 20,
-              },
-              cliProgress.Presets.shades_classic,
-            );
-            bar.start(p.bytesTotal ?? 0, 0, payload);
-          }
-          bar.update(p.bytesRead, payload);
-        }
-      };
-      let summary: ImportSummary;
-      try {
-        summary = await runImport({
-          source: file,
-          store,
-          actor: cliActor(),
-          strict: opts.strict ?? false,
-          onProgress,
-          ...(opts.progress === 'json' ? { onBatchWritten: (p: ImportProgress) => process.stderr.write(`${JSON.stringify({ event: 'written', ...p })}\n`) } : {}),
-          signal: controller.signal,
-          ...(opts.format ? { format: opts.format } : {}),
-          batchSize: opts.batchSize ?? BULK_BATCH_SIZE,
-        });
-      } catch (err) {
-        if (controller.signal.aborted) {
-          const p = lastProgress as ImportProgress | null;
-          process.stderr.write(
-            `\nfoedus: import interrupted; ${opts.strict ? 'nothing was imported (strict)' : `${n(p?.rows ?? 0)} rows were committed`}. Run the same command again to complete it.\n`,
-          );
-          process.exitCode = 130;
-          return;
-        }
-        throw err;
-      } finally {
-        (bar as cliProgress.SingleBar | null)?.stop();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        await store.close();
-      }
-      if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-      else process.stdout.write(formatSummary(summary, store.description));
-    });
+    .action(async (file: string, opts: ImportCliOptions) => (await import('../actions/import.ts')).run(file, opts));
 }
-

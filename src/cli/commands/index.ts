@@ -12,7 +12,12 @@ import { register as complianceCommand } from './compliance.ts';
 
 /**
  * Every `foedus` sub-command, one file each. A file exports a function that
- * adds its command (and sub-commands) to the program.
+ * adds its command (and sub-commands) to the program: names, descriptions and
+ * options only. What a command does is in ../actions/, imported by its action
+ * when it runs, so `foedus --help` or `foedus charters list` does not load the
+ * server, the store or the engine. A command file imports nothing heavy: only
+ * commander, ../../errors.ts and dependency-free constants (test/cli/lazy.test.ts
+ * checks it).
  */
 export const commands: Array<(program: Command) => void> = [
   usersCommand,

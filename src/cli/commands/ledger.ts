@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
 import type { ChainHead } from '../../ledger/chain.ts';
-import { withStore } from '../store.ts';
+import type { VerifyOptions } from '../actions/ledger.ts';
 
 /**
  * `foedus ledger verify [--db …] [--json] [--anchor SEQ:HASH …]`
@@ -12,6 +12,7 @@ import { withStore } from '../store.ts';
  * The recorded head lives in the same database, so someone who can write there could
  * cut the tail and rewrite the head too: note the printed head somewhere else (a ticket,
  * a mail) and pass it later as --anchor to catch that as well.
+ * What it does is in ../actions/ledger.ts, loaded when the command runs.
  */
 
 function parseAnchor(value: string, previous: ChainHead[] = []): ChainHead[] {
@@ -29,26 +30,5 @@ export function register(program: Command): void {
     .option('--db <path>', 'SQLite file or postgres:// URL (default: FOEDUS_DATABASE_URL, FOEDUS_DB, ./foedus.db)')
     .option('--json', 'print the result as JSON')
     .option('--anchor <seq:hash>', 'a head noted earlier that must still be in the chain (repeatable)', parseAnchor)
-    .action(async (opts: { db?: string; json?: boolean; anchor?: ChainHead[] }) => {
-      const { result, description } = await withStore(opts.db, async (store) => ({
-        result: await store.ledger.verify({ anchors: opts.anchor ?? [] }),
-        description: store.description,
-      }));
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify(result)}\n`);
-      } else if (result.ok) {
-        const n = result.checked.toLocaleString('en');
-        process.stdout.write(`Ledger intact: ${n} ${result.checked === 1 ? 'entry' : 'entries'} checked in ${description}.\n`);
-        if (result.head) {
-          process.stdout.write(`Head: entry ${result.head.seq}, hash ${result.head.hash}\n`);
-          process.stdout.write(`Note it elsewhere and pass --anchor ${result.head.seq}:${result.head.hash} to a later run to detect a rewritten tail.\n`);
-        }
-      } else {
-        const b = result.firstBroken!;
-        process.stdout.write(`Ledger BROKEN at entry ${b.seq} (${b.reason}): ${b.detail}.\n`);
-        const n = result.checked;
-        process.stdout.write(n === 0 ? 'No entry before it could be trusted.\n' : `The ${n.toLocaleString('en')} ${n === 1 ? 'entry' : 'entries'} before it (up to entry ${result.head!.seq}) are intact.\n`);
-      }
-      if (!result.ok) process.exitCode = 1;
-    });
+    .action(async (opts: VerifyOptions) => (await import('../actions/ledger.ts')).verify(opts));
 }

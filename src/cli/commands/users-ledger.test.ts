@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { createTestDatabase, DIALECTS, TEST_PG_URL } from '../../store/testing.ts';
 import { openDatabase, closeDatabase, type StoreConfig } from '../../store/database.ts';
 import { main } from '../main.ts';
-import { readPasswordFromStdin } from './users.ts';
+import { readPasswordFromStdin } from '../actions/users.ts';
 
 /**
  * `foedus users …` and `foedus ledger verify` on both stores: main() in-process for most

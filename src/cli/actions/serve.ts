@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../../errors.ts';
+import { loadDemoData } from '../../import/index.ts';
+import { DEMO_ATTRIBUTION } from '../../import/demo.ts';
+import { ensureBootstrapAdmin, ensureDemoAccounts } from '../../accounts/bootstrap.ts';
+import { closeOnSignals, startServer, StartError } from '../../server/serve.ts';
+import { DEFAULT_WEB_DIR as WEB_DIR } from '../../server/app.ts';
+import { CliExit } from '../exit.ts';
+import { EXIT_LISTEN, EXIT_NO_UI, EXIT_STORE } from '../commands/serve.ts';
+import { resolveStoreConfig } from '../../store/database.ts';
+
+/**
+ * What `foedus serve` does (declared, with its options and exit codes, in ../commands/serve.ts):
+ * opens the store (applying migrations), then:
+ * - with --demo: loads the real UCDP events of Mali, Burkina Faso and Niger when the
+ *   store holds no incident, creates the demo accounts and prints their credentials;
+ * - otherwise: on a fresh store, creates `admin` and prints its one-time password.
+ * Prints the URL; stops gracefully on SIGTERM / SIGINT.
+ */
+
+export interface ServeCliOptions {
+  db?: string;
+  port?: string;
+  host: string;
+  demo?: boolean;
+  charters?: string;
+  ui: boolean;
+}
+
+function parsePort(v: string | undefined): number {
+  const raw = v ?? process.env.PORT ?? '8080';
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 65_535) throw new InputError(`--port "${raw}" must be a whole number from 0 to 65535`);
+  return n;
+}
+
+export async function run(o: ServeCliOptions): Promise<void> {
+  const port = parsePort(o.port);
+  const say = (l: string) => process.stderr.write(`${l}\n`);
+  if (o.ui && !existsSync(join(WEB_DIR, 'index.html'))) {
+    throw new CliExit(EXIT_NO_UI, 'the UI is not built (web/dist is missing): run npm run build, or serve the API alone with --no-ui');
+  }
+  const server = await startServer(
+    { store: resolveStoreConfig(o.db), port, host: o.host, demo: Boolean(o.demo), webDir: o.ui ? WEB_DIR : null, ...(o.charters ? { chartersDir: o.charters } : {}), print: say },
+    {
+      demoData: async (store, print) => {
+        let last = 0;
+        const summaries = await loadDemoData(store, {
+          onProgress: (p) => {
+            if (p.rows - last >= 5_000) {
+              last = p.rows;
+              print(`  loading demo data: ${p.file} ${p.rows.toLocaleString('en')} rows`);
+            }
+          },
+        });
+        if (summaries.length > 0) {
+          const n = summaries.reduce((a, s) => a + s.imported + s.updated + s.unchanged, 0);
+          print(`Demo data: ${n.toLocaleString('en')} real events of Mali, Burkina Faso and Niger loaded. ${DEMO_ATTRIBUTION}`);
+        }
+      },
+      demoAccounts: async (store, print) => {
+        const created = await ensureDemoAccounts(store);
+        if (created.length > 0) {
+          print('Demo accounts (demo only: never use --demo for a real deployment):');
+          for (const c of created) print(`  ${c.username.padEnd(12)} password ${c.password}  (${c.role}${c.party ? ` for ${c.party}` : ''})`);
+        }
+      },
+      bootstrapAdmin: async (store, print) => {
+        const c = await ensureBootstrapAdmin(store);
+        if (c) {
+          print(`First start of this store: created user "${c.username}" with the one-time password`);
+          print(`  ${c.password}`);
+          print('  Sign in and change it now; it is not shown again.');
+        }
+      },
+    },
+  ).catch((err: unknown) => {
+    if (err instanceof StartError) throw new CliExit(err.reason === 'listen' ? EXIT_LISTEN : EXIT_STORE, err.message);
+    throw err;
+  });
+  say(`Foedus is serving ${server.store.description}`);
+  say(`  ${server.url}/           ${o.ui ? 'the UI' : 'no UI (--no-ui)'}`);
+  say(`  ${server.url}/api/docs   the API documentation`);
+  closeOnSignals(server, say);
+  // Keep the command running until a signal stops the server.
+  await new Promise<never>(() => {});
+}

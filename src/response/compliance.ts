@@ -116,9 +116,11 @@ function finish(f: PartyFigures): PartyFigures {
   const o = f.obligations;
   const p = f.pledges;
   const mtta = f.meanTimeToAcknowledgeHours;
+  // Under an hour, minutes: "0 h" would read as instant.
+  const span = mtta === null ? '—' : mtta < 1 ? `${Math.round(mtta * 60)} min` : `${mtta} h`;
   f.text = {
-    en: `${f.party}: obligations ${o.met.count} met, ${o.metLate.count} met late, ${o.unmet.count} unmet${o.overdue.count ? `, ${o.overdue.count} overdue` : ''}; accepted pledges ${p.honoured.count} honoured, ${p.partlyHonoured.count} partly, ${p.dishonoured.count} dishonoured; mean time to acknowledge ${mtta === null ? '—' : `${mtta} h`}.`,
-    fr: `${f.party} : obligations ${o.met.count} remplies, ${o.metLate.count} en retard, ${o.unmet.count} non remplies${o.overdue.count ? `, ${o.overdue.count} en souffrance` : ''} ; engagements acceptés ${p.honoured.count} honorés, ${p.partlyHonoured.count} en partie, ${p.dishonoured.count} non honorés ; délai moyen d'accusé de réception ${mtta === null ? '—' : `${mtta} h`}.`,
+    en: `${f.party}: obligations ${o.met.count} met, ${o.metLate.count} met late, ${o.unmet.count} unmet${o.overdue.count ? `, ${o.overdue.count} overdue` : ''}; accepted pledges ${p.honoured.count} honoured, ${p.partlyHonoured.count} partly, ${p.dishonoured.count} dishonoured; mean time to acknowledge ${span}.`,
+    fr: `${f.party} : obligations ${o.met.count} remplies, ${o.metLate.count} en retard, ${o.unmet.count} non remplies${o.overdue.count ? `, ${o.overdue.count} en souffrance` : ''} ; engagements acceptés ${p.honoured.count} honorés, ${p.partlyHonoured.count} en partie, ${p.dishonoured.count} non honorés ; délai moyen d'accusé de réception ${span}.`,
   };
   return f;
 }

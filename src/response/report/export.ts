@@ -16,6 +16,11 @@ export interface ExportOptions {
   now: Date;
 }
 
+/** "30 h", or minutes under an hour ("4 min"); "—" when nothing was acknowledged. */
+function hoursText(h: number | null): string {
+  return h === null ? '—' : h < 1 ? `${Math.round(h * 60)} min` : `${h} h`;
+}
+
 function rows(figures: PartyFigures[], lang: Lang): ReportComplianceRow[] {
   const fr = lang === 'fr';
   const ids = (items: Array<{ id: string }>) => items.map((i) => i.id);
@@ -29,7 +34,7 @@ function rows(figures: PartyFigures[], lang: Lang): ReportComplianceRow[] {
       { label: fr ? 'Engagements honorés' : 'Pledges honoured', value: String(f.pledges.honoured.count), items: ids(f.pledges.honoured.items) },
       { label: fr ? 'En partie' : 'Partly', value: String(f.pledges.partlyHonoured.count), items: ids(f.pledges.partlyHonoured.items) },
       { label: fr ? 'Non honorés' : 'Dishonoured', value: String(f.pledges.dishonoured.count), items: ids(f.pledges.dishonoured.items) },
-      { label: fr ? 'Délai moyen d\'accusé (h)' : 'Mean time to acknowledge (h)', value: f.meanTimeToAcknowledgeHours === null ? '—' : String(f.meanTimeToAcknowledgeHours), items: ids(f.acknowledgements.items) },
+      { label: fr ? 'Délai moyen d\'accusé' : 'Mean time to acknowledge', value: hoursText(f.meanTimeToAcknowledgeHours), items: ids(f.acknowledgements.items) },
     ],
   }));
 }

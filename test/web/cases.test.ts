@@ -35,7 +35,6 @@ beforeAll(async () => {
     pages[key].on('pageerror', (e) => pageErrors.push(`${key}: ${e.message}`));
     // The security headers' policy must not block anything the UI needs.
     pages[key].on('console', (m) => { if (/Content Security Policy/i.test(m.text())) pageErrors.push(`CSP: ${m.text()}`); });
-    pages[key].on('dialog', (d) => void d.accept('R1 covered by the first pledge'));
     await signIn(pages[key], server.url, user, server.accounts.get(user)!);
   }
   incidentId = await recordAttack();
@@ -147,7 +146,9 @@ describe('a response case run in the browser', () => {
 
     await gotoCase(ner);
     await click(ner, '[data-testid=pledge-P1] button[data-step=accept_pledge]');
-    await click(ner, '[data-testid=pledge-P2] button[data-step=decline_pledge]');
+    await ner.locator('[data-testid=pledge-P2] button[data-step=decline_pledge]').click();
+    await ner.locator('[data-testid=decline_pledge-form] input[name=reason]').fill('R1 covered by the first pledge');
+    await click(ner, '[data-testid=decline_pledge-form] button[type=submit]');
     expect(await ner.locator('[data-testid=pledge-P1]').getAttribute('data-state')).toBe('accepted');
     expect(await ner.locator('[data-testid=pledge-P2]').getAttribute('data-state')).toBe('declined');
     // Mali's liaison may not accept or decline pledges to Niger's request.

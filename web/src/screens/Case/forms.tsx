@@ -170,3 +170,23 @@ export function NoteForm({ c, party, secretariat, onAdd, busy }: { c: Case; part
     </Form>
   );
 }
+
+/**
+ * A step that needs a reason (declining or withdrawing a pledge): the button opens a small
+ * inline form asking why, in words that say what the step means, and sends it.
+ */
+export function ReasonButton({ label, question, step, run, busy, danger, testid }: {
+  label: string; question: string; step: (reason: string) => CaseStep; run: Run; busy: boolean; danger?: boolean; testid: string;
+}) {
+  const { t } = useTranslation('case');
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  if (!open) return <button type="button" className={danger ? 'danger' : undefined} disabled={busy} data-step={testid} onClick={() => setOpen(true)}>{label}</button>;
+  return (
+    <form className="step-form reason-form" data-testid={`${testid}-form`} onSubmit={(e: FormEvent) => { e.preventDefault(); void run(step(reason.trim())).then((ok) => { if (ok) setOpen(false); }); }}>
+      <label className="grow"><span>{question}</span><input name="reason" required value={reason} onChange={(e) => setReason(e.target.value)} autoFocus /></label>
+      <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy || reason.trim() === ''}>{label}</button>
+      <button type="button" className="quiet" onClick={() => setOpen(false)}>{t('cancel')}</button>
+    </form>
+  );
+}

@@ -10,7 +10,7 @@ import { day, stamp } from '../../lib/format.ts';
 import { useLive } from '../../lib/live.ts';
 import { href } from '../../lib/router.ts';
 import { offer } from './can.ts';
-import { DeploymentForm, LifecycleForm, NoteForm, PledgeForm, PositionForm, RequestForm } from './forms.tsx';
+import { DeploymentForm, LifecycleForm, NoteForm, PledgeForm, PositionForm, ReasonButton, RequestForm } from './forms.tsx';
 import '../Cases/styles.css';
 import './styles.css';
 
@@ -189,10 +189,10 @@ export function CasePage({ id }: { id: number }) {
                     <td className="row-actions">
                       {p.state === 'offered' && r && can.decidePledgesOf(r.party) && <>
                         <button type="button" disabled={busy} data-step="accept_pledge" onClick={() => void run({ type: 'accept_pledge', pledge: p.id } as CaseStep)}>{t('accept')}</button>
-                        <button type="button" disabled={busy} data-step="decline_pledge" onClick={() => { const reason = window.prompt(t('declineWhy')); if (reason) void run({ type: 'decline_pledge', pledge: p.id, reason } as CaseStep); }}>{t('decline')}</button>
+                        <ReasonButton testid="decline_pledge" label={t('decline')} question={t('declineWhy')} run={run} busy={busy} step={(reason) => ({ type: 'decline_pledge', pledge: p.id, reason } as CaseStep)} />
                       </>}
                       {can.open && (p.state === 'offered' || p.state === 'accepted') && can.actsFor(p.party) && (
-                        <button type="button" className="danger" disabled={busy} data-step="withdraw_pledge" onClick={() => { const reason = window.prompt(p.state === 'accepted' ? t('withdrawBinding') : t('withdrawWhy')); if (reason) void run({ type: 'withdraw_pledge', pledge: p.id, reason } as CaseStep); }}>{t('withdraw')}</button>
+                        <ReasonButton testid="withdraw_pledge" danger label={t('withdraw')} question={p.state === 'accepted' ? t('withdrawBinding') : t('withdrawWhy')} run={run} busy={busy} step={(reason) => ({ type: 'withdraw_pledge', pledge: p.id, reason } as CaseStep)} />
                       )}
                       {can.open && p.state === 'accepted' && can.actsFor(p.party) && engaged < p.quantity && <DeploymentForm pledge={p.id} max={p.quantity - engaged} run={run} busy={busy} />}
                     </td>

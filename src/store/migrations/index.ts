@@ -6,6 +6,7 @@ import { webhooksMigration } from './004_webhooks.ts';
 import { tokenExpiry } from './005_token_expiry.ts';
 import { casesMigration } from './006_cases.ts';
 import { storeMeta } from './007_store_meta.ts';
+import { unassessedIndex } from './008_unassessed_index.ts';
 
 /**
  * Every migration, in version order. Add new ones at the end with the next
@@ -19,4 +20,5 @@ export const migrations: Migration[] = [
   tokenExpiry,
   casesMigration,
   storeMeta,
+  unassessedIndex,
 ];

@@ -172,8 +172,7 @@ export function closeRequest(c: Case, id: string, ctx: StepContext, reason: stri
       p.state = 'lapsed';
       p.ended = { at, by: ctx.actor.username, reason: `request ${id} closed before it was answered` };
     } else if (p.state === 'accepted') {
-      const got = c.deployments.filter((d) => d.pledge === p.id && d.reachedSite).reduce((s, d) => s + d.quantity, 0);
-      if (got < p.quantity) {
+      if (deliveredOn(c, p.id).quantity < p.quantity) {
         p.state = 'released';
         p.ended = { at, by: ctx.actor.username, reason: `request ${id} closed: ${reason}` };
       }

@@ -1,5 +1,3 @@
-import { art } from '../charter/i18n.ts';
-import type { Text } from '../charter/schema.ts';
 import { caseCommand, type CaseCommand, type CaseCommandInput } from './commands.ts';
 import { allowedValues, applyRule, missingPositions } from './decision.ts';
 import { FINAL_STATES, type Case, type CaseState, type StepContext } from './model.ts';
@@ -88,21 +86,10 @@ function transition(c: Case, to: CaseState, ctx: StepContext, reason: string): v
   c.state = to;
 }
 
-const WORD: Record<CaseState, Text> = {
-  opened: { en: 'opened', fr: 'ouvert' },
-  consultation: { en: 'in consultation', fr: 'en consultation' },
-  decided: { en: 'decided', fr: 'décidé' },
-  active: { en: 'active', fr: 'actif' },
-  standing_down: { en: 'standing down', fr: 'en désengagement' },
-  closed: { en: 'closed', fr: 'clos' },
-  declined: { en: 'declined', fr: 'refusé' },
-  withdrawn: { en: 'withdrawn', fr: 'retiré' },
-};
-
 function stateEvent(c: Case, from: CaseState, reason: string, alert: CaseEvent['alert'] = null, extra: Record<string, unknown> = {}): CaseEvent {
   return event(
     'case.state_changed',
-    { en: `Case ${c.id} is now ${WORD[c.state].en}: ${reason}`, fr: `Le dossier ${c.id} est maintenant ${WORD[c.state].fr} : ${reason}` },
+    { en: `Case ${c.id} is now ${STATE_WORDS.en[c.state]}: ${reason}`, fr: `Le dossier ${c.id} est maintenant ${STATE_WORDS.fr[c.state]} : ${reason}` },
     { from, to: c.state, reason, ...extra },
     alert,
   );
@@ -233,9 +220,4 @@ function lifecycleStep(c: Case, step: CaseCommand, ctx: StepContext): CaseEvent[
     default:
       return null;
   }
-}
-
-/** "art. 6 (6.collective_defence)" for messages. */
-export function provisionLabel(c: Case, lang: 'en' | 'fr'): string {
-  return `${c.provision.charter} ${art(c.provision.article, lang)}`;
 }

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { DECISION_RULES, OBLIGATION_ACTIONS, PROVISION_TYPES } from '../../charter/schema.ts';
 import {
   CAPABILITIES, CASE_STATES, DEPLOYMENT_STATES, NATIONAL_DECISIONS, OBLIGATION_KINDS, PLEDGE_STATES, PRIORITIES, STANCES,
-  type Case, type CaseSummary,
+  type Case,
 } from '../../response/model.ts';
 import { OBLIGATION_STATUSES } from '../../response/obligations.ts';
 import { caseView as view } from '../../response/view.ts';
-import { CASE_EVENT_TYPES, type CaseEvent } from '../../response/step-result.ts';
+import { CASE_EVENT_TYPES } from '../../response/step-result.ts';
 import { Incident } from './schemas.ts';
 
 /**
@@ -179,12 +179,4 @@ export const NoteSchema = z.object({
 /** The case as the API shows it, with what the clock says now. */
 export function caseView(c: Case, now: Date): z.infer<typeof CaseSchema> {
   return view(c, now);
-}
-
-export function summaryView(s: CaseSummary): z.infer<typeof CaseSummarySchema> {
-  return s;
-}
-
-export function eventView(e: CaseEvent): z.infer<typeof CaseEventSchema> {
-  return e;
 }

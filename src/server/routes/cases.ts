@@ -11,7 +11,7 @@ import { noteRoutes } from './case-notes.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { langOf } from '../lang.ts';
 import { authorize, type RoleRequirement } from '../policy.ts';
-import { CaseEventSchema, CaseSchema, CaseSummarySchema, caseView, eventView } from './case-schemas.ts';
+import { CaseEventSchema, CaseSchema, CaseSummarySchema, caseView } from './case-schemas.ts';
 import { ErrorResponse, Incident } from './schemas.ts';
 
 /**
@@ -138,7 +138,7 @@ export const caseRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     const actor = request.actor;
     authorize(actor, 'read', 'case');
     const out = await recordStep(ctx, actor, request.params.id, request.body.version, request.body.step, ctx.clock(), langOf(request));
-    return { case: caseView(out.case, ctx.clock()), events: out.events.map(eventView) };
+    return { case: caseView(out.case, ctx.clock()), events: out.events };
   });
 
   await app.register(noteRoutes, { ctx });

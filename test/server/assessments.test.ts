@@ -67,6 +67,40 @@ describe.each(DIALECTS)('stored assessments (%s)', (dialect) => {
     expect(await s.store.meta.get(CHARTERS_KEY)).toBe(s.app.foedus.assessments.status.charters);
   });
 
+  it('colours the map by article: each cluster counts its incidents per article, exactly as the filters count them', async () => {
+    type C = { count: number; triggering: number; articles: Record<string, number>; cell: string };
+    const sum = (cs: C[], f: (c: C) => number) => cs.reduce((a, c) => a + f(c), 0);
+    for (const zoom of [3, 8, 12]) {
+      const r = await s.api('GET', `/api/v1/incidents/clusters?bbox=-12,8,16,25&zoom=${zoom}&by=aes-2023`, { as: 'observer' });
+      expect(r.status).toBe(200);
+      const cs = r.body.clusters as C[];
+      const count = async (q: string) => (await s.api('GET', `/api/v1/incidents/count?bbox=-12,8,16,25${q}`, { as: 'observer' })).body.count as number;
+      expect(sum(cs, (c) => c.count)).toBe(await count(''));
+      expect(sum(cs, (c) => c.triggering)).toBe(await count('&triggers=aes-2023'));
+      expect(sum(cs, (c) => c.articles['6'] ?? 0)).toBe(await count('&triggers=aes-2023/6'));
+      expect(sum(cs, (c) => c.articles['6'] ?? 0)).toBeGreaterThan(0);
+      for (const c of cs) {
+        expect(c.triggering).toBeLessThanOrEqual(c.count);
+        for (const n of Object.values(c.articles)) expect(n).toBeLessThanOrEqual(c.triggering);
+        // Each cell's article count is the count of that very cell under the article's filter.
+        if (c.articles['6']) expect(await count(`&cell=${c.cell}&triggers=aes-2023/6`)).toBe(c.articles['6']);
+      }
+    }
+    // With other filters: the riots trigger nothing, and a triggers filter is kept (an AND, not replaced).
+    const riots = await s.api('GET', '/api/v1/incidents/clusters?bbox=-12,8,16,25&zoom=5&by=aes-2023&kind=civil_unrest', { as: 'observer' });
+    expect(sum(riots.body.clusters as C[], (c) => c.count)).toBe(20);
+    expect(sum(riots.body.clusters as C[], (c) => c.triggering)).toBe(0);
+    const nato = await s.api('GET', '/api/v1/incidents/clusters?bbox=-12,8,16,25&zoom=5&by=aes-2023&triggers=nato-1949', { as: 'observer' });
+    expect(nato.status).toBe(200);
+    expect(sum(nato.body.clusters as C[], (c) => c.triggering)).toBe(0);
+    const bad = await s.api('GET', '/api/v1/incidents/clusters?bbox=-12,8,16,25&zoom=5&by=aes', { as: 'observer' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/unknown charter "aes".*aes-2023/);
+    // Without `by`, the clusters stay as they were.
+    const plain = await s.api('GET', '/api/v1/incidents/clusters?bbox=-12,8,16,25&zoom=5', { as: 'observer' });
+    expect(plain.body.clusters[0]).not.toHaveProperty('articles');
+  });
+
   it('counts what triggers an article the same from the CLI and the API', async () => {
     if (s.config.dialect !== 'sqlite') return; // the CLI reaches a test schema of PostgreSQL only through the test's own config
     const cli = spawnSync(process.execPath, [BIN, 'incidents', 'count', '--triggers', 'aes-2023/6', '--json', '--db', s.config.path], { encoding: 'utf8', env: { ...process.env, FOEDUS_FROM_SOURCE: '1' } });

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ROOT, afterReload, buildUi, mapReady, openBrowser, shot, signIn, startDemoServer, type BrowserSession, type DemoServer } from './harness.ts';
+import { ROOT, afterReload, axeViolations, buildUi, mapReady, openBrowser, shot, signIn, startDemoServer, type BrowserSession, type DemoServer } from './harness.ts';
 
 let server: DemoServer;
 let session: BrowserSession;
@@ -129,6 +129,38 @@ describe('the map a duty officer can read', { timeout: 120_000 }, () => {
     expect(Math.abs(mark.y + mark.height / 2 - (mapBox.y + mapBox.height / 2))).toBeLessThan(6);
     await labelsSettled(page);
     await shot(page, '23-selected-incident-centred');
+  });
+
+  it('colours the clusters by the article they trigger, each named in the legend and in the cluster\'s label', async () => {
+    await page.goto(`${server.url}/#/map`);
+    await mapReady(page);
+    await afterReload(page, () => page.evaluate(() => (window as unknown as { foedusMap: MapHandle }).foedusMap.jumpTo({ center: [-0.5, 14.5], zoom: 5.5 })));
+    if (await page.locator('.side-panel .close').count()) await page.locator('.side-panel .close').click();
+    await afterReload(page, () => page.locator('select[name=colourBy]').selectOption('aes-2023'));
+    // Since the charter is in force (16 Sept 2023), so that most clusters hold triggered incidents.
+    await afterReload(page, () => page.locator('input[name=from]').fill('01/10/2023'));
+    await page.locator('.cluster.by-article').first().waitFor();
+    // Every cluster drawn is painted, and the legend names the articles in words.
+    expect(await page.locator('.cluster:not(.by-article)').count()).toBe(0);
+    const legend = await page.locator('[data-testid=article-legend]').textContent();
+    expect(legend).toMatch(/Art\. 6 — /);
+    expect(legend).toContain('triggers none of its articles');
+    // The clusters holding incidents under art. 6 are those the API counts so, each saying how many.
+    const query = (await page.locator('[data-testid=ops-map]').getAttribute('data-query'))!;
+    const zoom = Math.round((await camera(page)).zoom);
+    const api = (await (await page.request.get(`${server.url}/api/v1/incidents/clusters?${query}&zoom=${zoom}&by=aes-2023`)).json()) as { clusters: Array<{ articles: Record<string, number> }> };
+    const withSix = api.clusters.filter((c) => (c.articles['6'] ?? 0) > 0).length;
+    expect(withSix).toBeGreaterThan(0);
+    const arcs = await page.locator('.cluster.by-article').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.arcs ?? ''));
+    expect(arcs.filter((a) => /Art\. 6 — [^:]+: \d+/.test(a)).length).toBe(withSix);
+    expect(await page.locator('.cluster.many.by-article').first().getAttribute('aria-label')).toMatch(/incidents here.* — /);
+    expect(await axeViolations(page)).toEqual([]);
+    await labelsSettled(page);
+    await shot(page, '24-map-coloured-by-article');
+    // Back to the precision colours (the choice is remembered in the browser, so undo it for the next tests).
+    await afterReload(page, () => page.locator('select[name=colourBy]').selectOption(''));
+    expect(await page.locator('.cluster.by-article').count()).toBe(0);
+    await afterReload(page, () => page.getByRole('button', { name: 'Reset filters' }).click());
   });
 });
 

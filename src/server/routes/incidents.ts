@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Charter } from '../../charter/schema.ts';
 import { InputError } from '../../errors.ts';
 import { INCIDENT_KINDS, isRealDate } from '../../incident/incident.ts';
 import { DATE_PRECISIONS, LOCATION_PRECISIONS, type IncidentRecord } from '../../incident/record.ts';
@@ -63,9 +64,22 @@ const ListQuery = withFilter(z.strictObject({
 }));
 const TimelineQuery = withFilter(z.strictObject({ ...filterFields, interval: z.enum(['day', 'week', 'month']).default('month') }));
 const AreaQuery = withFilter(z.strictObject({ ...filterFields, level: z.enum(['country', 'admin1']).default('country') }));
-const ClusterQuery = withFilter(z.strictObject({ ...filterFields, zoom: z.coerce.number().int().min(0).max(20) }));
+const ClusterQuery = withFilter(z.strictObject({
+  ...filterFields,
+  zoom: z.coerce.number().int().min(0).max(20),
+  by: z.string().max(100).optional().describe('A charter id (aes-2023): each cluster also says how many of its incidents trigger each of its articles, to colour the map by article'),
+}));
 
 const WORLD: [number, number, number, number] = [-180, -90, 180, 90];
+
+/** The numbers of a charter's articles that have provisions (those an assessment can name), in the text's order, over all its versions. */
+function operativeArticles(charters: readonly Charter[], id: string): string[] {
+  const versions = charters.filter((c) => c.id === id);
+  if (versions.length === 0) {
+    throw new HttpError(400, 'invalid_request', `querystring.by: unknown charter "${id}"; known: ${[...new Set(charters.map((c) => c.id))].join(', ')}`);
+  }
+  return [...new Set(versions.flatMap((c) => c.articles.filter((a) => (a.provisions ?? []).length > 0).map((a) => a.number)))];
+}
 
 function areaOut(a: AreaCount, level: AreaLevel) {
   const country = a.country ?? 'unknown';
@@ -244,6 +258,8 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
             cell: z.string(),
             id: z.string().optional().describe('Set when the cluster is one incident'),
             precision: z.enum(LOCATION_PRECISIONS).optional(),
+            triggering: z.number().int().optional().describe('With `by`: how many trigger at least one article of that charter'),
+            articles: z.record(z.string(), z.number().int()).optional().describe('With `by`: per article number, how many trigger it (an incident may count under several)'),
           })),
           total: z.number().int().describe('Sum of the cluster counts; equals the count for the same filters'),
           level: z.number().int(),
@@ -254,8 +270,10 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     },
   }, async (request) => {
     guard(request, 'read', { type: 'incident' });
-    const filter = request.query.filter;
-    return store.incidents.clusters({ ...filter, bbox: filter.bbox ?? WORLD, zoom: request.query.zoom });
+    const { filter, zoom, by } = request.query;
+    const q = { ...filter, bbox: filter.bbox ?? WORLD, zoom };
+    if (by === undefined) return store.incidents.clusters(q);
+    return store.incidents.clustersByArticle(q, by, operativeArticles(ctx.charters, by));
   });
 
   app.get('/api/v1/incidents/:id', {

@@ -9,7 +9,7 @@ import { E6, dayNumber } from './rows.ts';
 /** True when only the box, the dates and the precision filter apply: the cluster fast path and R*Tree-only counts. */
 export function isSpatialOnly(f: NormalFilter, allowPrecision = true): boolean {
   return (
-    !f.polygon && !f.cell && !f.triggers && f.assessed === null && !f.kinds && !f.countries && !f.admin1 && !f.actor && f.minFatalities === null && !f.qWords && !f.datasets && (allowPrecision || !f.preciseOnly)
+    !f.polygon && !f.cell && !f.triggers && !f.alsoTriggers && f.assessed === null && !f.kinds && !f.countries && !f.admin1 && !f.actor && f.minFatalities === null && !f.qWords && !f.datasets && (allowPrecision || !f.preciseOnly)
   );
 }
 
@@ -70,6 +70,7 @@ export function compileFilter(f: NormalFilter, dialect: Dialect, opts: CompileOp
   if (f.cell) c.push(sql`i.morton between ${f.cell[0]} and ${f.cell[1]}`);
   if (f.assessed !== null) c.push(f.assessed ? sql`i.assessment is not null` : sql`i.assessment is null`);
   if (f.triggers) c.push(triggersCondition(f.triggers, dialect));
+  if (f.alsoTriggers) c.push(triggersCondition(f.alsoTriggers, dialect));
   if (f.polygon) {
     if (dialect === 'sqlite') {
       c.push(sql`foedus_in_polygon(${f.polygonJson}, i.lon, i.lat) = 1`);

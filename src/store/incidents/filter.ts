@@ -33,9 +33,26 @@ export interface NormalFilter {
   /** A cluster's cell as its range of morton codes (rows.ts), both ends included. */
   cell: [number, number] | null;
   /** 'any', or charters ('aes-2023') and charter articles ('aes-2023/6') the stored assessment must name (any of them). */
-  triggers: { any: boolean; charters: string[]; articles: string[] } | null;
+  triggers: Triggers | null;
+  /** And also this one (a charter or an article): how the map counts a cluster's incidents per article. */
+  alsoTriggers: Triggers | null;
   /** false: not yet assessed only; true: assessed only. */
   assessed: boolean | null;
+}
+
+type Triggers = { any: boolean; charters: string[]; articles: string[] };
+
+/** 'any', charter ids and "charter/article" pairs: any of them. */
+function parseTriggers(values: string[] | null, field: string): Triggers | null {
+  if (!values) return null;
+  const t: Triggers = { any: false, charters: [], articles: [] };
+  for (const v of values) {
+    if (v === 'any') t.any = true;
+    else if (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v)) t.charters.push(v);
+    else if (/^[a-z0-9]+(-[a-z0-9]+)*\/[\w.-]+$/.test(v)) t.articles.push(v);
+    else throw new InputError(`${field} "${v}" is not "any", a charter id (aes-2023) or a charter's article (aes-2023/6)`, { code: 'invalid_filter' });
+  }
+  return t;
 }
 
 function list(v: string | string[] | undefined): string[] | null {
@@ -150,17 +167,8 @@ export function normaliseFilter(f: IncidentFilter = {}, name: FieldName = (field
     }
     cell = cellRange(x, y, level);
   }
-  let triggers: NormalFilter['triggers'] = null;
-  const trig = list(f.triggers);
-  if (trig) {
-    triggers = { any: false, charters: [], articles: [] };
-    for (const v of trig) {
-      if (v === 'any') triggers.any = true;
-      else if (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v)) triggers.charters.push(v);
-      else if (/^[a-z0-9]+(-[a-z0-9]+)*\/[\w.-]+$/.test(v)) triggers.articles.push(v);
-      else throw fail(`${name('triggers')} "${v}" is not "any", a charter id (aes-2023) or a charter's article (aes-2023/6)`);
-    }
-  }
+  const triggers = parseTriggers(list(f.triggers), name('triggers'));
+  const alsoTriggers = parseTriggers(list(f.alsoTriggers), 'alsoTriggers');
   const actor = f.actor && f.actor.trim() ? fold(f.actor.trim()) : null;
   const admin1 = f.admin1 && f.admin1.trim() ? f.admin1.trim().toLowerCase() : null;
   return {
@@ -180,6 +188,7 @@ export function normaliseFilter(f: IncidentFilter = {}, name: FieldName = (field
     preciseOnly: f.precision === 'precise',
     cell,
     triggers,
+    alsoTriggers,
     assessed: typeof f.assessed === 'boolean' ? f.assessed : null,
   };
 }

@@ -4,6 +4,7 @@ import type { IncidentRecord } from '../../incident/record.ts';
 import type { RepositoryContext } from '../store.ts';
 import { byArea, count, timeline } from './aggregates.ts';
 import { clusters } from './clusters.ts';
+import { clustersByArticle, type ArticleClusterResult } from './cluster-articles.ts';
 import type { IncidentDialect, Row } from './dialect.ts';
 import { normaliseFilter } from './filter.ts';
 import { decodeCursor, encodeCursor } from './filter-sql.ts';
@@ -168,6 +169,11 @@ export class IncidentRepository {
     const { zoom, ...filter } = q;
     if (typeof zoom !== 'number' || !Number.isFinite(zoom) || zoom < 0 || zoom > 24) throw new InputError('zoom must be a number from 0 to 24', { code: 'invalid_filter' });
     return clusters(this.d, normaliseFilter(filter), zoom);
+  }
+
+  /** The clusters, each with how many of its incidents trigger each of `articles` of `charter` (cluster-articles.ts). */
+  async clustersByArticle(q: ClusterQuery, charter: string, articles: readonly string[]): Promise<ArticleClusterResult> {
+    return clustersByArticle((x) => this.clusters(x), q, charter, articles);
   }
 
   /** Every matching incident, newest first, read page by page (constant memory): for exports and re-assessment. */

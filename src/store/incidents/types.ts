@@ -37,6 +37,8 @@ export interface IncidentFilter {
    * articles) or a charter's article ('aes-2023/6'); several: any of them.
    */
   triggers?: string | string[];
+  /** And also triggers this ('any', a charter or an article), on top of `triggers`: code only, not a query parameter. */
+  alsoTriggers?: string;
   /** false: only incidents whose assessment is not stored yet (the background refresh's work list). */
   assessed?: boolean;
 }

@@ -88,7 +88,7 @@ export const api = {
     request<{ buckets: TimelineBucket[] }>('GET', '/incidents/timeline', { query: { ...f }, signal }),
   byArea: (f: Filtered & { level: 'country' | 'admin1' }, signal?: AbortSignal) =>
     request<{ areas: AreaCount[] }>('GET', '/incidents/by-area', { query: { ...f }, signal }),
-  clusters: (f: Filtered & { bbox: string; zoom: number }, signal?: AbortSignal) =>
+  clusters: (f: Filtered & { bbox: string; zoom: number; by?: string | undefined }, signal?: AbortSignal) =>
     request<ClusterResponse>('GET', '/incidents/clusters', { query: { ...f }, signal }),
   incident: (id: string) => request<IncidentRecord>('GET', `/incidents/${encodeURIComponent(id)}`),
   history: (id: string) => request<{ entries: HistoryEntry[] }>('GET', `/incidents/${encodeURIComponent(id)}/history`).then((r) => r.entries),

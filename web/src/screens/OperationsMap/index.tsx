@@ -14,7 +14,9 @@ import { day, num } from '../../lib/format.ts';
 import { useLive } from '../../lib/live.ts';
 import { navigate, type Route } from '../../lib/router.ts';
 import { currentLang } from '../../i18n/index.ts';
-import { IncidentView } from '../Incident/index.tsx';
+import { IncidentView, useCharters } from '../Incident/index.tsx';
+import { clusterBackground } from '../../map/article-colours.ts';
+import { ArticleLegend, ColourSelect, describeArcs, useArticleLabel, useColourBy, useColouring, type Colouring } from './colouring.tsx';
 import './styles.css';
 
 interface ViewState {
@@ -86,6 +88,16 @@ export function OperationsMap({ route }: { route: Route }) {
   const [error, setError] = useState<unknown>(null);
   const filtersRef = useRef(filters);
   filtersRef.current = filters;
+  const charters = useCharters();
+  const [colourBy, setColourBy] = useColourBy();
+  const colourByRef = useRef(colourBy);
+  colourByRef.current = colourBy;
+  const colouring = useColouring(colourBy);
+  const colouringRef = useRef<Colouring | null>(null);
+  colouringRef.current = colouring?.charter === colourBy ? colouring : null;
+  const articleLabel = useArticleLabel(colouring);
+  const articleLabelRef = useRef(articleLabel);
+  articleLabelRef.current = articleLabel;
 
   const drawClusters = useCallback((clusters: Cluster[]) => {
     const map = mapRef.current;
@@ -102,9 +114,18 @@ export function OperationsMap({ route }: { route: Route }) {
       if (c.id) el.dataset.id = c.id;
       const size = c.count > 1 ? Math.round(22 + Math.min(34, Math.log2(c.count) * 5)) : 14;
       el.style.width = el.style.height = `${size}px`;
+      // Coloured by article: only clusters that were counted per article (asked with `by`) are painted.
+      const colours = colouringRef.current;
+      const arcs = colours && c.articles ? describeArcs(c, colours, articleLabelRef.current, t('triggersNone')) : '';
+      if (colours && c.articles) {
+        el.style.background = clusterBackground(c, colours.order);
+        el.classList.add('by-article');
+        el.dataset.arcs = arcs;
+      }
       if (c.count > 1) {
         el.textContent = c.count >= 10000 ? `${Math.round(c.count / 1000)}k` : String(c.count);
-        el.setAttribute('aria-label', t('clusterLabel', { n: c.count }) + (coarse ? ` (${tc('approximate')})` : ''));
+        el.setAttribute('aria-label', t('clusterLabel', { n: c.count }) + (coarse ? ` (${tc('approximate')})` : '') + (arcs ? ` — ${arcs}` : ''));
+        if (arcs) el.title = arcs;
         el.addEventListener('click', (ev) => {
           ev.stopPropagation();
           // Deep in, a cluster is incidents at one place (often one centroid): list them instead of zooming.
@@ -112,8 +133,8 @@ export function OperationsMap({ route }: { route: Route }) {
           else map.easeTo({ center: [c.lon, c.lat], zoom: Math.min(map.getZoom() + 2, 14) });
         });
       } else {
-        el.setAttribute('aria-label', t('incidentLabel', { id: c.id ?? '' }) + (coarse ? ` (${tc('approximate')})` : ''));
-        el.title = coarse ? t('approxTitle') : t('exactTitle');
+        el.setAttribute('aria-label', t('incidentLabel', { id: c.id ?? '' }) + (coarse ? ` (${tc('approximate')})` : '') + (arcs ? ` — ${arcs}` : ''));
+        el.title = (coarse ? t('approxTitle') : t('exactTitle')) + (arcs ? ` — ${arcs}` : '');
         el.addEventListener('click', (ev) => {
           ev.stopPropagation();
           if (c.id) navigate(`/map?incident=${encodeURIComponent(c.id)}`);
@@ -143,7 +164,7 @@ export function OperationsMap({ route }: { route: Route }) {
     box.current?.setAttribute('data-state', 'loading');
     try {
       const [cl, count, tl] = await Promise.all([
-        api.clusters({ ...f, zoom: Math.round(map.getZoom()) }, ctl.signal),
+        api.clusters({ ...f, zoom: Math.round(map.getZoom()), by: colourByRef.current || undefined }, ctl.signal),
         api.count(f, ctl.signal),
         api.timeline({ ...f, interval: 'month' }, ctl.signal),
       ]);
@@ -244,7 +265,9 @@ export function OperationsMap({ route }: { route: Route }) {
     map.flyTo({ center: [p.lon, p.lat], zoom: zoomFor(p), duration: 900 });
   }, []);
 
-  useEffect(() => { void load(); }, [filters, load]);
+  useEffect(() => { void load(); }, [filters, colourBy, load]);
+  // The article colours arrive with the charter's text: the clusters already drawn are painted again.
+  useEffect(() => { if (view) drawClusters(view.clusters); }, [colouring, drawClusters]);
   const reloadSoon = useRef<number | null>(null);
   // New or corrected incidents redraw the view (debounced: an import sends many).
   const reloadLater = useCallback(() => {
@@ -276,11 +299,14 @@ export function OperationsMap({ route }: { route: Route }) {
               resize ends in a "moveend", which reloads, which shows "Loading…" again — a loop. */}
           <span className="muted" style={{ visibility: loading ? 'visible' : 'hidden' }} aria-hidden={!loading}>{tc('loading')}</span>
         </div>
-        <div className="legend" role="group" aria-label={t('legend')}>
-          <span><span className="legend-dot many" aria-hidden="true" /> {t('legendCluster')}</span>
-          <span><span className="legend-dot one" aria-hidden="true" /> {t('legendExact')}</span>
-          <span><span className="legend-dot coarse" aria-hidden="true" /> {t('legendCoarse')}</span>
-        </div>
+        <ColourSelect value={colourBy} onChange={setColourBy} charters={charters} />
+        {colouring && colourBy ? <ArticleLegend c={colouring} /> : (
+          <div className="legend" role="group" aria-label={t('legend')}>
+            <span><span className="legend-dot many" aria-hidden="true" /> {t('legendCluster')}</span>
+            <span><span className="legend-dot one" aria-hidden="true" /> {t('legendExact')}</span>
+            <span><span className="legend-dot coarse" aria-hidden="true" /> {t('legendCoarse')}</span>
+          </div>
+        )}
       </div>
       <div className="ops-body">
         <div className="map-wrap">

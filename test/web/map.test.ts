@@ -157,6 +157,13 @@ describe('the map a duty officer can read', { timeout: 120_000 }, () => {
     expect(await axeViolations(page)).toEqual([]);
     await labelsSettled(page);
     await shot(page, '24-map-coloured-by-article');
+    // The filters offer each article by its name too; the map then counts just what triggers it.
+    expect(await page.locator('select[name=triggers] option[value="aes-2023/6"]').textContent()).toMatch(/^Art\. 6 — \w/);
+    await afterReload(page, () => page.locator('select[name=triggers]').selectOption('aes-2023/6'));
+    const q6 = (await page.locator('[data-testid=ops-map]').getAttribute('data-query'))!;
+    expect(q6).toContain('triggers=aes-2023%2F6');
+    const { count: six } = (await (await page.request.get(`${server.url}/api/v1/incidents/count?${q6}`)).json()) as { count: number };
+    expect(Number(await page.locator('[data-testid=cluster-total]').getAttribute('data-value'))).toBe(six);
     // Back to the precision colours (the choice is remembered in the browser, so undo it for the next tests).
     await afterReload(page, () => page.locator('select[name=colourBy]').selectOption(''));
     expect(await page.locator('.cluster.by-article').count()).toBe(0);

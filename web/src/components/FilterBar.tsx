@@ -5,6 +5,8 @@ import { CountrySelect } from './CountrySelect.tsx';
 import { DateInput } from './DateInput.tsx';
 import { useCharters } from '../screens/Incident/index.tsx';
 import { currentLang } from '../i18n/index.ts';
+import { useOperativeArticles } from '../lib/articles.ts';
+import { isUnnumbered } from './AssessmentView.tsx';
 
 /** A filter is applied only once its day is whole and real. */
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
@@ -21,6 +23,7 @@ export function FilterBar({ value, onChange, search }: { value: IncidentFilters;
   }, [q, value, onChange]);
   const set = (patch: Partial<IncidentFilters>) => onChange({ ...value, ...patch });
   const charters = useCharters();
+  const articles = useOperativeArticles(charters.map((c) => c.id));
   const lang = currentLang();
   return (
     <form className="filters" role="search" aria-label={t('filters.label')} onSubmit={(e) => { e.preventDefault(); onChange({ ...value, q }); }}>
@@ -48,7 +51,16 @@ export function FilterBar({ value, onChange, search }: { value: IncidentFilters;
         <select name="triggers" value={value.triggers ?? ''} onChange={(e) => set({ triggers: e.target.value })}>
           <option value="">{t('filters.anyIncident')}</option>
           <option value="any">{t('filters.triggersAny')}</option>
-          {charters.map((c) => <option key={c.id} value={c.id}>{t('filters.triggersCharter', { charter: (c.shortTitle ?? c.title)[lang] })}</option>)}
+          {charters.map((c) => (
+            <optgroup key={c.id} label={(c.shortTitle ?? c.title)[lang]}>
+              <option value={c.id}>{t('filters.triggersCharter', { charter: (c.shortTitle ?? c.title)[lang] })}</option>
+              {(articles.get(c.id) ?? []).map((a) => (
+                <option key={a.number} value={`${c.id}/${a.number}`}>
+                  {isUnnumbered(a.number) ? a.title[lang] : `${t('assess.article', { article: a.number })} — ${a.title[lang]}`}
+                </option>
+              ))}
+            </optgroup>
+          ))}
         </select>
       </label>
       {search && (

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client.ts';
-import type { CharterArticle, CharterSummary, Cluster, LocalText } from '../../api/types.ts';
+import type { CharterSummary, Cluster, LocalText } from '../../api/types.ts';
+import { useOperativeArticles } from '../../lib/articles.ts';
 import { isUnnumbered } from '../../components/AssessmentView.tsx';
 import { articleColour, arcsOf, NONE_COLOUR } from '../../map/article-colours.ts';
 import { currentLang } from '../../i18n/index.ts';
@@ -22,19 +22,10 @@ export function useColourBy(): [string, (v: string) => void] {
 }
 
 export function useColouring(charter: string): Colouring | null {
-  const [c, setC] = useState<Colouring | null>(null);
-  useEffect(() => {
-    setC(null);
-    if (!charter) return;
-    let live = true;
-    api.charter(charter).then((d) => {
-      const articles = (d.charter.articles as CharterArticle[] | undefined) ?? [];
-      const operative = articles.filter((a) => (a.provisions ?? []).length > 0);
-      if (live) setC({ charter, order: operative.map((a) => a.number), titles: new Map(articles.map((a) => [a.number, a.title])) });
-    }, () => undefined);
-    return () => { live = false; };
-  }, [charter]);
-  return c;
+  const articles = useOperativeArticles(charter ? [charter] : []).get(charter);
+  return useMemo(() => (charter && articles
+    ? { charter, order: articles.map((a) => a.number), titles: new Map(articles.map((a) => [a.number, a.title])) }
+    : null), [charter, articles]);
 }
 
 /** "Art. 6 — Collective defence", or the title alone for an article the text leaves unnumbered. */

@@ -95,11 +95,8 @@ export const capRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app,
     },
   }, async (request, reply) => {
     authorize(request.actor, 'read', 'case');
-    const summaries = await store.cases.list({ limit: 100 });
     const entries: Array<{ alert: CapAlert; href: string }> = [];
-    for (const s of summaries) {
-      const c = await store.cases.get(s.id);
-      if (!c) continue;
+    for (const c of await store.cases.documents({ party: null, recent: 100 })) {
       caseAlerts(alertSource(c, ctx.charters), CAP_SENDER).forEach((alert, i) => entries.push({ alert, href: `/api/v1/cases/${c.id}/cap.xml?alert=${i + 1}` }));
     }
     const xml = capAtomFeed(entries, { id: `urn:foedus:cap:${CAP_SENDER.id}`, self: '/api/v1/cap.atom', title: 'Foedus — CAP alerts / alertes CAP', author: CAP_SENDER.name, now: ctx.clock().toISOString() });

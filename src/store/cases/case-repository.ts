@@ -36,8 +36,11 @@ export interface CaseRepository {
   /** Writes the case where the stored version is `expected`; false when it moved on. */
   update(c: Case, expected: number): Promise<boolean>;
   list(filter: CaseFilter): Promise<CaseSummary[]>;
-  /** Every case (documents) concerning a party, or all when party is null — for compliance and the inbox. */
-  documents(filter: { party: string | null; openOnly?: boolean }): Promise<Case[]>;
+  /**
+   * Every case (documents) concerning a party, or all when party is null — for compliance and the inbox;
+   * with `recent`, only that many, the most recently changed first (the CAP feed).
+   */
+  documents(filter: { party: string | null; openOnly?: boolean; recent?: number }): Promise<Case[]>;
   addNote(note: Omit<CaseNote, 'id'>): Promise<CaseNote>;
   notes(caseId: number): Promise<CaseNote[]>;
 }
@@ -102,6 +105,7 @@ export function caseRepository(ctx: RepositoryContext): CaseRepository {
       let q = db.selectFrom('response_case').select(['id', 'document']);
       if (f.party) q = q.where('parties', 'like', `% ${f.party} %`);
       if (f.openOnly) q = q.where('state', 'not in', FINAL);
+      if (f.recent !== undefined) return (await q.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(f.recent).execute()).map(toCase);
       return (await q.orderBy('id').execute()).map(toCase);
     },
     async addNote(n) {

@@ -44,3 +44,12 @@ export function offer(user: User, c: Case): Offer {
     open,
   };
 }
+
+/** A deployment's states in the order it passes them (src/response DEPLOYMENT_STATES): only later ones are offered. */
+const DEPLOYMENT_ORDER = ['preparing', 'in_transit', 'on_site', 'withdrawn'] as const;
+export type DeploymentStatus = (typeof DEPLOYMENT_ORDER)[number];
+
+/** The states a deployment may still move to (never back to preparing). */
+export function nextDeploymentStates(status: string): DeploymentStatus[] {
+  return DEPLOYMENT_ORDER.filter((s) => s !== 'preparing' && DEPLOYMENT_ORDER.indexOf(s) > DEPLOYMENT_ORDER.indexOf(status as DeploymentStatus));
+}

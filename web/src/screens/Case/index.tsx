@@ -9,7 +9,7 @@ import { countryName } from '../../lib/countries.ts';
 import { day, stamp } from '../../lib/format.ts';
 import { useLive } from '../../lib/live.ts';
 import { href } from '../../lib/router.ts';
-import { offer } from './can.ts';
+import { nextDeploymentStates, offer } from './can.ts';
 import { DeploymentForm, LifecycleForm, NoteForm, PledgeForm, PositionForm, ReasonButton, RequestForm } from './forms.tsx';
 import '../Cases/styles.css';
 import './styles.css';
@@ -211,7 +211,7 @@ export function CasePage({ id }: { id: number }) {
             <thead><tr><th scope="col">{t('deploymentCol')}</th><th scope="col">{t('party')}</th><th scope="col">{t('quantity')}</th><th scope="col">{t('status')}</th><th scope="col">{t('actions')}</th></tr></thead>
             <tbody>
               {c.deployments.map((d) => {
-                const next = (['in_transit', 'on_site', 'withdrawn'] as const).filter((s) => ['preparing', 'in_transit', 'on_site', 'withdrawn'].indexOf(s) > ['preparing', 'in_transit', 'on_site', 'withdrawn'].indexOf(d.status));
+                const next = nextDeploymentStates(d.status);
                 return (
                   <tr key={d.id} data-testid={`deployment-${d.id}`} data-status={d.status}>
                     <td>{d.id} ({d.pledge})</td>

@@ -26,6 +26,7 @@ import { loadCharters } from '../src/charter/loader.ts';
 import type { Incident } from '../src/incident/incident.ts';
 import { isRowError, mapUcdpRow } from '../src/incident/ucdp/mapper.ts';
 import { readUcdpCsv } from '../src/incident/ucdp/wire.ts';
+import { generatedIncidents } from './engine-incidents.ts';
 
 
 const TARGET = Number(process.env.FOEDUS_BENCH_ASSESSMENTS ?? 1_000_000);
@@ -158,8 +159,18 @@ function timeLoop(incidents: Incident[], target: number, f: (i: Incident) => num
   return { n, ms: Number(process.hrtime.bigint() - t0) / 1e6, check };
 }
 
+/** FOEDUS_BENCH_GENERATED=N: N distinct generated incidents (engine-incidents.ts) instead of the UCDP events repeated. */
+const GENERATED = Number(process.env.FOEDUS_BENCH_GENERATED ?? 0);
+
+function generated(n: number): Incident[] {
+  const incidents = generatedIncidents(n);
+  const distinct = new Set(incidents.map((i) => JSON.stringify(i))).size;
+  console.log(`incidents: ${n.toLocaleString('en')} generated, ${distinct.toLocaleString('en')} distinct`);
+  return incidents;
+}
+
 async function main(): Promise<void> {
-  const incidents = await loadIncidents();
+  const incidents = GENERATED > 0 ? generated(GENERATED) : await loadIncidents();
   const charters = loadCharters(join(ROOT, 'charters'));
   const all = compileCharters(charters);
   const aesOnly = compileCharters(charters.filter((c) => c.id === 'aes-2023'));

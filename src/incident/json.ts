@@ -1,3 +1,4 @@
+import { recordDateProblem } from './record-dates.ts';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.ts';
@@ -135,6 +136,8 @@ export function recordFromIncident(dataset: SourceDataset, incident: Incident, e
 export function mapIncidentJsonItem(value: unknown, at: ElementAt, now: string): IncidentRecord | ItemError {
   const v = validateElement(value);
   if (!('incident' in v)) return itemError(at, v.path, v.reason);
+  const days = recordDateProblem(v.incident.date, null, now);
+  if (days) return itemError(at, 'date', days.reason);
   const incident = v.incident;
   const raw = value as Record<string, unknown>;
   // Hash the input as given (not the normalised form): the same file gives the same ids.

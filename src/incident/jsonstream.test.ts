@@ -6,6 +6,9 @@ import { readJsonElements, type JsonElement, type JsonStreamOptions } from './js
 import { isItemError, readIncidentJson, type ItemError } from './json.ts';
 import { readGeojson } from './geojson/mapper.ts';
 
+/** A real instant: the record dates are checked against it. */
+const NOW = '2026-01-01T00:00:00.000Z';
+
 async function elements(chunks: (string | Buffer)[], opts: JsonStreamOptions): Promise<JsonElement[]> {
   const out: JsonElement[] = [];
   for await (const e of readJsonElements(Readable.from(chunks), opts)) out.push(e);
@@ -56,7 +59,7 @@ describe('readIncidentJson / readGeojson (streaming)', () => {
   it('maps a streamed incident array, naming the line of a bad element', async () => {
     const text = `[\n${JSON.stringify(inc)},\n${JSON.stringify({ ...inc, kind: 'war' })}\n]`;
     const out: (IncidentRecord | ItemError)[] = [];
-    for await (const r of readIncidentJson(Readable.from(text.split('')), 'NOW', 'a.json')) out.push(r);
+    for await (const r of readIncidentJson(Readable.from(text.split('')), NOW, 'a.json')) out.push(r);
     expect(isItemError(out[0]!)).toBe(false);
     expect(out[1]).toMatchObject({ index: 1, line: 3, path: '[1].kind', where: 'a.json:3: [1].kind' });
     expect((out[1] as ItemError).reason).toMatch(/^kind: /);
@@ -65,12 +68,12 @@ describe('readIncidentJson / readGeojson (streaming)', () => {
   it('maps a streamed FeatureCollection and refuses another GeoJSON type at the end', async () => {
     const fc = { type: 'FeatureCollection', features: [{ type: 'Feature', id: 'a', geometry: { type: 'Point', coordinates: [1.45, 14.35] }, properties: inc }] };
     const out: (IncidentRecord | ItemError)[] = [];
-    for await (const r of readGeojson(Readable.from([JSON.stringify(fc, null, 1)]), 'NOW', 'b.geojson')) out.push(r);
+    for await (const r of readGeojson(Readable.from([JSON.stringify(fc, null, 1)]), NOW, 'b.geojson')) out.push(r);
     expect((out[0] as IncidentRecord).id).toBe('geojson:a');
     const wrong = JSON.stringify({ type: 'GeometryCollection', features: [], geometries: [] });
-    const go = async () => { for await (const _ of readGeojson(Readable.from([wrong]), 'NOW', 'c.geojson')) void _; };
+    const go = async () => { for await (const _ of readGeojson(Readable.from([wrong]), NOW, 'c.geojson')) void _; };
     await expect(go()).rejects.toThrow(/^c\.geojson: expected a GeoJSON FeatureCollection .* got a GeoJSON GeometryCollection$/);
-    const none = async () => { for await (const _ of readGeojson(Readable.from(['{"type": "Feature", "geometry": null}']), 'NOW', 'd.geojson')) void _; };
+    const none = async () => { for await (const _ of readGeojson(Readable.from(['{"type": "Feature", "geometry": null}']), NOW, 'd.geojson')) void _; };
     await expect(none()).rejects.toThrow(/d\.geojson: expected a GeoJSON FeatureCollection/);
   });
 });

@@ -15,6 +15,7 @@ import { registerAuth } from './auth/authenticate.ts';
 import { registerInputGuard } from './input-guard.ts';
 import { registerSecurityHeaders } from './headers.ts';
 import { handleError, handleNotFound } from './errors.ts';
+import { clientErrorHandler, registerJsonParser } from './body.ts';
 import { Feed } from './feed.ts';
 import { ImportJobs, type ImportRunner } from './jobs.ts';
 import { WebhookDeliverer, type DelivererOptions } from './webhooks/deliverer.ts';
@@ -93,6 +94,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
     // request.protocol is https and HSTS is sent; never trusted by default.
     trustProxy: process.env.FOEDUS_TRUST_PROXY || false,
     routerOptions: { ignoreTrailingSlash: true },
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -102,6 +104,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   app.setErrorHandler(handleError);
   // Only JSON (and multipart for uploads): anything else is 415, not a string body.
   app.removeContentTypeParser('text/plain');
+  registerJsonParser(app);
 
   const feed = new Feed();
   const assessments = new AssessmentRefresher(opts.store, opts.charters, app.log, feed);
@@ -195,8 +198,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
     await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0] ?? '/';
-      // The UI routes in the browser: any non-API GET that accepts HTML gets index.html.
-      if (request.method === 'GET' && !path.startsWith('/api/') && !/^\/(healthz|readyz)$/.test(path)) {
+      // The UI routes in the browser (hash routes): a non-API GET gets index.html, unless it names a file
+      // (an asset that is not there is a 404, not a page a script tag would try to run).
+      const file = /\.[A-Za-z0-9]+$/.test(path) || path.startsWith('/assets/');
+      if (request.method === 'GET' && !file && !path.startsWith('/api/') && !/^\/(healthz|readyz)$/.test(path)) {
         return reply.type('text/html; charset=utf-8').sendFile('index.html');
       }
       return handleNotFound(request, reply);

@@ -1,3 +1,4 @@
+import { recordDateProblem } from '../record-dates.ts';
 import { MAX_FATALITIES, type Incident } from '../incident.ts';
 import type { Actor, IncidentRecord } from '../record.ts';
 import { isIso3, numericToIso3 } from '../countries.ts';
@@ -51,6 +52,8 @@ function map(row: AcledRow, now: string): IncidentRecord {
 
   const date = parseAcledDate(row.event_date);
   if (!date) throw new Reject('event_date', `event_date "${row.event_date}" is not a real date (YYYY-MM-DD or "15 August 2023")`);
+  const days = recordDateProblem(date, null, now);
+  if (days) throw new Reject('event_date', days.reason);
   if (row.year.trim() && row.year.trim() !== date.slice(0, 4)) throw new Reject('year', `year ${row.year.trim()} disagrees with event_date ${date}`);
 
   const timePrec = row.time_precision.trim();

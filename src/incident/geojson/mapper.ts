@@ -1,3 +1,4 @@
+import { recordDateProblem } from '../record-dates.ts';
 import type { Readable } from 'node:stream';
 import { InputError } from '../../errors.ts';
 import { readJsonElements } from '../jsonstream.ts';
@@ -118,6 +119,8 @@ export function mapGeojsonFeature(feature: unknown, at: ElementAt, now: string):
     return itemError(at, featurePath(v.path), reason);
   }
   const incident: Incident = v.incident;
+  const days = recordDateProblem(incident.date, null, now);
+  if (days) return itemError(at, featurePath('date'), days.reason);
   const fid = feature.id;
   const sourceId = typeof fid === 'string' && fid !== '' ? fid : typeof fid === 'number' ? String(fid) : incident.id ?? contentHash({ geometry: feature.geometry ?? null, properties: feature.properties ?? null });
   const props = isObj(feature.properties) ? feature.properties : {};

@@ -1,3 +1,4 @@
+import { recordDateProblem } from '../record-dates.ts';
 import { MAX_FATALITIES, type Incident } from '../incident.ts';
 import { ymd } from '../dates.ts';
 import type { Actor, IncidentRecord } from '../record.ts';
@@ -83,6 +84,8 @@ function map(row: UcdpRow, now: string): IncidentRecord {
   const start = date(row, 'date_start');
   const end = date(row, 'date_end');
   if (end < start) throw new Reject('date_end', `date_end ${end} is before date_start ${start}`);
+  const days = recordDateProblem(start, end, now);
+  if (days) throw new Reject(days.field === 'date' ? 'date_start' : 'date_end', days.reason);
   const lat = coord(row, 'latitude', 90);
   const lon = coord(row, 'longitude', 180);
   const locationPrecision = code(row, 'where_prec', WHERE_PREC);

@@ -120,7 +120,7 @@ export const importRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       if (!saved) throw new HttpError(400, 'invalid_request', 'multipart: no file; send it in a field named "file"');
     } catch (err) {
       if (saved) await rm(saved.dir, { recursive: true, force: true });
-      throw err;
+      throw malformedMultipart(err) ?? err;
     }
     const job = ctx.jobs.enqueue({ path: saved.path, fileName: saved.fileName, format, actor: actorId(request), cleanup: saved.dir });
     return reply.code(202).header('location', `/api/v1/imports/${job.id}`).send({ job: { id: job.id, status: job.status } });
@@ -140,3 +140,13 @@ export const importRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     return job;
   });
 };
+
+/**
+ * The multipart parser's own complaints about a broken body (cut short, no boundary, a bad part
+ * header) are the client's fault: a 400 saying so, not a 500.
+ */
+function malformedMultipart(err: unknown): HttpError | null {
+  if (err instanceof HttpError || !(err instanceof Error)) return null;
+  if (!/Unexpected end of (form|multipart data)|Malformed part header|Boundary not found|Malformed urlencoded form/i.test(err.message)) return null;
+  return new HttpError(400, 'malformed_multipart', `The multipart body is malformed (${err.message}): send the whole file as multipart/form-data.`);
+}

@@ -6,6 +6,7 @@ import { InputError } from '../../errors.ts';
 import { INCIDENT_KINDS, isRealDate } from '../../incident/incident.ts';
 import { DATE_PRECISIONS, LOCATION_PRECISIONS, type IncidentRecord } from '../../incident/record.ts';
 import { normaliseIncident } from '../../incident/validate.ts';
+import { recordDateProblem } from '../../incident/record-dates.ts';
 import { countryName } from '../../incident/countries.ts';
 import { parseFilterText, type FilterText } from '../../store/incidents/filter.ts';
 import { VersionConflict, type AreaCount, type AreaLevel, type IncidentChanges } from '../../store/incidents/types.ts';
@@ -138,6 +139,12 @@ function applyEditable(base: IncidentChanges, b: Editable, current?: IncidentRec
     };
   }
   return out;
+}
+
+/** A record's days within what Foedus records (src/incident/record-dates.ts), or a 400 naming the field. */
+function checkDates(date: string, dateEnd: string | null | undefined, now: string): void {
+  const p = recordDateProblem(date, dateEnd, now);
+  if (p) throw new HttpError(400, 'invalid_request', `${p.field === 'date' ? 'body.incident.date' : 'body.dateEnd'}: ${p.reason}`);
 }
 
 function checkFatalities(f: IncidentRecord['fatalities'] | undefined): void {
@@ -319,9 +326,13 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     const incident = normaliseIncident(request.body.incident, 'body.incident');
     guard(request, 'create', { type: 'incident', party: incident.location.country ?? null });
     const actor = actorId(request);
-    const now = new Date().toISOString();
-    const id = randomUUID();
+    const now = ctx.clock().toISOString();
     const b = request.body;
+    if (incident.id !== undefined) {
+      throw new HttpError(400, 'invalid_request', `body.incident.id: Foedus gives a recorded incident its id; leave "id" out (an import keeps a source's own ids)`);
+    }
+    checkDates(incident.date, b.dateEnd, now);
+    const id = randomUUID();
     const record: IncidentRecord = {
       id,
       incident: { ...incident, id },
@@ -379,8 +390,14 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       // Both the record as it is and as it would become must be the actor's to edit.
       guard(request, 'update', { type: 'incident', party: current.incident.location.country ?? null });
       if (incident) guard(request, 'update', { type: 'incident', party: incident.location.country ?? null });
+      if (incident?.id !== undefined && incident.id !== current.id) {
+        throw new HttpError(400, 'invalid_request', `body.incident.id: "${incident.id}" is not this incident's id ("${current.id}"); leave "id" out`);
+      }
       const changes: IncidentChanges = incident ? { incident: { ...incident, id: current.id } } : {};
       applyEditable(changes, rest, current);
+      if (changes.incident || changes.dateEnd !== undefined) {
+        checkDates(changes.incident?.date ?? current.incident.date, changes.dateEnd !== undefined ? changes.dateEnd : current.dateEnd, ctx.clock().toISOString());
+      }
       checkFatalities(changes.fatalities);
       const r = await t.incidents.update(current.id, changes, version, actor);
       if (!r) throw notFound(`Incident "${request.params.id}"`);

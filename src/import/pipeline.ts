@@ -53,7 +53,8 @@ interface UpsertResult {
   imported: number;
   updated: number;
   unchanged: number;
-  ids: unknown;
+  conflicts: number;
+  ids: { conflicts: string[] };
 }
 interface ImportRepos {
   incidents: { upsertPrepared(records: PreparedRecord[], opts: { actor: string }): Promise<UpsertResult> };
@@ -184,6 +185,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     imported: 0,
     updated: 0,
     unchanged: 0,
+    conflicts: 0,
+    conflictIds: [],
     rejected: 0,
     rejections: [],
     rejectionsTruncated: false,
@@ -197,7 +200,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   };
 
   interface Written {
-    res: { imported: number; updated: number; unchanged: number };
+    res: { imported: number; updated: number; unchanged: number; conflicts: number };
+    conflictIds: string[];
     firstSourceId: string | null;
     lastSourceId: string | null;
     batch: number;
@@ -206,11 +210,12 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     rejectedSoFar: number;
   }
 
-  const totals = { imported: 0, updated: 0, unchanged: 0 };
+  const totals = { imported: 0, updated: 0, unchanged: 0, conflicts: 0 };
   const progressOf = (w: Written): ImportProgress => {
     totals.imported += w.res.imported;
     totals.updated += w.res.updated;
     totals.unchanged += w.res.unchanged;
+    totals.conflicts += w.res.conflicts;
     return {
       file: summary.file,
       format,
@@ -219,6 +224,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       imported: totals.imported,
       updated: totals.updated,
       unchanged: totals.unchanged,
+      conflicts: totals.conflicts,
       rejected: w.rejectedSoFar,
       firstSourceId: w.firstSourceId,
       lastSourceId: w.lastSourceId,
@@ -233,6 +239,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     summary.imported += w.res.imported;
     summary.updated += w.res.updated;
     summary.unchanged += w.res.unchanged;
+    summary.conflicts += w.res.conflicts;
+    for (const id of w.conflictIds) if (summary.conflictIds.length < maxRejections) summary.conflictIds.push(id);
     opts.onProgress?.(p);
   };
 
@@ -283,7 +291,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
    */
   const writeBatch = async (store: Store, first: PreparedRecord[]): Promise<Written> => {
     const r = repos(store);
-    const res = { imported: 0, updated: 0, unchanged: 0 };
+    const res = { imported: 0, updated: 0, unchanged: 0, conflicts: 0 };
+    const conflictIds: string[] = [];
     let records = 0;
     let last = first[first.length - 1]!;
     for (let chunk = first; chunk.length > 0; ) {
@@ -292,6 +301,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       res.imported += x.imported;
       res.updated += x.updated;
       res.unchanged += x.unchanged;
+      res.conflicts += x.conflicts;
+      conflictIds.push(...x.ids.conflicts);
       records += chunk.length;
       last = chunk[chunk.length - 1]!;
       if (records >= batchSize || ended) break;
@@ -304,9 +315,10 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       actor: opts.actor,
       action: IMPORT_ACTION,
       target: `import:${summary.file}`,
-      payload: { file: summary.file, format, strict, batch, records, ...res, firstSourceId, lastSourceId, lastLine },
+      // The conflicting incidents by id: what a person must review is named in the record itself.
+      payload: { file: summary.file, format, strict, batch, records, ...res, ...(conflictIds.length ? { conflictIds } : {}), firstSourceId, lastSourceId, lastLine },
     });
-    return { res, firstSourceId, lastSourceId, batch, rowsSoFar: summary.rows, lastLine, rejectedSoFar: summary.rejected };
+    return { res, conflictIds, firstSourceId, lastSourceId, batch, rowsSoFar: summary.rows, lastLine, rejectedSoFar: summary.rejected };
   };
 
   try {

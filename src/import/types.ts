@@ -79,6 +79,8 @@ export interface ImportProgress {
   imported: number;
   updated: number;
   unchanged: number;
+  /** Incidents corrected by hand that the source now gives otherwise: kept as corrected. */
+  conflicts: number;
   rejected: number;
   /** Source ids of the first and last record of this batch, and the physical line the batch ends on. */
   firstSourceId: string | null;
@@ -98,6 +100,13 @@ export interface ImportSummary {
   imported: number;
   updated: number;
   unchanged: number;
+  /**
+   * Incidents corrected by hand that the source now gives otherwise: left as the person corrected
+   * them, the source's row kept beside them (the record's reports) for someone to review.
+   */
+  conflicts: number;
+  /** The ids of the first `maxRejections` of them. */
+  conflictIds: string[];
   rejected: number;
   /** The first `maxRejections` rejected rows, in file order; `rejected` is the full count. */
   rejections: RowRejection[];

@@ -21,6 +21,7 @@ export interface JobProgress {
   imported: number;
   updated: number;
   unchanged: number;
+  conflicts: number;
   rejected: number;
 }
 
@@ -83,7 +84,7 @@ export class ImportJobs {
       createdAt: new Date().toISOString(),
       startedAt: null,
       finishedAt: null,
-      progress: { rows: 0, imported: 0, updated: 0, unchanged: 0, rejected: 0 },
+      progress: { rows: 0, imported: 0, updated: 0, unchanged: 0, conflicts: 0, rejected: 0 },
       summary: null,
       error: null,
     };
@@ -135,12 +136,12 @@ export class ImportJobs {
         signal: this.abort.signal,
         onProgress: (p: ImportProgress) => {
           job.format = p.format;
-          job.progress = { rows: p.rows, imported: p.imported, updated: p.updated, unchanged: p.unchanged, rejected: p.rejected };
+          job.progress = { rows: p.rows, imported: p.imported, updated: p.updated, unchanged: p.unchanged, conflicts: p.conflicts, rejected: p.rejected };
           this.feed.publish('import.progress', { id: job.id, status: job.status, progress: job.progress });
         },
       });
       job.format = summary.format;
-      job.progress = { rows: summary.rows, imported: summary.imported, updated: summary.updated, unchanged: summary.unchanged, rejected: summary.rejected };
+      job.progress = { rows: summary.rows, imported: summary.imported, updated: summary.updated, unchanged: summary.unchanged, conflicts: summary.conflicts, rejected: summary.rejected };
       this.finish(job, 'done', summary, null);
     } catch (err) {
       const e = err as { code?: unknown; message?: unknown; name?: unknown };

@@ -32,8 +32,11 @@ const n = (x: number) => x.toLocaleString('en');
 export function formatSummary(s: ImportSummary, storeDescription: string): string {
   const lines = [
     `Imported ${s.file} (${FORMAT_LABEL[s.format]}${s.strict ? ', strict' : ''}) into ${storeDescription} in ${(s.durationMs / 1000).toFixed(1)} s`,
-    `  ${n(s.rows)} rows: ${n(s.imported)} new, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged, ${n(s.rejected)} rejected`,
+    `  ${n(s.rows)} rows: ${n(s.imported)} new, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged, ${s.conflicts > 0 ? `${n(s.conflicts)} kept as corrected by hand, ` : ''}${n(s.rejected)} rejected`,
   ];
+  if (s.conflicts > 0) {
+    lines.push(`  Corrected by hand, so kept as corrected (the source's new row is kept beside each; review them): ${s.conflictIds.slice(0, 20).join(', ')}${s.conflicts > 20 ? `, … ${n(s.conflicts - 20)} more` : ''}`);
+  }
   if (s.rejected > 0) {
     lines.push(`  Rejected rows (${s.rejections.length < s.rejected ? `first ${n(s.rejections.length)} of ${n(s.rejected)}` : 'all'}):`);
     for (const r of s.rejections.slice(0, 20)) lines.push(`    ${s.file}:${r.line}  ${r.column ?? '(record)'}: ${r.reason}`);

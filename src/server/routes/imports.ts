@@ -24,6 +24,7 @@ const Progress = z.object({
   imported: z.number().int(),
   updated: z.number().int(),
   unchanged: z.number().int(),
+  conflicts: z.number().int().describe('Incidents corrected by hand that the source now gives otherwise: kept as corrected'),
   rejected: z.number().int(),
 });
 
@@ -53,6 +54,8 @@ export const ImportJobSchema = z
         imported: z.number().int(),
         updated: z.number().int(),
         unchanged: z.number().int(),
+        conflicts: z.number().int(),
+        conflictIds: z.array(z.string()).describe('The first of the conflicting incidents: corrected by hand, kept so; the source\'s row is among their reports'),
         rejected: z.number().int(),
         rejections: z.array(Rejection),
         rejectionsTruncated: z.boolean(),

@@ -71,7 +71,7 @@ export class PostgresIncidents implements IncidentDialect {
       params.push(p.search, now, actor, id);
       const n = params.length;
       await c.query(
-        `update incidents set ${assign}, search_text = $${n - 3}, version = version + 1, updated_at = $${n - 2}, updated_by = $${n - 1}, assessment = null where id = $${n}`,
+        `update incidents set ${assign}, search_text = $${n - 3}, version = version + 1, updated_at = $${n - 2}, updated_by = $${n - 1}, corrected_at = $${n - 2}, corrected_by = $${n - 1}, assessment = null where id = $${n}`,
         params,
       );
       return 'ok';

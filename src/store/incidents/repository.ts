@@ -62,7 +62,9 @@ export class IncidentRepository {
    * A record whose source stamps its rows (ACLED `timestamp`) replaces the
    * stored one only when its stamp is newer. An update keeps created_at,
    * bumps the version, appends the new raw reports and clears the assessment
-   * (it was computed on the old content). All or nothing per call.
+   * (it was computed on the old content). An incident corrected by hand (update) is
+   * never replaced: a differing record counts as a conflict and only its report is
+   * appended. All or nothing per call.
    */
   async upsertMany(records: IncidentRecord[], opts: { actor?: string } = {}): Promise<UpsertResult> {
     return this.upsertPrepared(records.map(prepareRecord), opts);
@@ -74,7 +76,7 @@ export class IncidentRepository {
    * serialising, hashing and text folding off the thread that writes.
    */
   async upsertPrepared(prepared: PreparedRecord[], opts: { actor?: string } = {}): Promise<UpsertResult> {
-    if (prepared.length === 0) return { imported: 0, updated: 0, unchanged: 0, ids: { imported: [], updated: [] } };
+    if (prepared.length === 0) return { imported: 0, updated: 0, unchanged: 0, conflicts: 0, ids: { imported: [], updated: [], conflicts: [] } };
     return this.d.upsert(prepared, opts.actor ?? null, new Date().toISOString());
   }
 

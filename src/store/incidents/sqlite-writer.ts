@@ -23,6 +23,7 @@ interface Existing {
   rid: number;
   content_hash: string;
   source_timestamp: number | null;
+  corrected_at: string | null;
   version: number;
 }
 
@@ -38,7 +39,7 @@ export class SqliteIncidentWriter {
     registerFunctions(raw);
     const setCols = COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = ?`).join(', ');
     this.s = {
-      existing: raw.prepare(`select rid, content_hash, source_timestamp, version from incidents where id = ?`),
+      existing: raw.prepare(`select rid, content_hash, source_timestamp, version, corrected_at from incidents where id = ?`),
       // `or fail`: with the cells triggers of migration 3 these statements need no statement journal (see there).
       // A failure still undoes the whole call: every write runs in a transaction or savepoint.
       insert: raw.prepare(
@@ -91,7 +92,7 @@ export class SqliteIncidentWriter {
   }
 
   upsertMany(prepared: PreparedRecord[], o: SqliteWriteOptions): UpsertResult {
-    const result: UpsertResult = { imported: 0, updated: 0, unchanged: 0, ids: { imported: [], updated: [] } };
+    const result: UpsertResult = { imported: 0, updated: 0, unchanged: 0, conflicts: 0, ids: { imported: [], updated: [], conflicts: [] } };
     const run = this.raw.transaction(() => {
       for (const p of prepared) {
         const ex = this.s.existing.get(p.row.id) as Existing | undefined;
@@ -103,6 +104,13 @@ export class SqliteIncidentWriter {
         }
         if (!shouldUpdate(ex, p.row)) {
           result.unchanged++;
+          continue;
+        }
+        if (ex.corrected_at) {
+          // Corrected by hand: the person's values stay; the source's row is kept beside them for review.
+          this.reports(p.row.id, p.reports, o.now);
+          result.conflicts++;
+          result.ids.conflicts.push(p.row.id);
           continue;
         }
         this.replace(ex.rid, p, o, true);

@@ -79,6 +79,7 @@ export class SqliteIncidents implements IncidentDialect {
         if (!row) return 'missing';
         if (Number(row.version) !== expectedVersion) return new VersionConflict(id, expectedVersion, Number(row.version), row.updated_by ?? null, row.updated_at);
         w.replace(Number(row.rid), merge(rowToRecord(row, [])), { actor, now }, true);
+        this.raw.prepare('update incidents set corrected_at = ?, corrected_by = ? where rid = ?').run(now, actor, row.rid);
         return 'ok';
       }).immediate(),
     );

@@ -65,7 +65,9 @@ export interface UpsertResult {
   imported: number;
   updated: number;
   unchanged: number;
-  ids: { imported: string[]; updated: string[] };
+  /** Incidents corrected by hand whose source now says otherwise: left as corrected, the source's row kept beside them. */
+  conflicts: number;
+  ids: { imported: string[]; updated: string[]; conflicts: string[] };
 }
 
 export type TimelineBucket = 'day' | 'week' | 'month';

@@ -7,6 +7,7 @@ import { tokenExpiry } from './005_token_expiry.ts';
 import { casesMigration } from './006_cases.ts';
 import { storeMeta } from './007_store_meta.ts';
 import { unassessedIndex } from './008_unassessed_index.ts';
+import { corrections } from './009_corrections.ts';
 
 /**
  * Every migration, in version order. Add new ones at the end with the next
@@ -21,4 +22,5 @@ export const migrations: Migration[] = [
   casesMigration,
   storeMeta,
   unassessedIndex,
+  corrections,
 ];

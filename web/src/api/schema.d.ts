@@ -3705,6 +3705,8 @@ export interface components {
                 imported: number;
                 updated: number;
                 unchanged: number;
+                /** @description Incidents corrected by hand that the source now gives otherwise: kept as corrected */
+                conflicts: number;
                 rejected: number;
             };
             summary: {
@@ -3716,6 +3718,9 @@ export interface components {
                 imported: number;
                 updated: number;
                 unchanged: number;
+                conflicts: number;
+                /** @description The first of the conflicting incidents: corrected by hand, kept so; the source's row is among their reports */
+                conflictIds: string[];
                 rejected: number;
                 rejections: {
                     /** @description Line of the file where the bad record starts */
@@ -4971,6 +4976,8 @@ export interface components {
                 imported: number;
                 updated: number;
                 unchanged: number;
+                /** @description Incidents corrected by hand that the source now gives otherwise: kept as corrected */
+                conflicts: number;
                 rejected: number;
             };
             summary: {
@@ -4982,6 +4989,9 @@ export interface components {
                 imported: number;
                 updated: number;
                 unchanged: number;
+                conflicts: number;
+                /** @description The first of the conflicting incidents: corrected by hand, kept so; the source's row is among their reports */
+                conflictIds: string[];
                 rejected: number;
                 rejections: {
                     /** @description Line of the file where the bad record starts */

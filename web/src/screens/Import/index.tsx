@@ -101,8 +101,15 @@ export function Import() {
               <div><dt>{t('imported')}</dt><dd>{num(counts.imported, lang)}</dd></div>
               <div><dt>{t('updated')}</dt><dd>{num(counts.updated, lang)}</dd></div>
               <div><dt>{t('unchanged')}</dt><dd>{num(counts.unchanged, lang)}</dd></div>
+              <div className={counts.conflicts ? 'warn' : ''}><dt>{t('conflicts')}</dt><dd>{num(counts.conflicts, lang)}</dd></div>
               <div className={counts.rejected ? 'bad' : ''}><dt>{t('rejected')}</dt><dd>{num(counts.rejected, lang)}</dd></div>
             </dl>
+          )}
+          {s && s.conflictIds.length > 0 && (
+            <div data-testid="conflicts">
+              <p>{t('conflictsExplained')}</p>
+              <ul>{s.conflictIds.map((id) => <li key={id}><a href={`#/incidents/${encodeURIComponent(id)}`}>{id}</a></li>)}</ul>
+            </div>
           )}
           {s && s.rejections.length > 0 && (
             <table className="table compact" data-testid="rejected">

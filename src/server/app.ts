@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -29,6 +29,9 @@ import { importRoutes } from './routes/imports.ts';
 import { exportRoutes } from './routes/export.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
+import { checkpointRoutes } from './routes/checkpoints.ts';
+import { CheckpointSigner } from './checkpoints.ts';
+import { checkpointKeyFromEnv } from '../ledger/checkpoint-key.ts';
 import { userRoutes } from './routes/users.ts';
 import { placeRoutes } from './routes/places.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -70,7 +73,13 @@ export interface BuildAppOptions {
   clock?: () => Date;
   /** Webhook delivery: poll interval, backoff, clock (tests); false: no deliverer running (e.g. the OpenAPI document). */
   webhooks?: DelivererOptions | false;
+  /** The ledger checkpoint key; default from FOEDUS_CHECKPOINT_KEY(_FILE); null for none. */
+  checkpointKey?: KeyObject | null;
+  /** Minutes between automatic checkpoints (when the ledger moved); default FOEDUS_CHECKPOINT_INTERVAL_MINUTES or 60; 0: on demand only. */
+  checkpointIntervalMinutes?: number;
 }
+
+const DEFAULT_CHECKPOINT_MINUTES = 60;
 
 export type FoedusApp = FastifyInstance & { foedus: AppContext };
 
@@ -121,7 +130,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
     assessments,
     clock: opts.clock ?? (() => new Date()),
     uploadLimitBytes: opts.uploadLimitBytes ?? UPLOAD_LIMIT,
+    checkpointKey: opts.checkpointKey === undefined ? checkpointKeyFromEnv() : opts.checkpointKey,
   };
+  const minutes = opts.checkpointIntervalMinutes ?? Number(process.env.FOEDUS_CHECKPOINT_INTERVAL_MINUTES ?? DEFAULT_CHECKPOINT_MINUTES);
+  const signer = ctx.checkpointKey && minutes > 0 ? new CheckpointSigner(opts.store, ctx.checkpointKey, app.log, ctx.clock) : null;
+  if (signer) app.addHook('onReady', async () => signer.start(minutes * 60_000));
   app.decorate('foedus', ctx);
   if (opts.demo) app.log.info('demo mode: demo accounts are available');
 
@@ -145,6 +158,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
     await jobs.close();
     await webhooks.stop();
     await assessments.stop();
+    signer?.stop();
   });
 
   await app.register(fastifyMultipart, {
@@ -182,6 +196,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   await app.register(userRoutes, { ctx });
   await app.register(webhookRoutes, { ctx });
   await app.register(ledgerRoutes, { ctx });
+  await app.register(checkpointRoutes, { ctx });
   await app.register(charterRoutes, { ctx });
   await app.register(assessRoutes, { ctx });
   await app.register(exportRoutes, { ctx });

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Charter } from '../charter/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { Feed } from './feed.ts';
@@ -19,4 +20,6 @@ export interface AppContext {
   clock: () => Date;
   /** Upload size limit for imports, bytes. */
   uploadLimitBytes: number;
+  /** The key that signs ledger checkpoints (FOEDUS_CHECKPOINT_KEY[_FILE]); null when none is configured. */
+  checkpointKey: KeyObject | null;
 }

@@ -30,6 +30,7 @@ export const RESOURCE_TYPES = [
   'import',
   'feed',
   'ledger',
+  'checkpoint',
   'user',
   'webhook',
   'case',
@@ -83,6 +84,9 @@ export const POLICY: Record<Kind, Partial<Record<Action, Grants>>> = {
   // This one rule also decides what a record's history shows (routes/ledger.ts historyFor):
   // without it, when and what changed, but not who nor the values.
   ledger: { read: staff, verify: staff },
+  // A signed checkpoint of the ledger is a count and a hash: every party may take one and keep it, and
+  // later ask whether the ledger still holds what it signed (the answer names no entry's content).
+  checkpoint: { read: everyone, verify: everyone },
   // Accounts: admin only (a user sees itself through /auth/me, which needs no rule).
   user: { read: { admin: 'all' }, create: { admin: 'all' }, update: { admin: 'all' } },
   // Webhooks carry case events to other systems, signed with a secret: admin only.
@@ -123,6 +127,7 @@ const NOUN: Record<Kind, string> = {
   import: 'imports',
   feed: 'the live feed',
   ledger: 'the ledger',
+  checkpoint: 'ledger checkpoints',
   user: 'user accounts',
   webhook: 'webhooks',
   case: 'response cases',

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
 import { loadCharters } from '../charter/loader.ts';
@@ -36,6 +37,8 @@ export interface ServeOptions {
   logger?: FastifyBaseLogger | false;
   /** Where to print what a person must see (URL, credentials). Default stdout. */
   print?: (line: string) => void;
+  /** The ledger checkpoint key (default: FOEDUS_CHECKPOINT_KEY[_FILE]; null: none). */
+  checkpointKey?: KeyObject | null;
 }
 
 export interface RunningServer {
@@ -73,7 +76,7 @@ export async function startServer(opts: ServeOptions, seed: SeedHooks = {}): Pro
     } else {
       await seed.bootstrapAdmin?.(store, print);
     }
-    app = await buildApp({ store, charters, demo: opts.demo, ...(opts.webDir !== undefined ? { webDir: opts.webDir } : {}), ...(opts.logger !== undefined ? { logger: opts.logger } : {}) });
+    app = await buildApp({ store, charters, demo: opts.demo, ...(opts.checkpointKey !== undefined ? { checkpointKey: opts.checkpointKey } : {}), ...(opts.webDir !== undefined ? { webDir: opts.webDir } : {}), ...(opts.logger !== undefined ? { logger: opts.logger } : {}) });
     await app.listen({ port: opts.port, host: opts.host }).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') throw new StartError(`port ${opts.port} on ${opts.host} is already in use: stop what uses it, or choose another port with --port N (or PORT)`, 'listen', { cause: err });
       if (err.code === 'EACCES') throw new StartError(`not allowed to listen on port ${opts.port} of ${opts.host}: choose a port above 1023 with --port N`, 'listen', { cause: err });

@@ -215,3 +215,25 @@ describe('a response case run in the browser', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe('a party keeps a ledger checkpoint', () => {
+  it('Mali\'s liaison downloads a signed checkpoint from its desk, and later the desk says the ledger still holds it', async () => {
+    const mli = pages.mli;
+    await mli.goto(`${server.url}/#/desk`);
+    const card = mli.locator('[data-testid=checkpoint-card]');
+    await card.waitFor();
+    const [download] = await Promise.all([mli.waitForEvent('download'), card.locator('button').click()]);
+    const kept = await download.path();
+    expect(download.suggestedFilename()).toMatch(/^foedus-ledger-checkpoint-\d+\.json$/);
+    // The ledger grows (a new incident), then the kept file is given back.
+    await recordAttack();
+    await card.locator('input[type=file]').setInputFiles(kept);
+    const result = mli.locator('[data-testid=checkpoint-result]');
+    await result.waitFor();
+    expect(await result.getAttribute('data-ok')).toBe('true');
+    expect(await result.textContent()).toMatch(/Le registre contient toujours le point de contrôle/);
+    await shot(mli, 'desk-checkpoint-fr');
+    expect(await axeViolations(mli)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../errors.ts';
@@ -5,6 +6,8 @@ import { loadDemoData } from '../../import/index.ts';
 import { DEMO_ATTRIBUTION } from '../../import/demo.ts';
 import { ensureBootstrapAdmin, ensureDemoAccounts } from '../../accounts/bootstrap.ts';
 import { closeOnSignals, startServer, StartError } from '../../server/serve.ts';
+import { checkpointKeyFromEnv, KEY_FILE_ENV } from '../../ledger/checkpoint-key.ts';
+import { newKeyPair } from '../../ledger/checkpoint.ts';
 import { DEFAULT_WEB_DIR as WEB_DIR } from '../../server/app.ts';
 import { CliExit } from '../exit.ts';
 import { EXIT_LISTEN, EXIT_NO_UI, EXIT_STORE } from '../commands/serve.ts';
@@ -41,8 +44,15 @@ export async function run(o: ServeCliOptions): Promise<void> {
   if (o.ui && !existsSync(join(WEB_DIR, 'index.html'))) {
     throw new CliExit(EXIT_NO_UI, 'the UI is not built (web/dist is missing): run npm run build, or serve the API alone with --no-ui');
   }
+  // Checkpoints are signed with the key a deployment gives (FOEDUS_CHECKPOINT_KEY_FILE); a demo without one
+  // signs with a key made for this run, so the checkpoint screens work (and says so).
+  let checkpointKey = checkpointKeyFromEnv();
+  if (!checkpointKey && o.demo) {
+    checkpointKey = createPrivateKey(newKeyPair().privateKey);
+    say(`Demo: ledger checkpoints are signed with a key made for this run only (set ${KEY_FILE_ENV} to keep one).`);
+  }
   const server = await startServer(
-    { store: resolveStoreConfig(o.db), port, host: o.host, demo: Boolean(o.demo), webDir: o.ui ? WEB_DIR : null, ...(o.charters ? { chartersDir: o.charters } : {}), print: say },
+    { store: resolveStoreConfig(o.db), port, host: o.host, demo: Boolean(o.demo), webDir: o.ui ? WEB_DIR : null, ...(o.charters ? { chartersDir: o.charters } : {}), print: say, checkpointKey },
     {
       demoData: async (store, print) => {
         let last = 0;

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
 import type { ChainHead } from '../../ledger/chain.ts';
-import type { VerifyOptions } from '../actions/ledger.ts';
+import type { CheckpointOptions, VerifyOptions } from '../actions/ledger.ts';
 
 /**
- * `foedus ledger verify [--db …] [--json] [--anchor SEQ:HASH …]`
+ * `foedus ledger verify [--db …] [--json] [--anchor SEQ:HASH …] [--since CHECKPOINT [--key PUB]]`,
+ * `foedus ledger checkpoint [--out FILE]`, `foedus ledger keygen --out FILE`
  *
  * Recomputes the whole hash chain and checks it ends at the head recorded beside it.
  * Exit 0 when intact, 1 when broken (naming the first broken entry), 2 on bad input.
@@ -30,5 +31,20 @@ export function register(program: Command): void {
     .option('--db <path>', 'SQLite file or postgres:// URL (default: FOEDUS_DATABASE_URL, FOEDUS_DB, ./foedus.db)')
     .option('--json', 'print the result as JSON')
     .option('--anchor <seq:hash>', 'a head noted earlier that must still be in the chain (repeatable)', parseAnchor)
+    .option('--since <file>', 'a signed checkpoint kept earlier: the ledger must still hold what it signed, and only have grown since')
+    .option('--key <file>', 'with --since: the public key (PEM) the checkpoint must be signed with, kept apart from it')
     .action(async (opts: VerifyOptions) => (await import('../actions/ledger.ts')).verify(opts));
+
+  ledger
+    .command('checkpoint')
+    .description('Sign the ledger\'s head now and print the checkpoint (JSON) to keep; needs FOEDUS_CHECKPOINT_KEY_FILE or FOEDUS_CHECKPOINT_KEY.')
+    .option('--db <path>', 'SQLite file or postgres:// URL (default: FOEDUS_DATABASE_URL, FOEDUS_DB, ./foedus.db)')
+    .option('--out <file>', 'write it to this file instead of stdout')
+    .action(async (opts: CheckpointOptions) => (await import('../actions/ledger.ts')).checkpoint(opts));
+
+  ledger
+    .command('keygen')
+    .description('Make a new Ed25519 key pair for signing checkpoints: FILE (private, mode 600; keep it off the database\'s machine\'s backups) and FILE.pub.')
+    .requiredOption('--out <file>', 'where to write the private key (the public one goes to FILE.pub)')
+    .action(async (opts: { out: string }) => (await import('../actions/ledger.ts')).keygen(opts));
 }

@@ -1,7 +1,7 @@
 import type {
   Assessment, CharterDetail, CharterSummary, ClusterResponse, AreaCount, Incident, IncidentCreate, IncidentFilters, IncidentPatch,
   IncidentRecord, ImportJob, ImportStarted, Json, Lang, Page, Place, Session, TimelineBucket,
-  AccountUser, ApiToken, HistoryEntry, IssuedToken, LedgerPage, LedgerVerification, NewAccount,
+  AccountUser, ApiToken, HistoryEntry, IssuedToken, LedgerPage, LedgerVerification, LedgerCheckpoint, CheckpointCheck, NewAccount,
   Webhook, WebhookDelivery, WebhookEventName,
   Case, CaseNote, CaseStep, CaseSummary, InboxItem, OpenCase, PartyCompliance, PeriodCompliance,
 } from './types.ts';
@@ -124,6 +124,9 @@ export const api = {
     request<{ token: ApiToken }>('POST', `/users/${encodeURIComponent(username)}/tokens/${id}/revoke`, { body: {} }).then((r) => r.token),
   ledger: (q: { target?: string; after?: number; limit?: number }) => request<LedgerPage>('GET', '/ledger', { query: q }),
   verifyLedger: () => request<LedgerVerification>('GET', '/ledger/verify'),
+  /** A signed checkpoint of the ledger as it is now (every role: it is a count and a hash). */
+  checkpoint: () => request<LedgerCheckpoint>('GET', '/ledger/checkpoint'),
+  checkCheckpoint: (checkpoint: unknown) => request<CheckpointCheck>('POST', '/ledger/checkpoints/check', { body: { checkpoint } }),
   webhooks: () => request<{ webhooks: Webhook[] }>('GET', '/webhooks').then((r) => r.webhooks),
   createWebhook: (body: { url: string; events: Array<WebhookEventName | '*'> }) => request<{ webhook: Webhook; secret: string }>('POST', '/webhooks', { body }),
   disableWebhook: (id: number) => request<{ webhook: Webhook }>('POST', `/webhooks/${id}/disable`).then((r) => r.webhook),

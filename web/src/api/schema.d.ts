@@ -1325,6 +1325,289 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ledger/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A signed checkpoint of the ledger's head as it is now: keep it to prove later that the ledger only grew */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LedgerCheckpoint"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The checkpoints signed so far, newest first (the last 100) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checkpoints: components["schemas"]["LedgerCheckpoint"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public key checkpoints are signed with (keep it beside your checkpoints) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            keyId: string;
+                            publicKey: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/checkpoints/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Does the ledger still hold what a kept checkpoint signed? (its signature, then the chain from it to today's head) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The checkpoint as downloaded */
+                        checkpoint: {
+                            [key: string]: unknown;
+                        };
+                        /** @description A public key (PEM) kept apart: the checkpoint must be signed by it */
+                        trustedKey?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            /** @description Why the checkpoint does not hold (when ok is false) */
+                            reason?: string;
+                            checkpoint?: {
+                                size: number;
+                                hash: string;
+                                at: string;
+                                keyId: string;
+                            };
+                            ledger?: {
+                                ok: boolean;
+                                checked: number;
+                                /** @description The last intact entry: note it elsewhere to detect a later rewrite of the tail */
+                                head: {
+                                    seq: number;
+                                    hash: string;
+                                } | null;
+                                firstBroken?: {
+                                    seq: number;
+                                    reason: string;
+                                    detail: string;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/charters": {
         parameters: {
             query?: never;
@@ -3804,6 +4087,22 @@ export interface components {
             fatalitiesLow?: number | null;
             fatalitiesHigh?: number | null;
         };
+        LedgerCheckpointInput: {
+            /** @constant */
+            format: "foedus-ledger-checkpoint/1";
+            /** @description This ledger's id */
+            origin: string;
+            /** @description Entries in the ledger when signed */
+            size: number;
+            /** @description The hash of entry `size` (64 zeros when empty) */
+            hash: string;
+            at: string;
+            keyId: string;
+            /** @description Ed25519 public key, PEM */
+            publicKey: string;
+            /** @description Ed25519 signature (base64) of the lines: format, origin, size, hash, at */
+            signature: string;
+        };
         UserInput: {
             username: string;
             /** @enum {string} */
@@ -5074,6 +5373,22 @@ export interface components {
             dateEnd?: string | null;
             fatalitiesLow?: number | null;
             fatalitiesHigh?: number | null;
+        };
+        LedgerCheckpoint: {
+            /** @constant */
+            format: "foedus-ledger-checkpoint/1";
+            /** @description This ledger's id */
+            origin: string;
+            /** @description Entries in the ledger when signed */
+            size: number;
+            /** @description The hash of entry `size` (64 zeros when empty) */
+            hash: string;
+            at: string;
+            keyId: string;
+            /** @description Ed25519 public key, PEM */
+            publicKey: string;
+            /** @description Ed25519 signature (base64) of the lines: format, origin, size, hash, at */
+            signature: string;
         };
         User: {
             username: string;

@@ -11,6 +11,8 @@ export type Json<P extends keyof paths, M extends 'get' | 'post' | 'patch', S ex
     : never;
 
 export type Lang = 'fr' | 'en';
+export type LedgerCheckpoint = Schemas['LedgerCheckpoint'];
+export type CheckpointCheck = Json<'/api/v1/ledger/checkpoints/check', 'post'>;
 export type User = Schemas['SignedInUser'];
 export type Role = User['role'];
 export type Session = Json<'/api/v1/auth/login', 'post'>;

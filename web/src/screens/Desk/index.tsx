@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import type { CaseSummary, InboxItem, PeriodCompliance } from '../../api/types.ts';
+import { CheckpointCard } from '../../components/CheckpointCard.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { currentLang } from '../../i18n/index.ts';
 import { useAuth } from '../../lib/auth.tsx';
@@ -87,6 +88,7 @@ export function Desk() {
           <p className="muted small">{t('scope', { from: day(record.from), to: day(new Date(Date.parse(record.to) - 86_400_000).toISOString()), count: record.cases.length })}</p>
         </section>
       )}
+      <CheckpointCard />
     </main>
   );
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import type { LedgerEntry, LedgerVerification } from '../../api/types.ts';
+import { CheckpointCard } from '../../components/CheckpointCard.tsx';
 import { ErrorBox, ServerText } from '../../components/ErrorBox.tsx';
 import { LedgerHistory } from '../../components/LedgerHistory.tsx';
 import { num } from '../../lib/format.ts';
@@ -145,6 +146,7 @@ export function Ledger({ target }: { target: string | null }) {
       <Verify />
       <RecordHistory target={target} />
       <Recent />
+      <CheckpointCard />
     </main>
   );
 }

@@ -8,6 +8,7 @@ import { IncidentRepository } from './incidents/repository.ts';
 import { webhookRepository, type WebhookRepository } from './webhooks/webhook-repository.ts';
 import { caseRepository, type CaseRepository } from './cases/case-repository.ts';
 import { metaRepository, type MetaRepository } from './meta/meta-repository.ts';
+import { throttleRepository, type ThrottleRepository } from './accounts/throttle-repository.ts';
 
 /**
  * The one Store interface the rest of Foedus sees. Each repository (in its own
@@ -21,6 +22,7 @@ export interface Repositories {
   webhooks: WebhookRepository;
   cases: CaseRepository;
   meta: MetaRepository;
+  throttle: ThrottleRepository;
 }
 
 export interface Store extends Repositories {
@@ -56,6 +58,7 @@ function repositories(ctx: RepositoryContext): Repositories {
     webhooks: webhookRepository(ctx),
     cases: caseRepository(ctx),
     meta: metaRepository(ctx),
+    throttle: throttleRepository(ctx),
   };
 }
 

@@ -4,6 +4,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { sql } from 'kysely';
 import { openTestStore, DIALECTS, type TestStore } from '../../store/testing.ts';
 import { openDatabase, closeDatabase } from '../../store/database.ts';
+import { openStore } from '../../store/store.ts';
 import { handleError } from '../errors.ts';
 import { authorize } from '../policy.ts';
 import { addUser, issueToken } from '../../accounts/accounts.ts';
@@ -15,20 +16,24 @@ import { LedgerPage, LedgerVerification, ledgerRoutes } from '../routes/ledger.t
 import { Ok } from '../routes/schemas.ts';
 import { IssuedToken, OneUser, UserList, userRoutes } from '../routes/users.ts';
 import { registerAuth } from './authenticate.ts';
-import { SESSION_COOKIE } from './session-cookie.ts';
+import { DEVICE_COOKIE, SESSION_COOKIE } from './session-cookie.ts';
 
 /**
  * The auth plugin in a minimal app with the server's error handler, on both stores.
  * One write route (/api/v1/test/incidents) stands in for the API's writes.
  */
 
-async function buildApp(store: TestStore['store'], loginLimit = { max: 4, windowMs: 60_000 }): Promise<FastifyInstance> {
+/** The sign-in throttle's clock: tests move it instead of waiting. */
+let now = Date.parse('2026-06-01T08:00:00Z');
+const clock = () => new Date(now);
+
+async function buildApp(store: TestStore['store']): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   await registerAuth(app, { store });
-  await app.register(authRoutes, { ctx: { store }, loginLimit });
+  await app.register(authRoutes, { ctx: { store, clock } });
   await app.register(userRoutes, { ctx: { store } });
   await app.register(ledgerRoutes, { ctx: { store } });
   app.post('/api/v1/test/incidents', async (request) => {
@@ -303,27 +308,63 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/ledger' })).statusCode).toBe(401);
   });
 
-  it('rate-limits sign-in per username (429 with Retry-After), even with the right password', async () => {
+  const signIn = (username: string, password: string, remoteAddress: string, device?: string) =>
+    app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password }, remoteAddress, ...(device ? { cookies: { [DEVICE_COOKIE]: device } } : {}) });
+
+  it('holds an account back with growing delays after 5 failures, never locks it; a device that signed in before gets in at once', async () => {
     await addUser(t.store, 'system', { username: 'target', role: 'observer', password: PW });
-    const statuses: number[] = [];
+    const ok = await signIn('target', PW, '10.0.0.50');
+    expect(ok.statusCode).toBe(200);
+    const device = ok.cookies.find((c) => c.name === DEVICE_COOKIE)!;
+    expect(device).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth' });
+    // A guesser, from many addresses: five failures cost nothing, then each waits longer.
+    for (let i = 0; i < 5; i++) expect((await signIn('target', `guess-${i}-guess`, `10.0.1.${i}`)).statusCode).toBe(401);
+    const waits: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const r = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'target', password: `guess-${i}-guess` }, remoteAddress: `10.0.0.${i + 1}` });
-      statuses.push(r.statusCode);
+      expect((await signIn('target', `more-${i}-guess`, `10.0.2.${i}`)).statusCode).toBe(401);
+      const held = await signIn('target', PW, '10.0.3.1');
+      expect(held.statusCode).toBe(429);
+      expect(held.json().error.code).toBe('rate_limited');
+      waits.push(Number(held.headers['retry-after']));
+      // The officer's own browser, which signed in before, is not held back.
+      const mine = await signIn('target', PW, '10.0.0.50', device.value);
+      expect(mine.statusCode).toBe(200);
+      now += waits.at(-1)! * 1000;
     }
-    expect(statuses).toEqual([401, 401, 401, 401]);
-    const blocked = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'target', password: PW }, remoteAddress: '10.0.0.99' });
-    expect(blocked.statusCode).toBe(429);
-    expect(blocked.json().error.code).toBe('rate_limited');
-    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(waits).toEqual([1, 2, 4, 8]);
+    // After the wait, the right password from a new device gets in too (a delay, not a lock), and clears the count.
+    expect((await signIn('target', PW, '10.0.3.2')).statusCode).toBe(200);
+    expect((await signIn('target', 'wrong-again-x', '10.0.3.3')).statusCode).toBe(401);
+    expect((await signIn('target', PW, '10.0.3.4')).statusCode).toBe(200);
   });
 
-  it('rate-limits sign-in per client address', async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const r = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: `someone${i}`, password: PW }, remoteAddress: '10.9.9.9' });
-      statuses.push(r.statusCode);
+  it('does not hold back other accounts of an address where one account was guessed at', async () => {
+    await addUser(t.store, 'system', { username: 'officer2', role: 'observer', password: PW });
+    for (let i = 0; i < 8; i++) await signIn('ops', `wrong-${i}-password`, '10.9.9.9');
+    expect((await signIn('ops', PW, '10.9.9.9')).statusCode).toBe(429);
+    expect((await signIn('officer2', PW, '10.9.9.9')).statusCode).toBe(200);
+  });
+
+  it('counts failures in the store, so a second server process on it holds the account back too', async () => {
+    await addUser(t.store, 'system', { username: 'shared', role: 'observer', password: PW });
+    const other = await openStore(t.config); // another pool on the same database, as another process has
+    const app2 = await buildApp(other);
+    try {
+      for (let i = 0; i < 6; i++) expect((await signIn('shared', `wrong-${i}-guess`, `10.5.0.${i}`)).statusCode).toBe(401);
+      const held = await app2.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'shared', password: PW }, remoteAddress: '10.5.1.1' });
+      expect(held.statusCode).toBe(429);
+    } finally {
+      await app2.close();
+      await other.close();
     }
-    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+  });
+
+  it('slows an address that sprays many accounts, past 100 failures', { timeout: 120_000 }, async () => {
+    if (dialect !== 'sqlite') return; // the same code on PostgreSQL is covered above; 100 argon2 checks are slow
+    for (let i = 0; i < 100; i++) expect((await signIn(`nobody${i}`, 'password-guess', '10.7.7.7')).statusCode).toBe(401);
+    expect((await signIn('nobody-else', 'password-guess', '10.7.7.7')).statusCode).toBe(401);
+    expect((await signIn('ana', PW, '10.7.7.7')).statusCode).toBe(429);
+    expect((await signIn('ana', PW, '10.7.7.8')).statusCode).toBe(200);
   });
 });
 

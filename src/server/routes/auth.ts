@@ -5,14 +5,14 @@ import { changePassword, checkCredentials } from '../../accounts/accounts.ts';
 import { PASSWORD_MAX_LENGTH, csrfTokenFor, newSessionId, sha256Hex } from '../../accounts/secrets.ts';
 import { InputError } from '../../errors.ts';
 import type { User } from '../../store/accounts/account-repository.ts';
-import { FixedWindowLimiter, LOGIN_LIMIT_DEFAULTS, type RateLimitOptions } from '../auth/rate-limit.ts';
-import { SESSION_IDLE_MS, SESSION_MAX_MS, clearSessionCookie, setSessionCookie } from '../auth/session-cookie.ts';
+import { ACCOUNT_POLICY, ADDRESS_POLICY, LoginThrottle } from '../auth/throttle.ts';
+import { SESSION_IDLE_MS, SESSION_MAX_MS, clearSessionCookie, readDeviceCookie, setDeviceCookie, setSessionCookie } from '../auth/session-cookie.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError, unauthenticated } from '../http-error.ts';
 import { ROLES } from '../policy.ts';
 import { ErrorResponse, Ok } from './schemas.ts';
 
-/** Sign-in and sign-out, who is signed in, and changing one's password: /api/v1/auth/*. Sign-in is rate-limited. */
+/** Sign-in and sign-out, who is signed in, and changing one's password: /api/v1/auth/*. Sign-in is throttled (auth/throttle.ts). */
 
 const UserView = z
   .object({
@@ -34,14 +34,13 @@ function userView(u: User): z.infer<typeof UserView> {
 
 function tooMany(reply: FastifyReply, seconds: number): HttpError {
   void reply.header('retry-after', String(seconds));
-  return new HttpError(429, 'rate_limited', `Too many sign-in attempts; try again in ${seconds} seconds.`, { retryAfterSeconds: seconds });
+  return new HttpError(429, 'rate_limited', `Too many failed sign-ins; try again in ${seconds} seconds (a device that signed in to this account before is not held back).`, { retryAfterSeconds: seconds });
 }
 
-export const authRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'>; loginLimit?: RateLimitOptions }> = async (app, { ctx, loginLimit }) => {
+export const authRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'> & { clock?: () => Date } }> = async (app, { ctx }) => {
   const { store } = ctx;
   const tags = ['auth'];
-  const ipLimiter = new FixedWindowLimiter(loginLimit ?? LOGIN_LIMIT_DEFAULTS);
-  const userLimiter = new FixedWindowLimiter(loginLimit ?? LOGIN_LIMIT_DEFAULTS);
+  const throttle = new LoginThrottle(store, ctx.clock);
 
   app.post('/api/v1/auth/login', {
     schema: {
@@ -52,19 +51,24 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'>;
     },
   }, async (request, reply) => {
     const username = request.body.username.trim().toLowerCase();
-    const ipKey = request.ip;
-    const wait = Math.max(ipLimiter.retryAfter(ipKey), userLimiter.retryAfter(username));
+    const account = `account:${username}`;
+    const address = `address:${request.ip}`;
+    // A device that signed in to this account before answers only for its own failures.
+    const device = readDeviceCookie(request);
+    const known = device !== null && (await store.throttle.deviceOf(sha256Hex(device))) === username;
+    const deviceKey = known ? `device:${sha256Hex(device)}` : null;
+    const wait = await throttle.wait(deviceKey ? [deviceKey] : [account, address]);
     if (wait > 0) throw tooMany(reply, wait);
     const user = await checkCredentials(store, username, request.body.password);
     if (!user) {
-      // Failures count, per address and per username: an operations centre behind one
-      // NAT address signing in all morning is not throttled, a guesser is.
-      ipLimiter.hit(ipKey);
-      userLimiter.hit(username);
-      request.log.warn({ username, ip: request.ip }, 'sign-in failed');
+      await throttle.failed(deviceKey ? [[deviceKey, ACCOUNT_POLICY], [address, ADDRESS_POLICY]] : [[account, ACCOUNT_POLICY], [address, ADDRESS_POLICY]]);
+      request.log.warn({ username, ip: request.ip, knownDevice: known }, 'sign-in failed');
       throw new HttpError(401, 'invalid_credentials', 'Wrong username or password, or the account is disabled.');
     }
-    userLimiter.reset(username);
+    await throttle.succeeded(deviceKey ? [deviceKey] : [account]);
+    const deviceId = known ? device : newSessionId();
+    await store.throttle.rememberDevice(sha256Hex(deviceId), username, new Date().toISOString());
+    setDeviceCookie(request, reply, deviceId);
     // A new session id at every sign-in (no fixation); any session the browser came with ends.
     if (request.auth?.via === 'session') await store.accounts.deleteSession(sha256Hex(request.auth.sessionId!));
     const sid = newSessionId();
@@ -110,14 +114,15 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: Pick<AppContext, 'store'>;
     const auth = request.auth;
     if (!auth) throw unauthenticated();
     const key = `password:${auth.user.id}`;
-    const wait = userLimiter.retryAfter(key);
+    const wait = await throttle.wait([key]);
     if (wait > 0) throw tooMany(reply, wait);
     try {
       await changePassword(store, auth.user.id, request.body.currentPassword, request.body.newPassword, auth.sessionId ? sha256Hex(auth.sessionId) : undefined);
     } catch (err) {
-      if (err instanceof InputError && err.code === 'wrong_password') userLimiter.hit(key);
+      if (err instanceof InputError && err.code === 'wrong_password') await throttle.failed([[key, ACCOUNT_POLICY]]);
       throw err;
     }
+    await throttle.succeeded([key]);
     return { ok: true as const };
   });
 };

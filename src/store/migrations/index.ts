@@ -8,6 +8,7 @@ import { casesMigration } from './006_cases.ts';
 import { storeMeta } from './007_store_meta.ts';
 import { unassessedIndex } from './008_unassessed_index.ts';
 import { corrections } from './009_corrections.ts';
+import { loginThrottle } from './010_login_throttle.ts';
 
 /**
  * Every migration, in version order. Add new ones at the end with the next
@@ -23,4 +24,5 @@ export const migrations: Migration[] = [
   storeMeta,
   unassessedIndex,
   corrections,
+  loginThrottle,
 ];

@@ -29,6 +29,18 @@ const STORE_DOWN_MESSAGES = [
   /Cannot use a pool after calling end/i,
 ];
 
+/** The database's disk is full (SQLite, PostgreSQL disk_full): nothing was written, and nothing will be until space is freed. */
+const STORE_FULL_CODES = new Set(['SQLITE_FULL', '53100']);
+
+export function isStoreFull(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 6; depth++) {
+    const o = e as { code?: unknown; cause?: unknown };
+    if (typeof o.code === 'string' && STORE_FULL_CODES.has(o.code)) return true;
+    e = o.cause;
+  }
+  return false;
+}
+
 /** True when `err` (or one of its causes) says the database cannot be reached right now. */
 export function isStoreUnavailable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 6; depth++) {
@@ -85,6 +97,11 @@ export function handleError(this: FastifyInstance, err: FastifyError, request: F
     if (err.status >= 500) request.log.error({ err }, 'request failed');
     if (err.status === 503) void reply.header('retry-after', String(STORE_RETRY_AFTER_S));
     void reply.code(err.status).send(errorBody(err.code, err.message, err.details));
+    return;
+  }
+  if (isStoreFull(err)) {
+    request.log.error({ err: { message: err.message, code: err.code } }, 'store full');
+    void reply.code(507).send(errorBody('store_full', 'The database\'s disk is full: nothing was written. An administrator must free space on the store\'s volume; then retry.'));
     return;
   }
   if (isStoreUnavailable(err)) {

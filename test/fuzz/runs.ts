@@ -23,7 +23,10 @@ export function params(normal: number): fc.Parameters<unknown> {
 /** Inputs tried per property, printed at the end of each file (the report's figures). */
 export const tried = new Map<string, number>();
 export function count(name: string): void {
-  tried.set(name, (tried.get(name) ?? 0) + 1);
+  const n = (tried.get(name) ?? 0) + 1;
+  tried.set(name, n);
+  // A long run says where it is (stderr is shown as it comes).
+  if (FUZZING && n % 2_000 === 0) process.stderr.write(`fuzz: ${name} ${n}/${RUNS}\n`);
 }
 export function report(file: string): void {
   const total = [...tried.values()].reduce((a, b) => a + b, 0);

@@ -91,7 +91,7 @@ function nearValid(valid: () => Record<string, J>, paths: string[]): fc.Arbitrar
       if (!at || typeof at !== 'object') continue;
       const last = parts[parts.length - 1]!;
       if (v === undefined) delete at[last];
-      else at[last] = v;
+      else at[last] = structuredClone(v); // the constants ([] and {}) are shared between inputs: never nest one in itself
     }
     return JSON.stringify(body);
   });

@@ -208,4 +208,40 @@ describe('API bodies under fuzzing', () => {
       params(60),
     );
   }, timeout());
+
+  it('odd content types and bodies on every POST and PATCH', async () => {
+    const route = fc.constantFrom(
+      ['POST', '/api/v1/incidents'],
+      ['POST', '/api/v1/assess'],
+      ['POST', '/api/v1/users'],
+      ['POST', '/api/v1/webhooks'],
+      ['POST', '/api/v1/cases'],
+      ['POST', '/api/v1/imports'],
+      ['POST', '/api/v1/auth/login'],
+      ['POST', '/api/v1/auth/password'],
+      ['POST', '/api/v1/users/analyst/tokens'],
+      ['POST', '/api/v1/users/liaison-bfa/disable'],
+      ['POST', '/api/v1/webhooks/1/test'],
+    ) as fc.Arbitrary<['POST' | 'PATCH', string]>;
+    const type = fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/xml', 'application/json', '', 'application/*');
+    await fc.assert(
+      fc.asyncProperty(route, type, fc.oneof(hostileText, fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v))), ([m, url], ct, b) => send('POST odd types', 'admin', m, url, b, ct)),
+      params(40),
+    );
+  }, timeout());
+
+  it('the other queries and path parameters', async () => {
+    const text = fc.oneof(oddScalar, fc.constantFrom('1', '0', '-1', '2024-01-01', 'MLI', 'aes-2023', 'open', 'html', 'json', 'fr', '999999999999999999999'));
+    const query = fc.array(fc.tuple(fc.constantFrom('state', 'party', 'from', 'to', 'after', 'limit', 'before', 'format', 'lang', 'bbox', 'zoom', 'q', 'exercise', 'nope'), text), { maxLength: 3 });
+    const path = fc.oneof(
+      fc.constantFrom('/api/v1/cases', '/api/v1/compliance', '/api/v1/ledger', '/api/v1/places', '/api/v1/places/search', '/api/v1/inbox', '/api/v1/cap.atom', '/api/v1/charters'),
+      fc.tuple(fc.constantFrom('/api/v1/cases/', '/api/v1/incidents/', '/api/v1/imports/', '/api/v1/charters/', '/api/v1/webhooks/'), text, fc.constantFrom('', '/notes', '/export', '/compliance', '/cap.xml', '/history', '/deliveries')).map(
+        ([a, id, b]) => `${a}${encodeURIComponent(id)}${b}`,
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(path, query, fc.constantFrom<Who>('admin', 'secretariat', 'liaisonMli'), (p, q, who) => send('GET other', who, 'GET', `${p}?${new URLSearchParams(q).toString()}`, undefined)),
+      params(60),
+    );
+  }, timeout());
 });

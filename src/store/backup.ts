@@ -101,9 +101,9 @@ function schemaOf(config: Extract<StoreConfig, { dialect: 'postgres' }>): string
 }
 
 /** Runs a PostgreSQL client tool; its stderr is the error when it fails. */
-function run(tool: string, args: string[]): Promise<string> {
+function run(tool: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -122,7 +122,8 @@ function run(tool: string, args: string[]): Promise<string> {
 async function backupPostgres(config: Extract<StoreConfig, { dialect: 'postgres' }>, tmp: string): Promise<void> {
   const schema = schemaOf(config);
   if ((await tablesIn(config.url, schema)) === 0) throw new InputError(`there is no Foedus store in schema ${schema} of ${safe(config.url)}`, { code: 'store_missing' });
-  await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--schema=${schema}`, `--file=${tmp}`, `--dbname=${config.url}`]);
+  const { dbname, env } = connection(config.url);
+  await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--schema=${schema}`, `--file=${tmp}`, `--dbname=${dbname}`], env);
 }
 
 async function tablesIn(url: string, schema: string): Promise<number> {
@@ -137,6 +138,19 @@ async function tablesIn(url: string, schema: string): Promise<number> {
     return Number(r.rows[0]!.n);
   } finally {
     await c.end();
+  }
+}
+
+/** The URL without its password, which goes in PGPASSWORD instead: a command line is visible to every user of the machine (ps). */
+function connection(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
+  try {
+    const u = new URL(url);
+    if (!u.password) return { dbname: url, env: process.env };
+    const password = decodeURIComponent(u.password);
+    u.password = '';
+    return { dbname: u.toString(), env: { ...process.env, PGPASSWORD: password } };
+  } catch {
+    return { dbname: url, env: process.env };
   }
 }
 
@@ -193,18 +207,19 @@ async function restorePostgres(config: Extract<StoreConfig, { dialect: 'postgres
   }
   // The archive creates its schema (and comments on it); where the schema already exists (public
   // always does) those entries are left out of the restore's table of contents.
-  const args = ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${config.url}`];
+  const { dbname, env } = connection(config.url);
+  const args = ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${dbname}`];
   if (await schemaExists(config.url, schema)) {
     const own = new RegExp(`\\bSCHEMA (- )?${schema}\\b`);
     const listFile = `${partial(file)}.list`;
     writeFileSync(listFile, list.split('\n').filter((l) => !own.test(l)).join('\n'));
     try {
-      await run('pg_restore', [...args, `--use-list=${listFile}`, file]);
+      await run('pg_restore', [...args, `--use-list=${listFile}`, file], env);
     } finally {
       rmSync(listFile, { force: true });
     }
   } else {
-    await run('pg_restore', [...args, file]);
+    await run('pg_restore', [...args, file], env);
   }
 }
 

@@ -9,6 +9,7 @@ import { register as openapiCommand } from './openapi.ts';
 import { register as incidentsCommand } from './incidents.ts';
 import { register as casesCommand } from './cases.ts';
 import { register as complianceCommand } from './compliance.ts';
+import { register as backupCommand } from './backup.ts';
 
 /**
  * Every `foedus` sub-command, one file each. A file exports a function that
@@ -30,4 +31,5 @@ export const commands: Array<(program: Command) => void> = [
   incidentsCommand,
   casesCommand,
   complianceCommand,
+  backupCommand,
 ];

@@ -1,5 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the API's JSON answers are read loosely here */
+import { createPrivateKey } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { newKeyPair } from '../../src/ledger/checkpoint.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, issueToken } from '../../src/accounts/accounts.ts';
 import { POLICY } from '../../src/server/policy.ts';
@@ -123,6 +125,11 @@ const ROUTES: Record<string, Route> = {
   // The ledger: staff only.
   'GET /api/v1/ledger': { may: STAFF, policy: ['read', 'ledger'], req: () => ({ path: '/api/v1/ledger' }) },
   'GET /api/v1/ledger/verify': { may: STAFF, policy: ['verify', 'ledger'], req: () => ({ path: '/api/v1/ledger/verify' }) },
+  // Signed checkpoints of the ledger (a count and a hash): every party may take one, keep it, check it later.
+  'GET /api/v1/ledger/checkpoint': { may: SIGNED_IN, policy: ['read', 'checkpoint'], req: () => ({ path: '/api/v1/ledger/checkpoint' }) },
+  'GET /api/v1/ledger/checkpoints': { may: SIGNED_IN, policy: ['read', 'checkpoint'], req: () => ({ path: '/api/v1/ledger/checkpoints' }) },
+  'GET /api/v1/ledger/public-key': { may: SIGNED_IN, policy: ['read', 'checkpoint'], req: () => ({ path: '/api/v1/ledger/public-key' }) },
+  'POST /api/v1/ledger/checkpoints/check': { may: SIGNED_IN, policy: ['verify', 'checkpoint'], req: () => ({ path: '/api/v1/ledger/checkpoints/check', json: { checkpoint: { format: 'foedus-ledger-checkpoint/1' } } }) },
   // Charters, assessments, places: anyone signed in.
   'GET /api/v1/charters': { may: SIGNED_IN, policy: ['read', 'charter'], req: () => ({ path: '/api/v1/charters' }) },
   'GET /api/v1/charters/{id}': { may: SIGNED_IN, policy: ['read', 'charter'], req: () => ({ path: '/api/v1/charters/aes-2023' }) },
@@ -269,7 +276,7 @@ function matrix(dialect: Dialect): void {
     }
 
     beforeAll(async () => {
-      s = await startTestServer(dialect);
+      s = await startTestServer(dialect, { checkpointKey: createPrivateKey(newKeyPair().privateKey), checkpointIntervalMinutes: 0 });
       hook = await listen();
       const inc = await s.api('POST', '/api/v1/incidents', { json: { incident: sampleIncident({ date: '2026-03-01', location: { lat: 15.92, lon: 2.4, country: 'MLI' } }) } });
       expect(inc.status, inc.text).toBe(201);

@@ -80,7 +80,7 @@ describe.each(DIALECTS)('administration API on %s', (dialect) => {
   it('a password reset ends the user’s sessions and tokens; the user must choose a new one', async () => {
     const { token } = (await s.api('POST', '/api/v1/users/liaison-niamey/tokens', { as: 'admin', json: { label: 'before reset' } })).body;
     const session = await signIn('liaison-niamey', NEW_PW);
-    const cookie = session.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = session.headers.getSetCookie().find((c) => c.startsWith('foedus_session='))!.split(';')[0]!;
     expect((await fetch(`${s.url}/api/v1/auth/me`, { headers: { cookie } })).status).toBe(200);
 
     expect((await s.api('POST', '/api/v1/users/liaison-niamey/password', { as: 'admin', json: { password: 'password12' } })).body.error.code).toBe('common_password');
@@ -98,7 +98,7 @@ describe.each(DIALECTS)('administration API on %s', (dialect) => {
     await s.api('POST', '/api/v1/users', { as: 'admin', json: { username: 'rotating', role: 'observer', password: NEW_PW } });
     const { token } = (await s.api('POST', '/api/v1/users/rotating/tokens', { as: 'admin' })).body;
     const login = await signIn('rotating', NEW_PW);
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = login.headers.getSetCookie().find((c) => c.startsWith('foedus_session='))!.split(';')[0]!;
     const changed = await fetch(`${s.url}/api/v1/auth/password`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': login.body.csrfToken },

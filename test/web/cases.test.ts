@@ -17,7 +17,7 @@ let caseUrl = '';
 async function recordAttack(): Promise<string> {
   const login = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'secretariat', password: server.accounts.get('secretariat') }) });
   const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const cookie = login.headers.getSetCookie().find((c) => c.startsWith('foedus_session='))!.split(';')[0]!;
   const r = await fetch(`${server.url}/api/v1/incidents`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },

@@ -6,18 +6,7 @@
  * requests for assistance. The same seed gives the same incidents, so runs compare.
  */
 import { INCIDENT_KINDS, PERPETRATOR_TYPES, TARGET_TYPES, type Incident } from '../src/incident/incident.ts';
-
-/** mulberry32: a small seeded generator, enough to vary inputs (not for anything secret). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../src/store/incidents/fixtures.ts';
 
 /** Centres of the places drawn (a point is jittered around them); a weight says how often. */
 const PLACES: Array<[country: string | null, lat: number, lon: number, weight: number]> = [
@@ -33,7 +22,7 @@ const FIRST_DAY = Date.UTC(1990, 0, 1);
 const DAYS = Math.floor((Date.UTC(2026, 5, 30) - FIRST_DAY) / 86_400_000);
 
 export function generatedIncidents(n: number, seed = 20231916): Incident[] {
-  const r = generator(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const totalWeight = PLACES.reduce((s, p) => s + p[3], 0);
   const place = () => {

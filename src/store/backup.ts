@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { InputError } from '../errors.ts';
-import { closeDatabase, openDatabase, type StoreConfig } from './database.ts';
+import { closeDatabase, openDatabase, safeUrl, type StoreConfig } from './database.ts';
 import { openStore } from './store.ts';
 
 /**
@@ -121,7 +121,7 @@ function run(tool: string, args: string[], env: NodeJS.ProcessEnv = process.env)
 
 async function backupPostgres(config: Extract<StoreConfig, { dialect: 'postgres' }>, tmp: string): Promise<void> {
   const schema = schemaOf(config);
-  if ((await tablesIn(config.url, schema)) === 0) throw new InputError(`there is no Foedus store in schema ${schema} of ${safe(config.url)}`, { code: 'store_missing' });
+  if ((await tablesIn(config.url, schema)) === 0) throw new InputError(`there is no Foedus store in schema ${schema} of ${safeUrl(config.url)}`, { code: 'store_missing' });
   const { dbname, env } = connection(config.url);
   await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--schema=${schema}`, `--file=${tmp}`, `--dbname=${dbname}`], env);
 }
@@ -131,7 +131,7 @@ async function tablesIn(url: string, schema: string): Promise<number> {
   try {
     await c.connect();
   } catch (err) {
-    throw new InputError(`cannot connect to PostgreSQL at ${safe(url)}: ${(err as Error).message}`, { code: 'store_unavailable' });
+    throw new InputError(`cannot connect to PostgreSQL at ${safeUrl(url)}: ${(err as Error).message}`, { code: 'store_unavailable' });
   }
   try {
     const r = await c.query<{ n: string }>('select count(*) as n from information_schema.tables where table_schema = $1', [schema]);
@@ -154,15 +154,6 @@ function connection(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
   }
 }
 
-function safe(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
 
 /** Restores `file` into the store `config` names, which must be empty (a new SQLite path, or a schema without tables). */
 export async function restoreStore(config: StoreConfig, file: string): Promise<BackupKind> {
@@ -203,7 +194,7 @@ async function restorePostgres(config: Extract<StoreConfig, { dialect: 'postgres
   if (!dumped) throw new InputError(`${file} is a pg_dump archive without tables, not a Foedus backup`, { code: 'not_a_backup' });
   if (dumped !== schema) throw new InputError(`${file} holds schema ${dumped}; restore it where the store uses schema ${dumped}, not ${schema}`, { code: 'wrong_schema' });
   if ((await tablesIn(config.url, schema)) > 0) {
-    throw new InputError(`schema ${schema} of ${safe(config.url)} already has tables: restore into an empty database (a restore never overwrites a store)`, { code: 'store_not_empty' });
+    throw new InputError(`schema ${schema} of ${safeUrl(config.url)} already has tables: restore into an empty database (a restore never overwrites a store)`, { code: 'store_not_empty' });
   }
   // The archive creates its schema (and comments on it); where the schema already exists (public
   // always does) those entries are left out of the restore's table of contents.

@@ -45,7 +45,8 @@ export function describeStore(config: StoreConfig): string {
   return `PostgreSQL ${u}${config.schema ? ` (schema ${config.schema})` : ''}`;
 }
 
-function safeUrl(url: string): string {
+/** The URL with its password masked, for logs and messages. */
+export function safeUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

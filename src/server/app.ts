@@ -121,6 +121,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   const webhooks = new WebhookDeliverer(opts.store, app.log, opts.webhooks || {});
   if (opts.webhooks !== false) app.addHook('onReady', async () => webhooks.start());
   if (opts.assessments !== false) app.addHook('onReady', async () => assessments.start());
+  // Other server processes on the same PostgreSQL hear this one's live feed, and it theirs.
+  app.addHook('onReady', async () => feed.connect(opts.store.notices('feed'), app.log));
   const ctx: AppContext = {
     store: opts.store,
     charters: opts.charters,
@@ -155,6 +157,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   // Shutdown: end live streams and stop the import queue before the server waits for open connections.
   app.addHook('preClose', async () => {
     feed.close();
+    await feed.disconnect();
     await jobs.close();
     await webhooks.stop();
     await assessments.stop();

@@ -1,9 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
+import { MAX_NOTICE_BYTES, type Notices } from '../store/notices.ts';
+import { can, type Actor, type Resource } from './policy.ts';
 
 /**
- * The live feed: one in-process fan-out of change events to every open
- * Server-Sent Events stream. Routes publish after their transaction commits;
- * `close()` (graceful shutdown) ends every stream cleanly.
+ * The live feed: a fan-out of change events to every open Server-Sent Events stream. Routes
+ * publish after their transaction commits; `close()` (graceful shutdown) ends every stream cleanly.
+ *
+ * Several server processes on one PostgreSQL: connected to the store's notices (LISTEN/NOTIFY),
+ * what one process publishes reaches the streams of every other, with the same filter (a
+ * restricted note only to whom the policy lets read it), and ending a user's streams ends them
+ * on every process.
  */
 
 export type FeedEventName =
@@ -32,8 +40,48 @@ export class Feed {
   private heartbeat: NodeJS.Timeout | null = null;
   private seq = 0;
   private closed = false;
+  /** This process, in the notices it sends (it ignores its own). */
+  private readonly origin = randomUUID();
+  private bus: Notices | null = null;
+  private stopListening: (() => Promise<void>) | null = null;
+  private log: FastifyBaseLogger | null = null;
 
   constructor(private readonly heartbeatMs = 15_000) {}
+
+  /** Shares the feed with the other processes on the store (a no-op on SQLite). */
+  async connect(bus: Notices, log: FastifyBaseLogger): Promise<void> {
+    this.bus = bus;
+    this.log = log;
+    this.stopListening = await bus.listen((text) => this.heard(text));
+  }
+
+  async disconnect(): Promise<void> {
+    const stop = this.stopListening;
+    this.stopListening = null;
+    this.bus = null;
+    await stop?.();
+  }
+
+  private heard(text: string): void {
+    let m: { o?: string; e?: FeedEventName; d?: unknown; r?: Resource; end?: number };
+    try {
+      m = JSON.parse(text) as typeof m;
+    } catch {
+      return;
+    }
+    if (m.o === this.origin) return;
+    if (typeof m.end === 'number') this.endLocal(m.end);
+    else if (m.e) this.deliver(m.e, m.d, m.r);
+  }
+
+  private tell(message: Record<string, unknown>): void {
+    const bus = this.bus;
+    if (!bus) return;
+    let text = JSON.stringify({ o: this.origin, ...message });
+    // Too long for a notice (an import's whole summary): the other processes hear that it happened.
+    if (Buffer.byteLength(text) > MAX_NOTICE_BYTES) text = JSON.stringify({ o: this.origin, ...message, d: { truncated: true } });
+    bus.send(text).catch((err: unknown) => this.log?.warn({ err }, 'could not pass a live-feed event to the other server processes'));
+  }
 
   get size(): number {
     return this.clients.size;
@@ -60,13 +108,19 @@ export class Feed {
   }
 
   /**
-   * Sends an event to every stream, or only to those whose actor `visibleTo` accepts
-   * (a restricted note goes only to those the policy lets read it).
+   * Sends an event to every stream here and on the other processes, or, with `resource`, only to
+   * those whose actor the policy lets read it (a restricted note).
    */
-  publish(event: FeedEventName, data: unknown, visibleTo?: (actor: unknown) => boolean): void {
+  publish(event: FeedEventName, data: unknown, resource?: Resource): void {
+    if (this.closed) return;
+    this.deliver(event, data, resource);
+    this.tell({ e: event, d: data, ...(resource ? { r: resource } : {}) });
+  }
+
+  private deliver(event: FeedEventName, data: unknown, resource?: Resource): void {
     if (this.closed || this.clients.size === 0) return;
     const frame = `id: ${++this.seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const c of this.clients) if (!visibleTo || visibleTo(c.actor)) this.write(c, frame);
+    for (const c of this.clients) if (!resource || can(c.actor as Actor | null, 'read', resource)) this.write(c, frame);
   }
 
   /**
@@ -74,6 +128,11 @@ export class Feed {
    * nothing more. `event: signed-out` tells its browser not to reconnect with the old session.
    */
   endStreamsOf(userId: number): number {
+    this.tell({ end: userId });
+    return this.endLocal(userId);
+  }
+
+  private endLocal(userId: number): number {
     let n = 0;
     for (const c of this.clients) {
       if ((c.actor as { id?: unknown } | null)?.id !== userId) continue;

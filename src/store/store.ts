@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import { closeDatabase, describeStore, openDatabase, type Database, type Dialect, type StoreConfig } from './database.ts';
 import { migrate } from './migrate.ts';
+import { notices, type Notices } from './notices.ts';
 import { ledgerRepository, type LedgerRepository } from './ledger/ledger-repository.ts';
 import { accountRepository, type AccountRepository } from './accounts/account-repository.ts';
 import { IncidentRepository } from './incidents/repository.ts';
@@ -33,6 +34,8 @@ export interface Store extends Repositories {
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** Fails when the database cannot answer (readiness checks). */
   ping(): Promise<void>;
+  /** Messages to the other server processes on the same store (notices.ts); none on SQLite. */
+  notices(name: string): Notices;
   close(): Promise<void>;
 }
 
@@ -76,6 +79,7 @@ function buildStore(database: Database, db: Kysely<any>, inTransaction: boolean,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    notices: (name: string) => notices(database, name),
     close: () => closeDatabase(database),
   };
 }

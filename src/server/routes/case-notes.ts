@@ -90,7 +90,7 @@ export const noteRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
       }
       return n;
     });
-    ctx.feed.publish('case.note', { case: c.id, note }, (a) => visible(a as Actor | null, note));
+    ctx.feed.publish('case.note', { case: c.id, note }, { type: 'note', party: note.party, restricted: note.restricted });
     if (!restricted) void ctx.webhooks.tick();
     return reply.code(201).send({ note });
   });

@@ -121,6 +121,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   const webhooks = new WebhookDeliverer(opts.store, app.log, opts.webhooks || {});
   if (opts.webhooks !== false) app.addHook('onReady', async () => webhooks.start());
   if (opts.assessments !== false) app.addHook('onReady', async () => assessments.start());
+  // Jobs left queued or running by a server that died are marked interrupted; this one's are kept alive.
+  app.addHook('onReady', async () => jobs.start());
   // Other server processes on the same PostgreSQL hear this one's live feed, and it theirs.
   app.addHook('onReady', async () => feed.connect(opts.store.notices('feed'), app.log));
   const ctx: AppContext = {

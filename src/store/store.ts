@@ -10,6 +10,7 @@ import { webhookRepository, type WebhookRepository } from './webhooks/webhook-re
 import { caseRepository, type CaseRepository } from './cases/case-repository.ts';
 import { metaRepository, type MetaRepository } from './meta/meta-repository.ts';
 import { throttleRepository, type ThrottleRepository } from './accounts/throttle-repository.ts';
+import { jobRepository, type JobRepository } from './jobs/job-repository.ts';
 
 /**
  * The one Store interface the rest of Foedus sees. Each repository (in its own
@@ -24,6 +25,7 @@ export interface Repositories {
   cases: CaseRepository;
   meta: MetaRepository;
   throttle: ThrottleRepository;
+  jobs: JobRepository;
 }
 
 export interface Store extends Repositories {
@@ -62,6 +64,7 @@ function repositories(ctx: RepositoryContext): Repositories {
     cases: caseRepository(ctx),
     meta: metaRepository(ctx),
     throttle: throttleRepository(ctx),
+    jobs: jobRepository(ctx),
   };
 }
 

@@ -37,7 +37,7 @@ const Rejection = z.object({
 export const ImportJobSchema = z
   .object({
     id: z.string(),
-    status: z.enum(['queued', 'running', 'done', 'failed']),
+    status: z.enum(['queued', 'running', 'done', 'failed', 'interrupted']).describe('interrupted: the server running it stopped; what was committed is kept'),
     file: z.string(),
     format: z.enum(IMPORT_FORMATS).nullable(),
     actor: z.string(),
@@ -67,7 +67,7 @@ export const ImportJobSchema = z
   })
   .meta({ id: 'ImportJob' });
 
-export const ImportAccepted = z.object({ job: z.object({ id: z.string(), status: z.enum(['queued', 'running', 'done', 'failed']) }) });
+export const ImportAccepted = z.object({ job: z.object({ id: z.string(), status: z.enum(['queued', 'running', 'done', 'failed', 'interrupted']) }) });
 
 const FORMAT_FIELD = z.enum(IMPORT_FORMATS);
 
@@ -125,7 +125,7 @@ export const importRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       if (saved) await rm(saved.dir, { recursive: true, force: true });
       throw malformedMultipart(err) ?? err;
     }
-    const job = ctx.jobs.enqueue({ path: saved.path, fileName: saved.fileName, format, actor: actorId(request), cleanup: saved.dir });
+    const job = await ctx.jobs.enqueue({ path: saved.path, fileName: saved.fileName, format, actor: actorId(request), cleanup: saved.dir });
     return reply.code(202).header('location', `/api/v1/imports/${job.id}`).send({ job: { id: job.id, status: job.status } });
   });
 
@@ -138,7 +138,7 @@ export const importRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     },
   }, async (request) => {
     guard(request, 'read', { type: 'import' });
-    const job = ctx.jobs.get(request.params.id);
+    const job = await ctx.jobs.get(request.params.id);
     if (!job) throw notFound(`Import job "${request.params.id}"`);
     return job;
   });

@@ -9,6 +9,7 @@ import { storeMeta } from './007_store_meta.ts';
 import { unassessedIndex } from './008_unassessed_index.ts';
 import { corrections } from './009_corrections.ts';
 import { loginThrottle } from './010_login_throttle.ts';
+import { importJobs } from './011_import_jobs.ts';
 
 /**
  * Every migration, in version order. Add new ones at the end with the next
@@ -25,4 +26,5 @@ export const migrations: Migration[] = [
   unassessedIndex,
   corrections,
   loginThrottle,
+  importJobs,
 ];

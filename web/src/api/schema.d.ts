@@ -2697,7 +2697,7 @@ export interface paths {
                             job: {
                                 id: string;
                                 /** @enum {string} */
-                                status: "queued" | "running" | "done" | "failed";
+                                status: "queued" | "running" | "done" | "failed" | "interrupted";
                             };
                         };
                     };
@@ -3975,8 +3975,11 @@ export interface components {
         };
         ImportJobInput: {
             id: string;
-            /** @enum {string} */
-            status: "queued" | "running" | "done" | "failed";
+            /**
+             * @description interrupted: the server running it stopped; what was committed is kept
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed" | "interrupted";
             file: string;
             format: ("ucdp" | "acled" | "geojson" | "incident") | null;
             actor: string;
@@ -5262,8 +5265,11 @@ export interface components {
         };
         ImportJob: {
             id: string;
-            /** @enum {string} */
-            status: "queued" | "running" | "done" | "failed";
+            /**
+             * @description interrupted: the server running it stopped; what was committed is kept
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed" | "interrupted";
             file: string;
             format: ("ucdp" | "acled" | "geojson" | "incident") | null;
             actor: string;

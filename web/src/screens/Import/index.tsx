@@ -28,7 +28,7 @@ export function Import() {
     try {
       const j = await api.importJob(id);
       setJob(j);
-      if (j.status === 'done' || j.status === 'failed') {
+      if (j.status === 'done' || j.status === 'failed' || j.status === 'interrupted') {
         if (poll.current) window.clearInterval(poll.current);
         poll.current = null;
       }

@@ -59,6 +59,21 @@ describe('readCsvRecords', () => {
     expect(out.map((r) => [r.line, r.row?.id ?? null, r.error ? 'error' : 'ok'])).toEqual([[2, '1', 'ok'], [3, '2', 'ok'], [4, null, 'error'], [5, '4', 'ok']]);
   });
 
+  it('stops at a record longer than 1 MiB, saying where, without reading the rest of the line (memory stays bounded)', async () => {
+    const out: CsvLine<Record<string, string>>[] = [];
+    // Fed in 64 KiB chunks, as an upload is read: the parser must give up long before holding the 20 MB line.
+    const text = `id,text\n1,a\n2,"${'x'.repeat(20 * 1024 * 1024)}"\n3,c\n`;
+    const chunks = Array.from({ length: Math.ceil(text.length / 65_536) }, (_, k) => text.slice(k * 65_536, (k + 1) * 65_536));
+    let read = 0;
+    const source = Readable.from((function* () { for (const c of chunks) { read += c.length; yield c; } })());
+    const err = await (async () => {
+      for await (const r of readCsvRecords(source, opts)) out.push(r);
+    })().catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'InputError', code: 'record_too_large', where: 't.csv:3' });
+    expect(out.map((r) => r.row?.id)).not.toContain('3');
+    expect(read).toBeLessThan(4 * 1024 * 1024);
+  });
+
   it('rejects an empty file', async () => {
     await expect(all('')).rejects.toThrow(/t\.csv: the file is empty: expected a test CSV/);
   });

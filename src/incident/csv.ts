@@ -35,6 +35,14 @@ export interface CsvOptions {
   headerHint: string;
 }
 
+/**
+ * The longest record read, in characters (1 MiB): a UCDP or ACLED row is a few kilobytes. Without a
+ * bound, one endless line (a quote left open swallows the rest of the file) was held whole, at ten
+ * times its size, before anything was said. csv-parse cannot find the next record after one too
+ * long, so such a record stops the import there, saying where; the batches committed before it stay.
+ */
+export const MAX_RECORD_CHARS = 1024 * 1024;
+
 export async function* readCsvRecords(
   stream: Readable | AsyncIterable<string | Buffer>,
   opts: CsvOptions,
@@ -74,6 +82,7 @@ export async function* readCsvRecords(
     bom: true,
     relax_column_count: true,
     skip_records_with_error: true,
+    max_record_size: MAX_RECORD_CHARS,
     // With `raw`, csv-parse hands on_record { record, raw }.
     on_record: ((rec: { record: string[]; raw: string }) => {
       const line = nextLine;
@@ -83,6 +92,10 @@ export async function* readCsvRecords(
       return { record: rec.record, line };
     }) as unknown as Options['on_record'],
     on_skip: (err: CsvError | undefined, raw: string | undefined) => {
+      if (err?.code === 'CSV_MAX_RECORD_SIZE') {
+        parser.destroy(new InputError(`a record longer than ${MAX_RECORD_CHARS.toLocaleString('en')} characters starts here: Foedus reads records of at most 1 MiB (a quote left open makes the rest of the file one record); the import stops here, what it committed before is kept`, { code: 'record_too_large', where: `${opts.file}:${nextLine}` }));
+        return undefined;
+      }
       const line = nextLine;
       nextLine += span(raw);
       skipped.push({

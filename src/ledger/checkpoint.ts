@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import type { ChainHead } from './chain.ts';
+import { entryHash, type ChainHead, type LedgerEntry } from './chain.ts';
 
 /**
  * Signed checkpoints of the ledger: its head (entry count and last hash) signed with an Ed25519
@@ -18,6 +18,8 @@ import type { ChainHead } from './chain.ts';
  */
 
 export const CHECKPOINT_FORMAT = 'foedus-ledger-checkpoint/1';
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
 export interface Checkpoint {
   format: typeof CHECKPOINT_FORMAT;
@@ -88,6 +90,10 @@ export function checkCheckpoint(value: unknown, trusted?: string): { ok: true; c
     || typeof c.at !== 'string' || typeof c.publicKey !== 'string' || typeof c.signature !== 'string') {
     return { ok: false, reason: 'the checkpoint lacks a field (origin, size, hash, at, publicKey, signature) or one is malformed' };
   }
+  // The signed text is one field a line: a field holding a line break could make one text read two ways.
+  if (/[\r\n]/.test(c.origin) || !ISO_INSTANT.test(c.at) || Number.isNaN(Date.parse(c.at))) {
+    return { ok: false, reason: 'the checkpoint\'s origin holds a line break or its time is not an ISO 8601 UTC instant' };
+  }
   let key: KeyObject;
   try {
     key = createPublicKey(trusted ?? c.publicKey);
@@ -98,4 +104,43 @@ export function checkCheckpoint(value: unknown, trusted?: string): { ok: true; c
   const good = verify(null, Buffer.from(signedText(c as Checkpoint), 'utf8'), key, Buffer.from(c.signature, 'base64'));
   if (!good) return { ok: false, reason: trusted ? 'the signature is not that of the trusted key: the checkpoint was altered or signed by another key' : 'the signature does not match: the checkpoint was altered' };
   return { ok: true, checkpoint: c as Checkpoint };
+}
+
+/** Refusal to sign a head that does not extend the last one signed (the ledger was rewritten). */
+export class NotAnExtension extends Error {
+  constructor(readonly signed: ChainHead, detail: string) {
+    super(`the ledger no longer extends the checkpoint already signed at entry ${signed.seq}: ${detail}; nothing was signed (run "foedus ledger verify")`);
+    this.name = 'NotAnExtension';
+  }
+}
+
+/**
+ * Before signing a new head, the signer checks it extends the last one it signed, as a Certificate
+ * Transparency log must never sign a tree inconsistent with an earlier one: otherwise an intruder
+ * who rewrote the ledger would get the rewrite signed and handed to the parties as genuine.
+ * `entries` are the ledger's from entry `signed.seq` on, in seq order, up to `head`; returns why
+ * they do not extend `signed`, or null when they do. Linear in the entries since the last signing.
+ */
+export async function extensionBreak(signed: ChainHead, head: ChainHead | null, entries: Iterable<LedgerEntry> | AsyncIterable<LedgerEntry>): Promise<string | null> {
+  if (signed.seq === 0) return null;
+  if (!head || head.seq < signed.seq) return `the ledger ends at entry ${head?.seq ?? 0}, before entry ${signed.seq} already signed: its tail was removed`;
+  let prev: ChainHead | null = null;
+  for await (const e of entries as AsyncIterable<LedgerEntry>) {
+    if (e.seq > head.seq) break;
+    const expected: number = prev ? prev.seq + 1 : signed.seq;
+    if (e.seq !== expected) return `entry ${expected} is missing`;
+    if (prev && e.prevHash !== prev.hash) return `entry ${e.seq} does not point to entry ${prev.seq}'s hash`;
+    let actual: string | null;
+    try {
+      actual = entryHash(e);
+    } catch {
+      actual = null;
+    }
+    if (actual !== e.hash) return `entry ${e.seq} no longer matches its hash`;
+    if (!prev && e.hash !== signed.hash) return `entry ${signed.seq} is not the one already signed: the ledger was rewritten up to there`;
+    prev = { seq: e.seq, hash: e.hash };
+  }
+  if (!prev) return `entry ${signed.seq}, already signed, is missing`;
+  if (prev.seq !== head.seq || prev.hash !== head.hash) return `the chain from entry ${signed.seq} does not end at the recorded head (entry ${head.seq})`;
+  return null;
 }

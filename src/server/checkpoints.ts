@@ -2,6 +2,8 @@ import type { KeyObject } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Store } from '../store/store.ts';
 import { issueCheckpoint, issuedCheckpoints } from '../store/ledger/checkpoints.ts';
+import { GENESIS_HASH } from '../ledger/chain.ts';
+import { NotAnExtension } from '../ledger/checkpoint.ts';
 
 /** Signs a checkpoint every `intervalMs` when the ledger moved since the last one. */
 export class CheckpointSigner {
@@ -18,10 +20,15 @@ export class CheckpointSigner {
     try {
       const head = await this.store.ledger.head();
       const last = (await issuedCheckpoints(this.store))[0];
-      if (last && last.size === (head?.seq ?? 0)) return;
+      // Same head: nothing new to sign. Same size but another hash is a rewrite, which issueCheckpoint refuses (below).
+      if (last && last.size === (head?.seq ?? 0) && last.hash === (head?.hash ?? GENESIS_HASH)) return;
       const c = await issueCheckpoint(this.store, this.key, this.clock());
       this.log.info({ size: c.size, keyId: c.keyId }, 'ledger checkpoint signed');
     } catch (err) {
+      if (err instanceof NotAnExtension) {
+        this.log.error({ signed: err.signed }, `ledger checkpoint refused: ${err.message}`);
+        return;
+      }
       this.log.warn({ err }, 'could not sign a ledger checkpoint; will try again');
     }
   }

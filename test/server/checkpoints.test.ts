@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { entryHash } from '../../src/ledger/chain.ts';
 import { checkCheckpoint, newKeyPair } from '../../src/ledger/checkpoint.ts';
+import { closeDatabase, openDatabase } from '../../src/store/database.ts';
 import { DIALECTS } from '../../src/store/testing.ts';
 import { sampleIncident, startTestServer, type TestServer } from './helpers.ts';
 
@@ -48,6 +51,32 @@ describe.each(DIALECTS)('ledger checkpoints over HTTP (%s)', (dialect) => {
     expect((await s.api('GET', '/api/v1/ledger/checkpoint', { as: null })).status).toBe(401);
   });
 
+  it('refuses to sign a ledger rewritten since its last checkpoint (409 ledger_rewritten), for every role', async () => {
+    const kept = (await s.api('GET', '/api/v1/ledger/checkpoint', { as: 'liaisonMli' })).body;
+    expect(kept.size).toBeGreaterThan(0);
+    // An intruder rewrites the signed entry with the project's own hash function, and the head with it.
+    const entry = (await s.store.ledger.list({ after: kept.size - 1, limit: 1 }))[0]!;
+    const forged = { ...entry, actor: 'user:forger' };
+    const hash = entryHash(forged);
+    const d = openDatabase(s.config);
+    try {
+      await sql`delete from ledger_entry where seq > ${kept.size}`.execute(d.db);
+      await sql`update ledger_entry set actor = ${forged.actor}, hash = ${hash} where seq = ${kept.size}`.execute(d.db);
+      await sql`update ledger_head set seq = ${kept.size}, hash = ${hash}`.execute(d.db);
+    } finally {
+      await closeDatabase(d);
+    }
+    expect((await s.store.ledger.verify()).ok).toBe(true); // the chain alone cannot tell
+    for (const who of ['liaisonNer', 'secretariat'] as const) {
+      const r = await s.api('GET', '/api/v1/ledger/checkpoint', { as: who });
+      expect(r.status).toBe(409);
+      expect(r.body.error).toMatchObject({ code: 'ledger_rewritten', message: expect.stringMatching(new RegExp(`checkpoint already signed at entry ${kept.size}`)) });
+    }
+    expect((await s.api('GET', '/api/v1/ledger/checkpoints', { as: 'observer' })).body.checkpoints[0].signature).toBe(kept.signature);
+    const check = await s.api('POST', '/api/v1/ledger/checkpoints/check', { as: 'liaisonMli', json: { checkpoint: kept } });
+    expect(check.body).toMatchObject({ ok: false, reason: expect.stringMatching(/no longer holds/) });
+  });
+
   it('says plainly when the server has no key', async () => {
     const r = await bare.api('GET', '/api/v1/ledger/checkpoint', { as: 'liaisonNer' });
     expect(r.status).toBe(503);
@@ -82,11 +111,23 @@ describe('ledger checkpoints from the command line (SQLite)', () => {
     raw.close();
     const broken = run(['ledger', 'verify', '--db', db, '--since', ck]);
     expect(broken.status).toBe(1);
+    expect(broken.stdout).toMatch(/Checkpoint NOT held: the ledger no longer holds what the checkpoint .* signed/);
     expect(broken.stdout).toMatch(/BROKEN/);
+    // Nor will it sign the altered ledger: exit 1, the code of a broken ledger, and nothing signed.
+    const resign = run(['ledger', 'checkpoint', '--db', db], { FOEDUS_CHECKPOINT_KEY_FILE: key });
+    expect(resign.status).toBe(1);
+    expect(resign.stderr).toMatch(/no longer extends the checkpoint already signed at entry 1/);
+    expect(resign.stdout).toBe('');
+    // A checkpoint of another store is not bad input but a ledger that does not hold it (exit 1), saying which ledger.
+    const otherDb = join(dir, 'other.db');
+    expect(run(['users', 'add', 'moussa', '--role', 'observer', '--db', otherDb]).status).toBe(0);
+    const foreign = run(['ledger', 'verify', '--db', otherDb, '--since', ck, '--json']);
+    expect(foreign.status).toBe(1);
+    expect(JSON.parse(foreign.stdout)).toMatchObject({ since: { ok: false, reason: expect.stringMatching(/another ledger/) } });
     writeFileSync(join(dir, 'junk.json'), '{"format":"x"}');
     const junk = run(['ledger', 'verify', '--db', db, '--since', join(dir, 'junk.json')]);
     expect(junk.status).toBe(2);
     expect(junk.stderr).toMatch(/not a Foedus ledger checkpoint/);
     expect(run(['ledger', 'checkpoint', '--db', db]).status).toBe(2); // no key configured
-  });
+  }, 120_000); // a dozen `foedus` processes, each loading the sources
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { InputError } from '../../errors.ts';
 import type { ChainHead, VerifyResult } from '../../ledger/chain.ts';
-import { newKeyPair } from '../../ledger/checkpoint.ts';
+import { newKeyPair, NotAnExtension } from '../../ledger/checkpoint.ts';
 import { checkpointKeyFromEnv, KEY_FILE_ENV } from '../../ledger/checkpoint-key.ts';
 import { checkKeptCheckpoint, issueCheckpoint } from '../../store/ledger/checkpoints.ts';
 import { CliExit } from '../exit.ts';
@@ -40,13 +40,15 @@ export async function verify(opts: VerifyOptions): Promise<void> {
     if (!check.ok && !check.ledger) throw new InputError(`--since ${opts.since}: ${check.reason}`);
     const ledger: VerifyResult = check.ledger!;
     const anchored = opts.anchor?.length ? await store.ledger.verify({ anchors: opts.anchor }) : ledger;
-    return { result: anchored.ok ? ledger : anchored, description: store.description, since: check.ok ? check.checkpoint : null };
+    return { result: anchored.ok ? ledger : anchored, description: store.description, since: check };
   });
-  if (since && result.ok && !opts.json) {
-    process.stdout.write(`The ledger still holds the checkpoint of ${since.at} (entry ${since.size}, key ${since.keyId}) and only grew since.\n`);
+  if (since && !opts.json) {
+    process.stdout.write(since.ok
+      ? `The ledger still holds the checkpoint of ${since.checkpoint.at} (entry ${since.checkpoint.size}, key ${since.checkpoint.keyId}) and only grew since.\n`
+      : `Checkpoint NOT held: ${since.reason}.\n`);
   }
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.stdout.write(`${JSON.stringify(since ? { ...result, since: since.ok ? { ok: true, checkpoint: since.checkpoint } : { ok: false, reason: since.reason } } : result)}\n`);
   } else if (result.ok) {
     const n = result.checked.toLocaleString('en');
     process.stdout.write(`Ledger intact: ${n} ${result.checked === 1 ? 'entry' : 'entries'} checked in ${description}.\n`);
@@ -60,14 +62,22 @@ export async function verify(opts: VerifyOptions): Promise<void> {
     const n = result.checked;
     process.stdout.write(n === 0 ? 'No entry before it could be trusted.\n' : `The ${n.toLocaleString('en')} ${n === 1 ? 'entry' : 'entries'} before it (up to entry ${result.head!.seq}) are intact.\n`);
   }
-  if (!result.ok) process.exitCode = 1;
+  if (!result.ok || (since && !since.ok)) process.exitCode = 1;
 }
 
 /** `foedus ledger checkpoint`: sign the head now (kept among the issued ones) and print it. */
 export async function checkpoint(opts: CheckpointOptions): Promise<void> {
   const key = checkpointKeyFromEnv();
   if (!key) throw new InputError(`no checkpoint key: set ${KEY_FILE_ENV} to a key made by "foedus ledger keygen --out FILE"`);
-  const c = await withStore(opts.db, (store) => issueCheckpoint(store, key, new Date()));
+  const c = await withStore(opts.db, async (store) => {
+    try {
+      return await issueCheckpoint(store, key, new Date());
+    } catch (err) {
+      // The ledger was rewritten since the last checkpoint: a broken ledger (exit 1), and nothing signed.
+      if (err instanceof NotAnExtension) throw new CliExit(1, err.message);
+      throw err;
+    }
+  });
   const text = `${JSON.stringify(c, null, 2)}\n`;
   if (opts.out) {
     writeFileSync(opts.out, text);

@@ -9,6 +9,9 @@ import type { CheckpointOptions, VerifyOptions } from '../actions/ledger.ts';
  *
  * Recomputes the whole hash chain and checks it ends at the head recorded beside it.
  * Exit 0 when intact, 1 when broken (naming the first broken entry), 2 on bad input.
+ * With --since: 1 also when the ledger does not hold the checkpoint, 2 when the checkpoint is not
+ * one or not signed (by --key). `checkpoint` exits 1 rather than sign a ledger that no longer
+ * extends the last checkpoint signed, 2 without a key.
  *
  * The recorded head lives in the same database, so someone who can write there could
  * cut the tail and rewrite the head too: note the printed head somewhere else (a ticket,

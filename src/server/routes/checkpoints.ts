@@ -1,7 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { CHECKPOINT_FORMAT, keyIdOf } from '../../ledger/checkpoint.ts';
+import { GENESIS_HASH } from '../../ledger/chain.ts';
+import { CHECKPOINT_FORMAT, keyIdOf, NotAnExtension } from '../../ledger/checkpoint.ts';
 import type { AppContext } from '../context.ts';
 import { checkKeptCheckpoint, issueCheckpoint, issuedCheckpoints } from '../../store/ledger/checkpoints.ts';
 import { HttpError } from '../http-error.ts';
@@ -47,14 +48,19 @@ export const checkpointRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     schema: {
       tags,
       summary: 'A signed checkpoint of the ledger\'s head as it is now: keep it to prove later that the ledger only grew',
-      response: { 200: CheckpointSchema, ...denied, 503: ErrorResponse },
+      response: { 200: CheckpointSchema, ...denied, 409: ErrorResponse, 503: ErrorResponse },
     },
   }, async (request, reply) => {
     authorize(request.actor, 'read', 'checkpoint');
     const k = key();
     const head = await store.ledger.head();
     const last = (await issuedCheckpoints(store))[0];
-    const c = last && last.size === (head?.seq ?? 0) && last.keyId === keyIdOf(createPublicKey(k)) ? last : await issueCheckpoint(store, k, ctx.clock());
+    const same = last && last.size === (head?.seq ?? 0) && last.hash === (head?.hash ?? GENESIS_HASH) && last.keyId === keyIdOf(createPublicKey(k));
+    const c = same ? last : await issueCheckpoint(store, k, ctx.clock()).catch((err: unknown) => {
+      // Never a signature over a rewritten history: the parties' earlier checkpoints would contradict it.
+      if (err instanceof NotAnExtension) throw new HttpError(409, 'ledger_rewritten', err.message);
+      throw err;
+    });
     void reply.header('content-disposition', `attachment; filename="foedus-ledger-checkpoint-${c.size}.json"`);
     return c;
   });

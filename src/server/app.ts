@@ -176,7 +176,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
       info: {
         title: 'Foedus API',
         version: API_VERSION,
-        description: 'Mutual-defence treaties as working software: charters, assessment, incidents, imports, live feed. Every error is `{error: {code, message, details?}}`.',
+        description: 'Mutual-defence treaties as working software: charters, assessment, incidents, imports, live feed. Every error is `{error: {code, message, details?, requestId}}`, requestId being the x-request-id of the answer.',
       },
       components: {
         securitySchemes: {

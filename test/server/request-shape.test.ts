@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UCDP_COLUMNS } from '../../src/incident/ucdp/wire.ts';
+import { DIALECTS } from '../../src/store/testing.ts';
 import { col, csvLine, realRows } from '../import/fixtures.ts';
 import { sampleIncident, startTestServer, type TestServer } from './helpers.ts';
 
@@ -25,9 +26,10 @@ function raw(url: string, bytes: string): Promise<string> {
   });
 }
 
-const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
+const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string; requestId: string } };
+const headerOf = (answer: string, name: string) => new RegExp(`\r\n${name}: ([^\r]*)\r\n`, 'i').exec(answer)?.[1];
 
-describe('the one error shape and recorded days (SQLite)', () => {
+describe.each(DIALECTS)('the one error shape and recorded days on %s', (dialect) => {
   let s: TestServer;
   let web: string;
   beforeAll(async () => {
@@ -35,7 +37,7 @@ describe('the one error shape and recorded days (SQLite)', () => {
     mkdirSync(join(web, 'assets'));
     writeFileSync(join(web, 'index.html'), '<!doctype html><title>Foedus</title>');
     writeFileSync(join(web, 'assets', 'app.js'), 'console.log(1)');
-    s = await startTestServer('sqlite', { webDir: web });
+    s = await startTestServer(dialect, { webDir: web });
   });
   afterAll(async () => {
     await s?.close();
@@ -54,6 +56,9 @@ describe('the one error shape and recorded days (SQLite)', () => {
     const bad = await raw(s.url, 'GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n');
     expect(bad).toMatch(/^HTTP\/1\.1 400 /);
     expect(bodyOf(bad).error.code).toBe('bad_request');
+    // Refused before it was a request, it still has an id, in the body and the header alike.
+    expect(bodyOf(bad).error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(headerOf(bad, 'x-request-id')).toBe(bodyOf(bad).error.requestId);
     const big = await raw(s.url, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(big).toMatch(/^HTTP\/1\.1 431 /);
     expect(bodyOf(big).error).toMatchObject({ code: 'headers_too_large' });

@@ -3717,6 +3717,8 @@ export interface components {
                 details?: {
                     [key: string]: unknown;
                 };
+                /** @description The x-request-id of the answer, under which the server logged the request: quote it when reporting a problem. */
+                requestId?: string;
             };
         };
         /** @description An incident in the assessment engine's format. */
@@ -5007,6 +5009,8 @@ export interface components {
                 details?: {
                     [key: string]: unknown;
                 };
+                /** @description The x-request-id of the answer, under which the server logged the request: quote it when reporting a problem. */
+                requestId?: string;
             };
         };
         /** @description An incident in the assessment engine's format. */

@@ -97,6 +97,8 @@ describe.each(DIALECTS)('the one error shape and recorded days on %s', (dialect)
     const r = await s.api('POST', '/api/v1/incidents', { json: { incident: { ...sampleIncident(), id: 'mine-1' } } });
     expect(r.status).toBe(400);
     expect(r.body.error.message).toMatch(/^body\.incident\.id: /);
+    // Named in details.fields too: the UI shows it beside the field, as any validation refusal.
+    expect(r.body.error.details.fields).toEqual([{ field: 'body.incident.id', reason: expect.stringMatching(/leave "id" out/) }]);
     const made = await s.api('POST', '/api/v1/incidents', { json: { incident: sampleIncident() } });
     const other = await s.api('PATCH', `/api/v1/incidents/${made.body.id}`, { json: { version: 1, incident: { ...sampleIncident(), id: 'elsewhere' } } });
     expect(other.status).toBe(400);
@@ -113,6 +115,13 @@ describe.each(DIALECTS)('the one error shape and recorded days on %s', (dialect)
     const backwards = await s.api('POST', '/api/v1/incidents', { json: { incident: sampleIncident({ date: '2024-03-10' }), dateEnd: '2024-03-09' } });
     expect(backwards.status).toBe(400);
     expect(backwards.body.error.message).toMatch(/body\.dateEnd: 2024-03-09 is before the start day 2024-03-10/);
+    expect(backwards.body.error.details.fields).toEqual([{ field: 'body.dateEnd', reason: '2024-03-09 is before the start day 2024-03-10' }]);
+    const early = await s.api('POST', '/api/v1/incidents', { json: { incident: sampleIncident({ date: '1899-12-31' }) } });
+    expect(early.body.error.details.fields[0]).toMatchObject({ field: 'body.incident.date' });
+    expect((await s.api('POST', '/api/v1/incidents', { json: { incident: sampleIncident({ date: '1900-01-01' }) } })).status).toBe(201);
+    // Tomorrow (UTC) is already today east of UTC: the day of slack lets it be recorded.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    expect((await s.api('POST', '/api/v1/incidents', { json: { incident: sampleIncident({ date: tomorrow }) } })).status).toBe(201);
     const made = await s.api('POST', '/api/v1/incidents', { json: { incident: sampleIncident({ date: '2024-03-10' }), dateEnd: '2024-03-11' } });
     expect(made.status).toBe(201);
     const patch = await s.api('PATCH', `/api/v1/incidents/${made.body.id}`, { json: { version: 1, dateEnd: '2024-03-01' } });

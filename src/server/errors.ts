@@ -87,6 +87,7 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message: str
   FST_FILES_LIMIT: { status: 413, code: 'payload_too_large', message: 'Too many files in the upload: send one file.' },
   FST_PARTS_LIMIT: { status: 413, code: 'payload_too_large', message: 'Too many parts in the upload.' },
   FST_FIELDS_LIMIT: { status: 413, code: 'payload_too_large', message: 'Too many fields in the upload.' },
+  FST_PROTO_VIOLATION: { status: 400, code: 'forbidden_key', message: 'A multipart field is named "__proto__" or after another property every object has, which Foedus does not accept: rename it ("format" and "file" are the fields an upload needs).' },
   FST_INVALID_MULTIPART_CONTENT_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Send the file as multipart/form-data.' },
   FST_ERR_BAD_URL: { status: 400, code: 'bad_url', message: 'The request URL is malformed.' },
 };

@@ -50,6 +50,9 @@ describe.each(DIALECTS)('the one error shape and recorded days on %s', (dialect)
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('malformed_multipart');
     expect(r.body.error.message).toMatch(/multipart body is malformed/);
+    const proto = await s.api('POST', '/api/v1/imports', { body: '--XX\r\nContent-Disposition: form-data; name="__proto__"\r\n\r\nx\r\n--XX--\r\n', headers: { 'content-type': 'multipart/form-data; boundary=XX' } });
+    expect(proto.status).toBe(400);
+    expect(proto.body.error).toMatchObject({ code: 'forbidden_key', message: expect.stringMatching(/"__proto__"/) });
   });
 
   it('answers what Node refuses itself (a bad request, headers too large) in the same shape', async () => {

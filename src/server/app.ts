@@ -15,6 +15,7 @@ import { registerAuth } from './auth/authenticate.ts';
 import { registerInputGuard } from './input-guard.ts';
 import { registerSecurityHeaders } from './headers.ts';
 import { handleError, handleNotFound } from './errors.ts';
+import { HttpError } from './http-error.ts';
 import { clientErrorHandler, registerJsonParser } from './body.ts';
 import { Feed } from './feed.ts';
 import { ImportJobs, type ImportRunner } from './jobs.ts';
@@ -98,7 +99,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
       const sent = req.headers['x-request-id'];
       return typeof sent === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(sent) ? sent : randomUUID();
     },
-    return503OnClosing: true,
+    // While the server drains, a new request gets 503 from the hook below, in the API's error shape
+    // (Fastify's own answer would be another shape).
+    return503OnClosing: false,
     // Behind a reverse proxy that terminates TLS, name it (FOEDUS_TRUST_PROXY=127.0.0.1, or a CIDR) so
     // request.protocol is https and HSTS is sent; never trusted by default.
     trustProxy: process.env.FOEDUS_TRUST_PROXY || false,
@@ -142,8 +145,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   app.decorate('foedus', ctx);
   if (opts.demo) app.log.info('demo mode: demo accounts are available');
 
+  let draining = false;
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    if (draining) {
+      done(new HttpError(503, 'shutdown', 'The server is shutting down; retry in a moment.'));
+      return;
+    }
     done();
   });
   registerSecurityHeaders(app);
@@ -158,6 +166,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   });
   // Shutdown: end live streams and stop the import queue before the server waits for open connections.
   app.addHook('preClose', async () => {
+    draining = true;
     feed.close();
     await feed.disconnect();
     await jobs.close();
@@ -176,7 +185,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
       info: {
         title: 'Foedus API',
         version: API_VERSION,
-        description: 'Mutual-defence treaties as working software: charters, assessment, incidents, imports, live feed. Every error is `{error: {code, message, details?}}`.',
+        description: 'Mutual-defence treaties as working software: charters, assessment, incidents, imports, live feed. Every error is `{error: {code, message, details?, requestId}}`, requestId being the x-request-id of the answer.',
       },
       components: {
         securitySchemes: {

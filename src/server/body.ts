@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -7,7 +8,7 @@ import { HttpError } from './http-error.ts';
 /**
  * What reaches the API before a route: the JSON body parser, and the answer to a request
  * too broken for Fastify to route (Node's own 400 and 431). Both answer in the API's one
- * error shape, `{error: {code, message}}`.
+ * error shape, `{error: {code, message, requestId}}`.
  */
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -47,8 +48,12 @@ function refuseProtoKeys(key: string, value: unknown): unknown {
   return value;
 }
 
-/** Node's own refusals of a request it could not parse, in the API's error shape. */
-export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+/**
+ * Node's own refusals of a request it could not parse, in the API's error shape. Such a request
+ * never got an id, so it is given one here: in the answer and in the log line, as for any other.
+ * (Node has no 414: a request line too long is a 431 like headers too large.)
+ */
+export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Socket): void {
   // Nothing can be said to a connection that is gone.
   if (err.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
@@ -59,6 +64,8 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): 
     : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
       ? [408, 'request_timeout', 'The request was not received in time.']
       : [400, 'bad_request', 'The request is not valid HTTP.'];
-  const body = JSON.stringify(errorBody(code, message));
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const id = randomUUID();
+  this.log.info({ reqId: id, status, err: { code: err.code, message: err.message } }, 'request refused by the HTTP parser');
+  const body = JSON.stringify(errorBody(code, message, undefined, id));
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${id}\r\nConnection: close\r\n\r\n${body}`);
 }

@@ -55,8 +55,12 @@ export function isStoreUnavailable(err: unknown): boolean {
   return false;
 }
 
-export function errorBody(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
-  return { error: details ? { code, message, details } : { code, message } };
+/**
+ * The one error body. `requestId` is the x-request-id of the answer: a client quoting it lets the
+ * log line of its request be found.
+ */
+export function errorBody(code: string, message: string, details?: Record<string, unknown>, requestId?: string): ErrorBody {
+  return { error: { code, message, ...(details ? { details } : {}), ...(requestId ? { requestId } : {}) } };
 }
 
 function describeValidation(context: string | undefined, issues: ReadonlyArray<{ instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }>): { message: string; fields: Array<{ field: string; reason: string }> } {
@@ -83,6 +87,7 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message: str
   FST_FILES_LIMIT: { status: 413, code: 'payload_too_large', message: 'Too many files in the upload: send one file.' },
   FST_PARTS_LIMIT: { status: 413, code: 'payload_too_large', message: 'Too many parts in the upload.' },
   FST_FIELDS_LIMIT: { status: 413, code: 'payload_too_large', message: 'Too many fields in the upload.' },
+  FST_PROTO_VIOLATION: { status: 400, code: 'forbidden_key', message: 'A multipart field is named "__proto__" or after another property every object has, which Foedus does not accept: rename it ("format" and "file" are the fields an upload needs).' },
   FST_INVALID_MULTIPART_CONTENT_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Send the file as multipart/form-data.' },
   FST_ERR_BAD_URL: { status: 400, code: 'bad_url', message: 'The request URL is malformed.' },
 };
@@ -90,18 +95,18 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message: str
 export function handleError(this: FastifyInstance, err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const { message, fields } = describeValidation(err.validationContext, err.validation);
-    void reply.code(400).send(errorBody('invalid_request', message, { fields }));
+    void reply.code(400).send(errorBody('invalid_request', message, { fields }, request.id));
     return;
   }
   if (err instanceof HttpError) {
     if (err.status >= 500) request.log.error({ err }, 'request failed');
     if (err.status === 503) void reply.header('retry-after', String(STORE_RETRY_AFTER_S));
-    void reply.code(err.status).send(errorBody(err.code, err.message, err.details));
+    void reply.code(err.status).send(errorBody(err.code, err.message, err.details, request.id));
     return;
   }
   if (isStoreFull(err)) {
     request.log.error({ err: { message: err.message, code: err.code } }, 'store full');
-    void reply.code(507).send(errorBody('store_full', 'The database\'s disk is full: nothing was written. An administrator must free space on the store\'s volume; then retry.'));
+    void reply.code(507).send(errorBody('store_full', 'The database\'s disk is full: nothing was written. An administrator must free space on the store\'s volume; then retry.', undefined, request.id));
     return;
   }
   if (isStoreUnavailable(err)) {
@@ -109,32 +114,32 @@ export function handleError(this: FastifyInstance, err: FastifyError, request: F
     void reply
       .code(503)
       .header('retry-after', String(STORE_RETRY_AFTER_S))
-      .send(errorBody('store_unavailable', 'The database cannot be reached right now; retry in a few seconds.'));
+      .send(errorBody('store_unavailable', 'The database cannot be reached right now; retry in a few seconds.', undefined, request.id));
     return;
   }
   if (err instanceof InputError) {
-    void reply.code(400).send(errorBody(err.code, err.message, err.where ? { where: err.where } : undefined));
+    void reply.code(400).send(errorBody(err.code, err.message, err.where ? { where: err.where } : undefined, request.id));
     return;
   }
   const known = err.code ? FASTIFY_CODES[err.code] : undefined;
   if (known) {
-    void reply.code(known.status).send(errorBody(known.code, known.message));
+    void reply.code(known.status).send(errorBody(known.code, known.message, undefined, request.id));
     return;
   }
   // Other 4xx errors thrown by Fastify or its plugins (rate limit, bad headers…): their message is meant for clients.
   const status = err.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const code = status === 429 ? 'rate_limited' : (err.code ?? 'bad_request').toLowerCase().replace(/^fst_(err_)?/, '');
-    void reply.code(status).send(errorBody(code, err.message));
+    void reply.code(status).send(errorBody(code, err.message, undefined, request.id));
     return;
   }
   request.log.error({ err }, 'unhandled error');
   void reply
     .code(500)
-    .send(errorBody('internal', `Something went wrong on our side; the log has the details under request id ${request.id}.`, { requestId: request.id }));
+    .send(errorBody('internal', `Something went wrong on our side; the log has the details under request id ${request.id}.`, { requestId: request.id }, request.id));
 }
 
 /** Unknown routes: a JSON 404 in the error shape. */
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply): void {
-  void reply.code(404).send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`));
+  void reply.code(404).send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`, undefined, request.id));
 }

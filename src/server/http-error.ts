@@ -23,5 +23,5 @@ export const notFound = (what: string) => new HttpError(404, 'not_found', `${wha
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> };
+  error: { code: string; message: string; details?: Record<string, unknown>; requestId?: string };
 }

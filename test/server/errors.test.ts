@@ -45,6 +45,7 @@ describe('unexpected errors', () => {
     const id = res.headers.get('x-request-id');
     expect(id).toBeTruthy();
     expect(body.error.details.requestId).toBe(id);
+    expect((body.error as { requestId?: string }).requestId).toBe(id);
     expect(body.error.message).toContain(id!);
     expect(JSON.stringify(body)).not.toMatch(/secret detail|TypeError|\.ts:\d+/);
 
@@ -56,6 +57,24 @@ describe('unexpected errors', () => {
     const access = lines.find((l) => l.reqId === id && l.msg === 'request');
     expect(access).toMatchObject({ method: 'GET', route: '/test-bug', status: 500 });
     expect(typeof access!.ms).toBe('number');
+  });
+
+  it('names the request id in every error body, as in the x-request-id header', async () => {
+    const answers = [
+      await fetch(`${url}/nowhere`),
+      await fetch(`${url}/api/v1/incidents`),
+      await fetch(`${url}/readyz?x=1`, { method: 'POST' }),
+      await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' }),
+      await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"x"}' }),
+      await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'text/csv', 'x-request-id': 'trace-415' }, body: 'a,b' }),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([404, 401, 404, 400, 400, 415]);
+    for (const res of answers) {
+      const body = (await res.json()) as { error: { code: string; requestId: string } };
+      expect(body.error.code, res.url).toMatch(/^[a-z_]+$/);
+      expect(body.error.requestId, `${res.status} ${body.error.code}`).toBe(res.headers.get('x-request-id'));
+    }
+    expect(answers[5]!.headers.get('x-request-id')).toBe('trace-415');
   });
 
   it('echoes a client-sent request id, and replaces one that is not a plain token', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UCDP_COLUMNS } from '../../src/incident/ucdp/wire.ts';
+import { DIALECTS } from '../../src/store/testing.ts';
 import { col, csvLine, realRows } from '../import/fixtures.ts';
 import { sampleIncident, startTestServer, type TestServer } from './helpers.ts';
 
@@ -25,9 +26,10 @@ function raw(url: string, bytes: string): Promise<string> {
   });
 }
 
-const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
+const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string; requestId: string } };
+const headerOf = (answer: string, name: string) => new RegExp(`\r\n${name}: ([^\r]*)\r\n`, 'i').exec(answer)?.[1];
 
-describe('the one error shape and recorded days (SQLite)', () => {
+describe.each(DIALECTS)('the one error shape and recorded days on %s', (dialect) => {
   let s: TestServer;
   let web: string;
   beforeAll(async () => {
@@ -35,7 +37,7 @@ describe('the one error shape and recorded days (SQLite)', () => {
     mkdirSync(join(web, 'assets'));
     writeFileSync(join(web, 'index.html'), '<!doctype html><title>Foedus</title>');
     writeFileSync(join(web, 'assets', 'app.js'), 'console.log(1)');
-    s = await startTestServer('sqlite', { webDir: web });
+    s = await startTestServer(dialect, { webDir: web });
   });
   afterAll(async () => {
     await s?.close();
@@ -48,12 +50,18 @@ describe('the one error shape and recorded days (SQLite)', () => {
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('malformed_multipart');
     expect(r.body.error.message).toMatch(/multipart body is malformed/);
+    const proto = await s.api('POST', '/api/v1/imports', { body: '--XX\r\nContent-Disposition: form-data; name="__proto__"\r\n\r\nx\r\n--XX--\r\n', headers: { 'content-type': 'multipart/form-data; boundary=XX' } });
+    expect(proto.status).toBe(400);
+    expect(proto.body.error).toMatchObject({ code: 'forbidden_key', message: expect.stringMatching(/"__proto__"/) });
   });
 
   it('answers what Node refuses itself (a bad request, headers too large) in the same shape', async () => {
     const bad = await raw(s.url, 'GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n');
     expect(bad).toMatch(/^HTTP\/1\.1 400 /);
     expect(bodyOf(bad).error.code).toBe('bad_request');
+    // Refused before it was a request, it still has an id, in the body and the header alike.
+    expect(bodyOf(bad).error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(headerOf(bad, 'x-request-id')).toBe(bodyOf(bad).error.requestId);
     const big = await raw(s.url, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(big).toMatch(/^HTTP\/1\.1 431 /);
     expect(bodyOf(big).error).toMatchObject({ code: 'headers_too_large' });
@@ -92,6 +100,8 @@ describe('the one error shape and recorded days (SQLite)', () => {
     const r = await s.api('POST', '/api/v1/incidents', { json: { incident: { ...sampleIncident(), id: 'mine-1' } } });
     expect(r.status).toBe(400);
     expect(r.body.error.message).toMatch(/^body\.incident\.id: /);
+    // Named in details.fields too: the UI shows it beside the field, as any validation refusal.
+    expect(r.body.error.details.fields).toEqual([{ field: 'body.incident.id', reason: expect.stringMatching(/leave "id" out/) }]);
     const made = await s.api('POST', '/api/v1/incidents', { json: { incident: sampleIncident() } });
     const other = await s.api('PATCH', `/api/v1/incidents/${made.body.id}`, { json: { version: 1, incident: { ...sampleIncident(), id: 'elsewhere' } } });
     expect(other.status).toBe(400);
@@ -108,6 +118,13 @@ describe('the one error shape and recorded days (SQLite)', () => {
     const backwards = await s.api('POST', '/api/v1/incidents', { json: { incident: sampleIncident({ date: '2024-03-10' }), dateEnd: '2024-03-09' } });
     expect(backwards.status).toBe(400);
     expect(backwards.body.error.message).toMatch(/body\.dateEnd: 2024-03-09 is before the start day 2024-03-10/);
+    expect(backwards.body.error.details.fields).toEqual([{ field: 'body.dateEnd', reason: '2024-03-09 is before the start day 2024-03-10' }]);
+    const early = await s.api('POST', '/api/v1/incidents', { json: { incident: sampleIncident({ date: '1899-12-31' }) } });
+    expect(early.body.error.details.fields[0]).toMatchObject({ field: 'body.incident.date' });
+    expect((await s.api('POST', '/api/v1/incidents', { json: { incident: sampleIncident({ date: '1900-01-01' }) } })).status).toBe(201);
+    // Tomorrow (UTC) is already today east of UTC: the day of slack lets it be recorded.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    expect((await s.api('POST', '/api/v1/incidents', { json: { incident: sampleIncident({ date: tomorrow }) } })).status).toBe(201);
     const made = await s.api('POST', '/api/v1/incidents', { json: { incident: sampleIncident({ date: '2024-03-10' }), dateEnd: '2024-03-11' } });
     expect(made.status).toBe(201);
     const patch = await s.api('PATCH', `/api/v1/incidents/${made.body.id}`, { json: { version: 1, dateEnd: '2024-03-01' } });

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { sampleIncident, startTestServer } from './helpers.ts';
 
@@ -51,6 +52,40 @@ describe('graceful shutdown', () => {
       await expect(fetch(`${s.url}/healthz`)).rejects.toThrow();
     } finally {
       if (!closed) await s.app.close();
+      await s.close().catch(() => {});
+    }
+  });
+
+  it('answers a request that arrives while it drains with 503 shutdown in the one error shape', async () => {
+    const s = await startTestServer('sqlite');
+    let closing: Promise<void> | null = null;
+    try {
+      const { port } = new URL(s.url);
+      const body = JSON.stringify({ incident: sampleIncident() });
+      const auth = `Authorization: Bearer ${s.tokens.observer}\r\n`;
+      // One connection: a request half sent when the shutdown starts, then a second one behind it.
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.write(`POST /api/v1/assess HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 20)}`);
+        });
+        s.app.server.once('request', () => {
+          closing = s.app.close();
+          setImmediate(() => socket.write(`${body.slice(20)}GET /api/v1/charters HTTP/1.1\r\nHost: x\r\n${auth}\r\n`));
+        });
+        let out = '';
+        socket.on('data', (d) => { out += d.toString('utf8'); });
+        socket.on('end', () => resolve(out));
+        socket.on('error', reject);
+      });
+      const second = answer.slice(answer.indexOf('HTTP/1.1', 1));
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      expect(second).toMatch(/^HTTP\/1\.1 503 /);
+      expect(second).toMatch(/\r\nretry-after: \d+\r\n/i);
+      const error = (JSON.parse(second.slice(second.indexOf('\r\n\r\n') + 4)) as { error: { code: string; requestId: string } }).error;
+      expect(error.code).toBe('shutdown');
+      expect(second).toContain(`x-request-id: ${error.requestId}\r\n`);
+    } finally {
+      await (closing ?? s.app.close());
       await s.close().catch(() => {});
     }
   });

@@ -122,7 +122,7 @@ describe.each(DIALECTS)('auth on %s', (dialect) => {
     const unknown = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: PW } });
     for (const r of [wrong, unknown]) {
       expect(r.statusCode).toBe(401);
-      expect(r.json()).toEqual({ error: { code: 'invalid_credentials', message: expect.any(String) } });
+      expect(r.json()).toEqual({ error: { code: 'invalid_credentials', message: expect.any(String), requestId: expect.any(String) } });
       expect(r.cookies.find((x) => x.name === SESSION_COOKIE && x.value)).toBeUndefined();
     }
   });

@@ -45,7 +45,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       return reply
         .code(503)
         .header('retry-after', String(STORE_RETRY_AFTER_S))
-        .send(errorBody('store_unavailable', 'The database cannot be reached right now.'));
+        .send(errorBody('store_unavailable', 'The database cannot be reached right now.', undefined, request.id));
     }
     return { status: 'ready' as const, store: ctx.store.dialect, assessments: { ...ctx.assessments.status } };
   });

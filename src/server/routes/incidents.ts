@@ -141,10 +141,15 @@ function applyEditable(base: IncidentChanges, b: Editable, current?: IncidentRec
   return out;
 }
 
+/** A 400 about one field of the body, named in the message and in details.fields (where the UI shows it beside the field). */
+function fieldRefused(field: string, reason: string): HttpError {
+  return new HttpError(400, 'invalid_request', `${field}: ${reason}`, { fields: [{ field, reason }] });
+}
+
 /** A record's days within what Foedus records (src/incident/record-dates.ts), or a 400 naming the field. */
 function checkDates(date: string, dateEnd: string | null | undefined, now: string): void {
   const p = recordDateProblem(date, dateEnd, now);
-  if (p) throw new HttpError(400, 'invalid_request', `${p.field === 'date' ? 'body.incident.date' : 'body.dateEnd'}: ${p.reason}`);
+  if (p) throw fieldRefused(p.field === 'date' ? 'body.incident.date' : 'body.dateEnd', p.reason);
 }
 
 function checkFatalities(f: IncidentRecord['fatalities'] | undefined): void {
@@ -319,6 +324,9 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     schema: {
       tags,
       summary: 'Report an incident by hand (dataset "manual", id a new UUID)',
+      description: 'Foedus gives the record its id: an `incident.id` in the body is refused (400 naming `body.incident.id`), not replaced. '
+        + 'A record says what happened, so `incident.date` lies between 1900-01-01 and tomorrow by the server\'s clock (one day of slack for time zones) '
+        + 'and `dateEnd` is never before it; each refusal is a 400 naming the field in `details.fields`. POST /api/v1/assess (what-if) takes any day.',
       body: CreateBody,
       response: { 201: IncidentRecordSchema, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
     },
@@ -329,7 +337,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     const now = ctx.clock().toISOString();
     const b = request.body;
     if (incident.id !== undefined) {
-      throw new HttpError(400, 'invalid_request', `body.incident.id: Foedus gives a recorded incident its id; leave "id" out (an import keeps a source's own ids)`);
+      throw fieldRefused('body.incident.id', 'Foedus gives a recorded incident its id; leave "id" out (an import keeps a source\'s own ids)');
     }
     checkDates(incident.date, b.dateEnd, now);
     const id = randomUUID();
@@ -372,6 +380,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     schema: {
       tags,
       summary: 'Edit an incident; send the version you read (409 when someone changed it since)',
+      description: 'The days follow the rules of POST /api/v1/incidents when `incident` or `dateEnd` changes; an `incident.id` other than this record\'s is refused.',
       params: recordParams,
       body: PatchBody,
       response: { 200: IncidentRecordSchema, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
@@ -391,7 +400,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       guard(request, 'update', { type: 'incident', party: current.incident.location.country ?? null });
       if (incident) guard(request, 'update', { type: 'incident', party: incident.location.country ?? null });
       if (incident?.id !== undefined && incident.id !== current.id) {
-        throw new HttpError(400, 'invalid_request', `body.incident.id: "${incident.id}" is not this incident's id ("${current.id}"); leave "id" out`);
+        throw fieldRefused('body.incident.id', `"${incident.id}" is not this incident's id ("${current.id}"); leave "id" out`);
       }
       const changes: IncidentChanges = incident ? { incident: { ...incident, id: current.id } } : {};
       applyEditable(changes, rest, current);

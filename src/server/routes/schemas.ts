@@ -10,6 +10,7 @@ export const ErrorResponse = z
       code: z.string().describe('Stable machine-readable code, e.g. invalid_request, not_found, version_conflict.'),
       message: z.string().describe('What went wrong, for a person.'),
       details: z.record(z.string(), z.unknown()).optional(),
+      requestId: z.string().optional().describe('The x-request-id of the answer, under which the server logged the request: quote it when reporting a problem.'),
     }),
   })
   .meta({ id: 'Error' });

@@ -1955,7 +1955,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Report an incident by hand (dataset "manual", id a new UUID) */
+        /**
+         * Report an incident by hand (dataset "manual", id a new UUID)
+         * @description Foedus gives the record its id: an `incident.id` in the body is refused (400 naming `body.incident.id`), not replaced. A record says what happened, so `incident.date` lies between 1900-01-01 and tomorrow by the server's clock (one day of slack for time zones) and `dateEnd` is never before it; each refusal is a 400 naming the field in `details.fields`. POST /api/v1/assess (what-if) takes any day.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2419,7 +2422,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Edit an incident; send the version you read (409 when someone changed it since) */
+        /**
+         * Edit an incident; send the version you read (409 when someone changed it since)
+         * @description The days follow the rules of POST /api/v1/incidents when `incident` or `dateEnd` changes; an `incident.id` other than this record's is refused.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -3726,6 +3732,8 @@ export interface components {
                 details?: {
                     [key: string]: unknown;
                 };
+                /** @description The x-request-id of the answer, under which the server logged the request: quote it when reporting a problem. */
+                requestId?: string;
             };
         };
         /** @description An incident in the assessment engine's format. */
@@ -5016,6 +5024,8 @@ export interface components {
                 details?: {
                     [key: string]: unknown;
                 };
+                /** @description The x-request-id of the answer, under which the server logged the request: quote it when reporting a problem. */
+                requestId?: string;
             };
         };
         /** @description An incident in the assessment engine's format. */

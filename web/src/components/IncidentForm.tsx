@@ -3,6 +3,7 @@ import { INCIDENT_KINDS, PERPETRATOR_TYPES, TARGET_TYPES, type Incident, type In
 import { AES, countryName, isIso3 } from '../lib/countries.ts';
 import { currentLang } from '../i18n/index.ts';
 import { longDay, today } from '../lib/format.ts';
+import { recordDayError } from '../lib/recordDays.ts';
 import { CountrySelect } from './CountrySelect.tsx';
 import { DateInput, useDatePattern } from './DateInput.tsx';
 import { PointPicker } from './PointPicker.tsx';
@@ -40,7 +41,10 @@ export function emptyDraft(date: string): IncidentDraft {
 export function draftErrors(d: IncidentDraft, opts: { record?: boolean } = {}): Record<string, string> {
   const e: Record<string, string> = {};
   if (!/^\d{4}-\d{2}-\d{2}$/.test(d.date)) e.date = 'form.err.date';
-  else if (opts.record && d.date > today()) e.date = 'form.err.future';
+  else if (opts.record) {
+    const day = recordDayError(d.date, today());
+    if (day) e.date = day;
+  }
   // The engine needs to know which state attacked; "unknown" is the honest type when nobody knows.
   if (d.perpType === 'state' && !d.perpCountry) e.perpCountry = 'form.err.stateCountry';
   const lat = d.lat.trim() === '' ? null : Number(d.lat);
@@ -91,7 +95,8 @@ export function IncidentFields({ draft, onChange, errors, showErrors }: {
   const tc = useTranslation('common').t;
   const lang = currentLang();
   const set = (patch: Partial<IncidentDraft>) => onChange({ ...draft, ...patch });
-  // A date after today is plainly wrong once typed: said at once. The rest waits for the first "send".
+  // A date after today is plainly wrong once typed: said at once. The rest waits for the first "send"
+  // (a day before 1900 too: a year being typed passes through 0002, 0020, 0202 on its way to 2024).
   const errs = showErrors ? errors : errors.date === 'form.err.future' ? { date: errors.date } : {};
   const lat = draft.lat.trim() === '' ? null : Number(draft.lat);
   const lon = draft.lon.trim() === '' ? null : Number(draft.lon);

@@ -44,6 +44,36 @@ describe('readJsonElements', () => {
     await expect(elements([''], { mode: 'array', file: 'f' })).rejects.toThrow(/f: the file is empty/);
   });
 
+  it('skips an element longer than 1 MiB without holding it, reports it at its line, and goes on', async () => {
+    // A 64 MiB element between two good ones, made and fed in 64 KiB chunks as an upload is read.
+    const CHUNK = 65_536;
+    const big = 64 * 1024 * 1024;
+    const before = process.memoryUsage().heapUsed;
+    let peak = 0;
+    function* doc(): Generator<string> {
+      yield '[\n{"a": 1},\n{"note": "';
+      for (let n = 0; n < big; n += CHUNK) {
+        if (n % (4 * 1024 * 1024) === 0) peak = Math.max(peak, process.memoryUsage().heapUsed - before);
+        yield 'x'.repeat(CHUNK);
+      }
+      yield '"},\n{"a": 3}\n]\n';
+    }
+    const out: JsonElement[] = [];
+    for await (const e of readJsonElements(Readable.from(doc()), { mode: 'array', file: 'f' })) out.push(e);
+    expect(out.map((e) => [e.index, e.line, e.value ?? e.error])).toEqual([
+      [0, 2, { a: 1 }],
+      [1, 3, expect.stringMatching(/^element longer than 1,048,576 characters: Foedus reads elements of at most 1 MiB/)],
+      [2, 4, { a: 3 }],
+    ]);
+    // Held whole, the element would be 64 MB of text here; bounded, a megabyte or two (and garbage not yet collected).
+    expect(peak).toBeLessThan(32 * 1024 * 1024);
+  });
+
+  it('refuses a FeatureCollection whose other members pass 1 MiB', async () => {
+    const doc = `{"type": "FeatureCollection", "name": "${'n'.repeat(2 * 1024 * 1024)}", "features": []}`;
+    await expect(elements([doc], { mode: 'features', file: 'g.geojson' })).rejects.toMatchObject({ code: 'record_too_large', where: 'g.geojson:1' });
+  });
+
   it('streams the features of a FeatureCollection, whatever the member order', async () => {
     let outer: Record<string, unknown> | null = null;
     const fc = '{"features": [{"type": "Feature", "properties": {"features": [9]}, "geometry": null}], "name": "x", "type": "FeatureCollection"}';

@@ -14,7 +14,17 @@ import { InputError } from '../errors.ts';
  * - mode 'features': the document is an object whose "features" member is
  *   the array; the other top-level members (type, bbox, name…) are small and
  *   collected, then checked by `onOuter` at the end.
+ *
+ * Memory is bounded: an element longer than MAX_ELEMENT_CHARS (1 MiB; an incident or a Point feature
+ * is a few hundred bytes) is not kept: the scanner goes on to its end and reports it as a bad
+ * element, and the elements after it still come through. The top-level members of a
+ * FeatureCollection besides "features" are bounded the same way (past it, the file is refused).
  */
+
+/** The longest element kept, in characters (1 MiB), and the longest top-level text of a FeatureCollection. */
+export const MAX_ELEMENT_CHARS = 1024 * 1024;
+/** A top-level key longer than this cannot be "features": it is not kept. */
+const MAX_KEY_CHARS = 64;
 
 export type JsonElement =
   | { index: number; line: number; lone: boolean; value: unknown; error?: undefined }
@@ -39,6 +49,7 @@ export async function* readJsonElements(stream: Readable | AsyncIterable<string 
   let arrayDone = false;
   let index = 0;
   let elem: string[] | null = null; // text of the current element
+  let elemChars = 0; // its length so far (counted on, not kept, past MAX_ELEMENT_CHARS)
   let elemLine = 0;
   let outer = ''; // features mode: top-level text with the features array replaced by []
   let lastString = '';
@@ -48,8 +59,15 @@ export async function* readJsonElements(stream: Readable | AsyncIterable<string 
 
   const finishElement = function* (): Generator<JsonElement> {
     if (!elem) return;
+    const tooLong = elemChars > MAX_ELEMENT_CHARS;
     const text = elem.join('').trim();
     elem = null;
+    elemChars = 0;
+    if (tooLong) {
+      yield { index, line: elemLine, lone, error: `element longer than ${MAX_ELEMENT_CHARS.toLocaleString('en')} characters: Foedus reads elements of at most 1 MiB (an incident is a few hundred bytes), so it was skipped` };
+      index++;
+      return;
+    }
     if (text === '') return;
     try {
       yield { index, line: elemLine, lone, value: JSON.parse(text) as unknown };
@@ -65,9 +83,17 @@ export async function* readJsonElements(stream: Readable | AsyncIterable<string 
     const flush = (end: number): void => {
       if (end > segStart) {
         const piece = s.slice(segStart, end);
-        if (elem) elem.push(piece);
-        else if (opts.mode === 'features' && !lone && containerDepth === -1) outer += piece;
-        else if (opts.mode === 'features' && arrayDone) outer += piece;
+        if (elem) {
+          elemChars += piece.length;
+          // Past the bound the element's text is dropped; its length is still counted, to report it.
+          if (elemChars <= MAX_ELEMENT_CHARS) elem.push(piece);
+          else elem.length = 0;
+        } else if (opts.mode === 'features' && (containerDepth === -1 || arrayDone) && !lone) {
+          outer += piece;
+          if (outer.length > MAX_ELEMENT_CHARS) {
+            throw new InputError(`the FeatureCollection's members besides "features" are longer than ${MAX_ELEMENT_CHARS.toLocaleString('en')} characters; Foedus reads at most 1 MiB of them`, { code: 'record_too_large', where: at() });
+          }
+        }
       }
       segStart = end;
     };
@@ -75,13 +101,13 @@ export async function* readJsonElements(stream: Readable | AsyncIterable<string 
       const c = s[i]!;
       if (c === '\n') line++;
       if (inString) {
-        if (stringBuf) stringBuf.push(c);
+        if (stringBuf && stringBuf.length <= MAX_KEY_CHARS) stringBuf.push(c);
         if (escape) escape = false;
         else if (c === '\\') escape = true;
         else if (c === '"') {
           inString = false;
           if (stringBuf) {
-            lastString = stringBuf.slice(0, -1).join('');
+            lastString = stringBuf.length > MAX_KEY_CHARS ? '' : stringBuf.slice(0, -1).join('');
             stringBuf = null;
           }
         }

@@ -1,5 +1,6 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
@@ -65,6 +66,8 @@ export interface BuildAppOptions {
   /** The built UI; default web/dist when it exists; null for none. */
   webDir?: string | null;
   uploadLimitBytes?: number;
+  /** Where uploads wait for their import job; default FOEDUS_UPLOAD_DIR, else the system's temp folder. On PostgreSQL, one folder shared by every server process. */
+  uploadDir?: string;
   bodyLimitBytes?: number;
   /** The import function the jobs call (default the real importer). */
   importRunner?: ImportRunner;
@@ -124,7 +127,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   const webhooks = new WebhookDeliverer(opts.store, app.log, opts.webhooks || {});
   if (opts.webhooks !== false) app.addHook('onReady', async () => webhooks.start());
   if (opts.assessments !== false) app.addHook('onReady', async () => assessments.start());
-  // Jobs left queued or running by a server that died are marked interrupted; this one's are kept alive.
+  // Jobs left by a server that died are interrupted (SQLite) or handed to another process (PostgreSQL); this one's are kept alive.
   app.addHook('onReady', async () => jobs.start());
   // Other server processes on the same PostgreSQL hear this one's live feed, and it theirs.
   app.addHook('onReady', async () => feed.connect(opts.store.notices('feed'), app.log));
@@ -137,6 +140,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
     assessments,
     clock: opts.clock ?? (() => new Date()),
     uploadLimitBytes: opts.uploadLimitBytes ?? UPLOAD_LIMIT,
+    uploadDir: opts.uploadDir ?? (process.env.FOEDUS_UPLOAD_DIR || tmpdir()),
     checkpointKey: opts.checkpointKey === undefined ? checkpointKeyFromEnv() : opts.checkpointKey,
   };
   const minutes = opts.checkpointIntervalMinutes ?? Number(process.env.FOEDUS_CHECKPOINT_INTERVAL_MINUTES ?? DEFAULT_CHECKPOINT_MINUTES);

@@ -20,6 +20,8 @@ export interface AppContext {
   clock: () => Date;
   /** Upload size limit for imports, bytes. */
   uploadLimitBytes: number;
+  /** Where uploads wait for their import job (FOEDUS_UPLOAD_DIR, else the system's temp folder). */
+  uploadDir: string;
   /** The key that signs ledger checkpoints (FOEDUS_CHECKPOINT_KEY[_FILE]); null when none is configured. */
   checkpointKey: KeyObject | null;
 }

@@ -1,21 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { runImport } from '../import/pipeline.ts';
 import type { ImportFormat, ImportOptions, ImportProgress, ImportSummary } from '../import/types.ts';
+import type { StoredJob } from '../store/jobs/job-repository.ts';
+import type { WorkQueue } from '../store/queue.ts';
 import type { Store } from '../store/store.ts';
 import type { Feed } from './feed.ts';
 
 /**
- * Import jobs of the server: an upload becomes a job that runs in the
- * background, one at a time (imports share the store's write lock and the
- * machine's cores), reporting committed progress on the live feed.
+ * Import jobs of the server: an upload becomes a job that runs in the background, one at a time per
+ * process (imports share the store's write lock and the machine's cores; the others wait queued),
+ * reporting committed progress on the live feed.
  *
- * Each job is also kept in the store (migration 011), so its status survives a restart and any
- * server process on the store can answer for it. The process running a job beats a heartbeat;
- * a queued or running job without one for HEARTBEAT_LOST_MS (its process was killed) becomes
- * `interrupted`, and its upload is deleted. What an interrupted import committed stays (the
- * importer commits batch by batch and is idempotent): importing the file again completes it.
+ * Each job is kept in the store (migrations 011, 012), so its status survives a restart and any server
+ * process on the store answers for it. The process running a job beats a heartbeat.
+ * - SQLite (one process): the queue is in memory; at start, every job left queued or running belongs
+ *   to a server that is gone and becomes `interrupted`, its upload deleted.
+ * - PostgreSQL (several processes): the queue is pg-boss (src/store/queue.ts), and the uploads lie in
+ *   FOEDUS_UPLOAD_DIR, shared by all processes. A running job without a heartbeat for
+ *   HEARTBEAT_LOST_MS (its process was killed) is handed back to the queue and another process runs
+ *   it again from the start of its file; the importer is idempotent (rows already in count as
+ *   unchanged), so the end state is the same. After RETRY_LIMIT such retries it is `interrupted`.
+ * What an interrupted import committed stays: importing the file again completes it.
  */
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'interrupted';
@@ -23,6 +31,8 @@ export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'interrupted'
 /** How often the running process says its jobs are alive, and after how long without it they are not. */
 export const HEARTBEAT_MS = 10_000;
 export const HEARTBEAT_LOST_MS = 60_000;
+/** The queue of import jobs on PostgreSQL. */
+export const IMPORT_QUEUE = 'foedus-import';
 
 export interface JobProgress {
   rows: number;
@@ -51,7 +61,7 @@ interface Pending {
   job: ImportJob;
   /** The uploaded file. */
   path: string;
-  /** What to delete when the job ends (the upload's temp folder). */
+  /** What to delete when the job ends (the upload's folder). */
   cleanup: string;
 }
 
@@ -59,11 +69,24 @@ export type ImportRunner = (opts: ImportOptions) => Promise<ImportSummary>;
 
 /** How many finished jobs are remembered. */
 const KEEP_FINISHED = 200;
+const NO_PROGRESS: JobProgress = { rows: 0, imported: 0, updated: 0, unchanged: 0, conflicts: 0, rejected: 0 };
+
+/** Thrown by a PostgreSQL job stopped by a shutdown: the queue gives it to another process. */
+class HandedBack extends Error {}
 
 export class ImportJobs {
+  /** This process, as the owner of the jobs it runs (PostgreSQL). */
+  private readonly owner = randomUUID();
+  /** SQLite: the jobs of this process. PostgreSQL: only the one running here (the store has the rest). */
   private readonly jobs = new Map<string, ImportJob>();
-  private readonly queue: Pending[] = [];
+  /** SQLite: the jobs waiting their turn. */
+  private readonly local: Pending[] = [];
+  /** PostgreSQL: the shared queue. */
+  private queue: WorkQueue<{ id: string }> | null = null;
+  /** PostgreSQL: the jobs sent from here, until they end (wherever they run): what `idle` waits for. */
+  private readonly sent = new Set<string>();
   private running: Promise<void> | null = null;
+  private current: Pending | null = null;
   private readonly abort = new AbortController();
   private closed = false;
   private beat: NodeJS.Timeout | null = null;
@@ -77,6 +100,10 @@ export class ImportJobs {
     private readonly afterImport: () => void = () => {},
   ) {}
 
+  private get shared(): boolean {
+    return this.store.dialect === 'postgres';
+  }
+
   /** A job of this process, or of any process on the store (also one that ended before a restart). */
   async get(id: string): Promise<ImportJob | undefined> {
     const mine = this.jobs.get(id);
@@ -86,34 +113,64 @@ export class ImportJobs {
   }
 
   /**
-   * Marks the jobs whose process is gone as interrupted and deletes their uploads; then every
-   * HEARTBEAT_MS keeps this process's jobs alive and sweeps again. Called when the server is ready.
+   * Called when the server is ready. SQLite: the jobs left by a server that is gone become interrupted.
+   * PostgreSQL: this process takes jobs from the shared queue. Then every HEARTBEAT_MS it keeps its
+   * jobs alive and (PostgreSQL) hands back those of dead processes.
    */
   async start(): Promise<void> {
-    // SQLite serves one process: at start, every unfinished job belonged to a server that is gone.
-    await this.sweep(this.store.dialect === 'sqlite' ? new Date() : new Date(Date.now() - HEARTBEAT_LOST_MS));
-    this.beat = setInterval(() => void this.heartbeat().then(() => this.sweep(new Date(Date.now() - HEARTBEAT_LOST_MS))).catch((err: unknown) => this.log.warn({ err }, 'import jobs heartbeat failed')), HEARTBEAT_MS);
+    if (this.shared) {
+      this.queue = this.store.queue<{ id: string }>(IMPORT_QUEUE, (err) => this.log.warn({ err }, 'import queue error'));
+      await this.queue!.start((j) => this.runQueued(j.data.id));
+      await this.sweepShared();
+    } else {
+      for (const s of await this.store.jobs.stale(new Date().toISOString())) await this.interrupt(s);
+    }
+    this.beat = setInterval(() => {
+      void this.heartbeat()
+        .then(() => (this.shared ? this.sweepShared() : undefined))
+        .catch((err: unknown) => this.log.warn({ err }, 'import jobs heartbeat failed'));
+    }, HEARTBEAT_MS);
     this.beat.unref();
   }
 
-  private async sweep(lostBefore: Date): Promise<void> {
-    for (const s of await this.store.jobs.stale(lostBefore.toISOString())) {
+  /** Marks a job whose process is gone as interrupted and deletes its upload. */
+  private async interrupt(s: StoredJob): Promise<void> {
+    const job = JSON.parse(s.document) as ImportJob;
+    job.status = 'interrupted';
+    job.finishedAt = new Date().toISOString();
+    job.error = { code: 'interrupted', message: 'The server stopped during this import; what was committed is kept. Import the file again to complete it (rows already in are counted as unchanged).' };
+    if (s.uploadDir) await rm(s.uploadDir, { recursive: true, force: true }).catch(() => {});
+    await this.store.jobs.save({ id: job.id, status: job.status, document: JSON.stringify(job), uploadDir: null, createdAt: job.createdAt, heartbeatAt: job.finishedAt });
+    this.log.warn({ job: job.id }, 'import job interrupted: its server stopped');
+  }
+
+  /**
+   * PostgreSQL: a running job without a heartbeat goes back to the queue (one process wins the
+   * release); a queued one whose queue job is gone (its server died before sending it, or it used its
+   * retries) is interrupted.
+   */
+  private async sweepShared(): Promise<void> {
+    const lost = new Date(Date.now() - HEARTBEAT_LOST_MS).toISOString();
+    for (const s of await this.store.jobs.stale(lost)) {
       if (this.jobs.has(s.id)) continue;
-      const job = JSON.parse(s.document) as ImportJob;
-      job.status = 'interrupted';
-      job.finishedAt = new Date().toISOString();
-      job.error = { code: 'interrupted', message: 'The server stopped during this import; what was committed is kept. Import the file again to complete it (rows already in are counted as unchanged).' };
-      if (s.uploadDir) await rm(s.uploadDir, { recursive: true, force: true }).catch(() => {});
-      await this.store.jobs.save({ id: job.id, status: job.status, document: JSON.stringify(job), uploadDir: null, createdAt: job.createdAt, heartbeatAt: job.finishedAt });
-      this.log.warn({ job: job.id }, 'import job interrupted: its server stopped');
+      if (s.status === 'running') {
+        const job = JSON.parse(s.document) as ImportJob;
+        job.status = 'queued';
+        if (!(await this.store.jobs.release(s.id, lost, JSON.stringify(job), new Date().toISOString()))) continue;
+        if (s.queueJob && (await this.queue!.retry(s.queueJob))) {
+          this.log.warn({ job: s.id }, 'import job handed back to the queue: its server stopped');
+          continue;
+        }
+      } else if (s.queueJob && (await this.queue!.pending(s.queueJob))) {
+        continue;
+      }
+      await this.interrupt(s);
     }
   }
 
   private async heartbeat(): Promise<void> {
-    for (const p of [...this.queue, ...(this.current ? [this.current] : [])]) await this.persist(p.job, p.cleanup);
+    for (const p of [...this.local, ...(this.current ? [this.current] : [])]) await this.persist(p.job, p.cleanup);
   }
-
-  private current: Pending | null = null;
 
   /** Writes the job to the store; a store that cannot be written to must not stop the import (it is retried at the next beat). */
   private async persist(job: ImportJob, uploadDir: string | null): Promise<void> {
@@ -124,7 +181,7 @@ export class ImportJobs {
     }
   }
 
-  /** Queues the import of `path` (a temp file the queue now owns). */
+  /** Queues the import of `path` (an upload the queue now owns, in the folder `cleanup`). */
   async enqueue(input: { path: string; fileName: string; format: ImportFormat | null; actor: string; cleanup?: string }): Promise<ImportJob> {
     if (this.closed) throw new Error('the import queue is closed (server shutting down)');
     const job: ImportJob = {
@@ -136,54 +193,107 @@ export class ImportJobs {
       createdAt: new Date().toISOString(),
       startedAt: null,
       finishedAt: null,
-      progress: { rows: 0, imported: 0, updated: 0, unchanged: 0, conflicts: 0, rejected: 0 },
+      progress: { ...NO_PROGRESS },
       summary: null,
       error: null,
     };
-    this.jobs.set(job.id, job);
     const cleanup = input.cleanup ?? input.path;
-    await this.persist(job, cleanup);
-    this.queue.push({ job, path: input.path, cleanup });
+    if (this.shared) {
+      if (!this.queue) throw new Error('the import queue is not started');
+      await this.store.jobs.save({ id: job.id, status: job.status, document: JSON.stringify(job), uploadDir: cleanup, createdAt: job.createdAt, heartbeatAt: job.createdAt });
+      try {
+        await this.store.jobs.setQueueJob(job.id, await this.queue.send({ id: job.id }));
+      } catch (err) {
+        await this.finish(job, 'failed', null, { code: 'import_failed', message: 'The import could not be queued; upload the file again.' });
+        await rm(cleanup, { recursive: true, force: true });
+        throw err;
+      }
+      this.sent.add(job.id);
+    } else {
+      this.jobs.set(job.id, job);
+      await this.persist(job, cleanup);
+      this.local.push({ job, path: input.path, cleanup });
+      this.pump();
+    }
     this.feed.publish('import.queued', { id: job.id, status: job.status, file: job.file });
-    this.pump();
     return job;
   }
 
-  /** Resolves when nothing is queued or running (tests, shutdown). */
+  /** Resolves when nothing is queued or running here (SQLite), or when every job sent from here has ended, wherever it ran (PostgreSQL; tests). */
   async idle(): Promise<void> {
+    while (this.running) await this.running;
+    while (this.sent.size > 0 && !this.closed) {
+      for (const id of this.sent) {
+        const s = await this.store.jobs.get(id);
+        if (!s || !['queued', 'running'].includes(s.status)) this.sent.delete(id);
+      }
+      if (this.sent.size > 0) await new Promise((r) => setTimeout(r, 50));
+    }
     while (this.running) await this.running;
   }
 
-  /** Stops taking jobs, aborts the running one (its committed batches stay) and drops the queued ones. */
+  /**
+   * Stops taking jobs and aborts the running one (its committed batches stay). SQLite: the queued ones
+   * fail (upload them again). PostgreSQL: the running one goes back to the queue for another process,
+   * and the queued ones stay queued.
+   */
   async close(): Promise<void> {
     this.closed = true;
     if (this.beat) clearInterval(this.beat);
     this.beat = null;
-    for (const p of this.queue.splice(0)) {
+    for (const p of this.local.splice(0)) {
       await this.finish(p.job, 'failed', null, { code: 'shutdown', message: 'The server shut down before this import started; upload it again.' });
       await rm(p.cleanup, { recursive: true, force: true });
     }
     this.abort.abort();
-    await this.idle();
+    while (this.running) await this.running;
+    await this.queue?.stop();
   }
 
   private pump(): void {
     if (this.running || this.closed) return;
-    const next = this.queue.shift();
+    const next = this.local.shift();
     if (!next) return;
-    this.running = this.run(next).finally(() => {
-      this.running = null;
-      this.pump();
-    });
+    this.running = this.run(next, false)
+      .catch(() => {})
+      .finally(() => {
+        this.running = null;
+        this.pump();
+      });
   }
 
-  private async run(pending: Pending): Promise<void> {
+  /** PostgreSQL: a job from the queue, run here if this process wins it (another may run it, or it may have ended). */
+  private async runQueued(id: string): Promise<void> {
+    if (this.closed) throw new HandedBack('this server is shutting down');
+    const lost = new Date(Date.now() - HEARTBEAT_LOST_MS).toISOString();
+    const s = await this.store.jobs.claim(id, this.owner, lost, new Date().toISOString());
+    if (!s) return;
+    const job = JSON.parse(s.document) as ImportJob;
+    if (s.attempts > 1) {
+      job.progress = { ...NO_PROGRESS };
+      this.log.warn({ job: id, attempt: s.attempts }, 'import job resumed: its file is read again from the start');
+    }
+    const dir = s.uploadDir ?? '';
+    const file = dir ? (await readdir(dir).catch(() => []))[0] : undefined;
+    const pending = { job, path: file ? join(dir, file) : join(dir, 'missing-upload'), cleanup: dir };
+    const run = this.run(pending, true);
+    this.running = run.catch(() => {});
+    try {
+      await run;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private async run(pending: Pending, shared: boolean): Promise<void> {
     const { job, path, cleanup } = pending;
     this.current = pending;
+    this.jobs.set(job.id, job);
     job.status = 'running';
     job.startedAt = new Date().toISOString();
     await this.persist(job, cleanup);
     this.feed.publish('import.progress', { id: job.id, status: job.status, progress: job.progress });
+    let handedBack = false;
     try {
       const summary = await this.runner({
         source: path,
@@ -204,8 +314,16 @@ export class ImportJobs {
       job.progress = { rows: summary.rows, imported: summary.imported, updated: summary.updated, unchanged: summary.unchanged, conflicts: summary.conflicts, rejected: summary.rejected };
       await this.finish(job, 'done', summary, null);
     } catch (err) {
-      const e = err as { code?: unknown; message?: unknown; name?: unknown };
       const aborted = this.abort.signal.aborted;
+      if (aborted && shared) {
+        // Shutdown on PostgreSQL: the job goes back to the queue (the throw below makes pg-boss retry it) and keeps its upload.
+        handedBack = true;
+        job.status = 'queued';
+        await this.persist(job, cleanup);
+        this.log.warn({ job: job.id }, 'import job handed back to the queue: this server is shutting down');
+        throw new HandedBack('this server shut down during the import');
+      }
+      const e = err as { code?: unknown; message?: unknown; name?: unknown };
       const userError = e?.name === 'InputError';
       if (!userError && !aborted) this.log.error({ err, job: job.id }, 'import job failed');
       await this.finish(job, 'failed', null, {
@@ -218,7 +336,8 @@ export class ImportJobs {
       });
     } finally {
       this.current = null;
-      await rm(cleanup, { recursive: true, force: true }).catch(() => {});
+      if (shared) this.jobs.delete(job.id);
+      if (!handedBack) await rm(cleanup, { recursive: true, force: true }).catch(() => {});
     }
   }
 
@@ -239,4 +358,3 @@ export class ImportJobs {
     for (const j of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.jobs.delete(j.id);
   }
 }
-

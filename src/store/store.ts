@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { closeDatabase, describeStore, openDatabase, type Database, type Dialect, type StoreConfig } from './database.ts';
 import { migrate } from './migrate.ts';
 import { notices, type Notices } from './notices.ts';
+import { workQueue, type WorkQueue } from './queue.ts';
 import { ledgerRepository, type LedgerRepository } from './ledger/ledger-repository.ts';
 import { accountRepository, type AccountRepository } from './accounts/account-repository.ts';
 import { IncidentRepository } from './incidents/repository.ts';
@@ -38,6 +39,8 @@ export interface Store extends Repositories {
   ping(): Promise<void>;
   /** Messages to the other server processes on the same store (notices.ts); none on SQLite. */
   notices(name: string): Notices;
+  /** A durable work queue shared by the server processes on PostgreSQL (queue.ts); null on SQLite. */
+  queue<T extends object>(name: string, onError: (err: unknown) => void): WorkQueue<T> | null;
   close(): Promise<void>;
 }
 
@@ -83,6 +86,7 @@ function buildStore(database: Database, db: Kysely<any>, inTransaction: boolean,
       await sql`select 1`.execute(db);
     },
     notices: (name: string) => notices(database, name),
+    queue: <T extends object>(name: string, onError: (err: unknown) => void) => workQueue<T>(database, name, onError),
     close: () => closeDatabase(database),
   };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Dialect, StoreConfig } from './database.ts';
 import { openStore, type Store } from './store.ts';
+import { queueSchema } from './queue.ts';
 
 /**
  * Real databases for tests: a fresh SQLite file in a temp folder, or a fresh
@@ -43,6 +44,7 @@ export async function createTestDatabase(dialect: Dialect): Promise<{ config: St
       await c.connect();
       try {
         await c.query(`drop schema if exists ${schema} cascade`);
+        await c.query(`drop schema if exists ${queueSchema(schema)} cascade`);
       } finally {
         await c.end();
       }

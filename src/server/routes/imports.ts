@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
@@ -14,9 +13,10 @@ import type { RoleRequirement } from '../policy.ts';
 import { ErrorResponse } from './schemas.ts';
 
 /**
- * Imports by upload: the file is streamed to a temp file (size-limited, never
- * held in memory), then queued as a background job; the client polls the
- * job or follows import.* events on the live feed.
+ * Imports by upload: the file is streamed to a file of its own in the upload folder (size-limited,
+ * never held in memory; FOEDUS_UPLOAD_DIR, shared by every server process on one PostgreSQL so that
+ * any of them can run the job), then queued as a background job; the client polls the job or follows
+ * import.* events on the live feed.
  */
 
 const Progress = z.object({
@@ -114,7 +114,8 @@ export const importRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
           part.file.resume();
           throw new HttpError(400, 'invalid_request', 'multipart: send one file per import');
         }
-        const dir = await mkdtemp(join(tmpdir(), 'foedus-upload-'));
+        await mkdir(ctx.uploadDir, { recursive: true });
+        const dir = await mkdtemp(join(ctx.uploadDir, 'foedus-upload-'));
         const fileName = basename(part.filename || 'upload').replace(/[^\w.\- ]/g, '_') || 'upload';
         saved = { dir, path: join(dir, `${randomUUID()}-${fileName}`), fileName };
         await pipeline(part.file, createWriteStream(saved.path));

@@ -1,6 +1,6 @@
 import type { RepositoryContext } from '../store.ts';
 
-/** A stored import job: its document (what GET /imports/{id} answers) and what the sweep needs. */
+/** A stored import job: its document (what GET /imports/{id} answers) and what the sweep and the queue need. */
 export interface StoredJob {
   id: string;
   status: string;
@@ -8,22 +8,46 @@ export interface StoredJob {
   document: string;
   uploadDir: string | null;
   heartbeatAt: string;
+  /** The server process running it (PostgreSQL), null when none does. */
+  owner: string | null;
+  /** The queue job that carries it (PostgreSQL, src/store/queue.ts). */
+  queueJob: string | null;
+  /** How many times a process started it. */
+  attempts: number;
 }
 
-/** Import jobs of the server (migration 011). */
+/** Import jobs of the server (migrations 011 and 012). */
 export interface JobRepository {
   save(job: { id: string; status: string; document: string; uploadDir: string | null; createdAt: string; heartbeatAt: string }): Promise<void>;
   get(id: string): Promise<StoredJob | null>;
-  /** Jobs still queued or running whose process gave no sign of life since `before`. */
-  stale(before: string): Promise<StoredJob[]>;
+  /** Jobs in one of `statuses` (default: queued or running) whose process gave no sign of life since `before`. */
+  stale(before: string, statuses?: readonly string[]): Promise<StoredJob[]>;
   /** Keeps the newest `keep` finished jobs. */
   prune(keep: number): Promise<void>;
+  /** Records the queue job that carries the import job. */
+  setQueueJob(id: string, queueJob: string): Promise<void>;
+  /**
+   * Takes the job for `owner`: only if it is queued, or running without a sign of life since `lostBefore`
+   * (its process died). One process wins; the others get null.
+   */
+  claim(id: string, owner: string, lostBefore: string, now: string): Promise<StoredJob | null>;
+  /** Puts a running job whose process died (no sign of life since `lostBefore`) back in the queue, with `document`; false when another process did first. */
+  release(id: string, lostBefore: string, document: string, now: string): Promise<boolean>;
 }
 
 const UNFINISHED = ['queued', 'running'];
 
 function toJob(r: Record<string, unknown>): StoredJob {
-  return { id: String(r.id), status: String(r.status), document: String(r.document), uploadDir: (r.upload_dir as string | null) ?? null, heartbeatAt: String(r.heartbeat_at) };
+  return {
+    id: String(r.id),
+    status: String(r.status),
+    document: String(r.document),
+    uploadDir: (r.upload_dir as string | null) ?? null,
+    heartbeatAt: String(r.heartbeat_at),
+    owner: (r.owner as string | null) ?? null,
+    queueJob: (r.queue_job as string | null) ?? null,
+    attempts: Number(r.attempts ?? 0),
+  };
 }
 
 export function jobRepository(ctx: RepositoryContext): JobRepository {
@@ -41,13 +65,36 @@ export function jobRepository(ctx: RepositoryContext): JobRepository {
       const r = await db.selectFrom('import_job').selectAll().where('id', '=', id).executeTakeFirst();
       return r ? toJob(r) : null;
     },
-    async stale(before) {
-      const rows = await db.selectFrom('import_job').selectAll().where('status', 'in', UNFINISHED).where('heartbeat_at', '<', before).execute();
+    async stale(before, statuses = UNFINISHED) {
+      const rows = await db.selectFrom('import_job').selectAll().where('status', 'in', [...statuses]).where('heartbeat_at', '<', before).execute();
       return rows.map(toJob);
     },
     async prune(keep) {
       const old = await db.selectFrom('import_job').select('id').where('status', 'not in', UNFINISHED).orderBy('created_at', 'desc').offset(keep).limit(10_000).execute();
       if (old.length) await db.deleteFrom('import_job').where('id', 'in', old.map((r) => String(r.id))).execute();
+    },
+    async setQueueJob(id, queueJob) {
+      await db.updateTable('import_job').set({ queue_job: queueJob }).where('id', '=', id).execute();
+    },
+    async claim(id, owner, lostBefore, now) {
+      const r = await db
+        .updateTable('import_job')
+        .set((eb) => ({ status: 'running', owner, heartbeat_at: now, attempts: eb('attempts', '+', 1) }))
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('heartbeat_at', '<', lostBefore)])]))
+        .returningAll()
+        .executeTakeFirst();
+      return r ? toJob(r) : null;
+    },
+    async release(id, lostBefore, document, now) {
+      const r = await db
+        .updateTable('import_job')
+        .set({ status: 'queued', owner: null, document, heartbeat_at: now })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .where('heartbeat_at', '<', lostBefore)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
     },
   };
 }

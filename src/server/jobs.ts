@@ -14,7 +14,7 @@ import type { Feed } from './feed.ts';
  * process (imports share the store's write lock and the machine's cores; the others wait queued),
  * reporting committed progress on the live feed.
  *
- * Each job is kept in the store (migrations 011, 012), so its status survives a restart and any server
+ * Each job is kept in the store (migrations 011, 013), so its status survives a restart and any server
  * process on the store answers for it. The process running a job beats a heartbeat.
  * - SQLite (one process): the queue is in memory; at start, every job left queued or running belongs
  *   to a server that is gone and becomes `interrupted`, its upload deleted.

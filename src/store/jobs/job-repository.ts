@@ -16,7 +16,7 @@ export interface StoredJob {
   attempts: number;
 }
 
-/** Import jobs of the server (migrations 011 and 012). */
+/** Import jobs of the server (migrations 011 and 013). */
 export interface JobRepository {
   save(job: { id: string; status: string; document: string; uploadDir: string | null; createdAt: string; heartbeatAt: string }): Promise<void>;
   get(id: string): Promise<StoredJob | null>;

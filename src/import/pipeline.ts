@@ -6,6 +6,7 @@ import type { PreparedRecord } from '../store/incidents/rows.ts';
 import type { Store } from '../store/store.ts';
 import { detectFormat, peekStream } from './formats.ts';
 import { readerFor } from './readers.ts';
+import { committedBatches, NOTHING_COMMITTED } from './resume.ts';
 import { staged } from './stage.ts';
 import { readInWorker, type WorkerReader } from './worker.ts';
 import type { ImportFormat, ImportOptions, ImportProgress, ImportSummary, RowRejection, StagedItem } from './types.ts';
@@ -18,6 +19,8 @@ import type { ImportFormat, ImportOptions, ImportProgress, ImportSummary, RowRej
  * - Normal mode: every batch commits on its own; progress is reported only
  *   after the commit, so whatever was reported survives a kill -9, and a
  *   re-run (idempotent: content hash / ACLED timestamp) completes the rest.
+ *   A server job taken over by another process (`job.resume`) skips the
+ *   records its committed batches wrote and counts them from the ledger.
  *   Bad rows are collected (file:line, column, reason) and the import goes on.
  * - Strict mode: one transaction around everything; the first bad row throws
  *   an InputError naming it and the transaction rolls back.
@@ -173,6 +176,9 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const strict = opts.strict ?? false;
   repos(opts.store); // fail early on a store without the repositories
   opts.signal?.throwIfAborted();
+  // A job taken over from a process that died: what its committed batches did is already in (resume.ts).
+  const target = `import:${basename(opts.fileName ?? (typeof opts.source === 'string' ? opts.source : 'upload'))}`;
+  const prior = opts.job?.resume && !strict ? await committedBatches(opts.store, target, IMPORT_ACTION, opts.job.id) : NOTHING_COMMITTED;
 
   const opened = await openSource(opts, opts.now?.() ?? new Date(), batchSize, writeChunk);
   const { file, format, items } = opened;
@@ -210,7 +216,15 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     rejectedSoFar: number;
   }
 
-  const totals = { imported: 0, updated: 0, unchanged: 0, conflicts: 0 };
+  summary.imported = prior.imported;
+  summary.updated = prior.updated;
+  summary.unchanged = prior.unchanged;
+  summary.conflicts = prior.conflicts;
+  summary.conflictIds = prior.conflictIds.slice(0, maxRejections);
+  summary.batches = prior.batches;
+  let toSkip = prior.records;
+
+  const totals = { imported: prior.imported, updated: prior.updated, unchanged: prior.unchanged, conflicts: prior.conflicts };
   const progressOf = (w: Written): ImportProgress => {
     totals.imported += w.res.imported;
     totals.updated += w.res.updated;
@@ -275,6 +289,10 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         reject(item.error);
         continue;
       }
+      if (toSkip > 0) {
+        toSkip--;
+        continue;
+      }
       out.push(item.prepared);
     }
     return out;
@@ -282,7 +300,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
 
   /** The first chunk of the next batch; empty at the end. */
   const firstChunk = () => take(Math.min(writeChunk, batchSize));
-  let batchNo = 0;
+  let batchNo = prior.batches;
   /**
    * One committed batch (normal mode) or one ledger batch of the single transaction (strict mode): `first`,
    * then more records taken and written in chunks of `writeChunk` until the batch holds `batchSize` rows,
@@ -314,9 +332,9 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     await r.ledger.append({
       actor: opts.actor,
       action: IMPORT_ACTION,
-      target: `import:${summary.file}`,
+      target,
       // The conflicting incidents by id: what a person must review is named in the record itself.
-      payload: { file: summary.file, format, strict, batch, records, ...res, ...(conflictIds.length ? { conflictIds } : {}), firstSourceId, lastSourceId, lastLine },
+      payload: { file: summary.file, format, strict, ...(opts.job ? { job: opts.job.id } : {}), batch, records, ...res, ...(conflictIds.length ? { conflictIds } : {}), firstSourceId, lastSourceId, lastLine },
     });
     return { res, conflictIds, firstSourceId, lastSourceId, batch, rowsSoFar: summary.rows, lastLine, rejectedSoFar: summary.rejected };
   };

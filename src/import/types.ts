@@ -65,6 +65,12 @@ export interface ImportOptions {
    * are parsed in this thread). Default: for files of 4 MB and more.
    */
   parallel?: boolean;
+  /**
+   * The server's import job this run belongs to: its id goes into every batch's ledger entry. With
+   * `resume`, the job's batches already committed (by a process that died, resume.ts) are not written
+   * again: their records are skipped and their counts start the summary's.
+   */
+  job?: { id: string; resume: boolean };
   /** Clock for the mappers' created/imported stamps (tests). */
   now?: () => Date;
 }

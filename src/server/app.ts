@@ -19,7 +19,7 @@ import { handleError, handleNotFound } from './errors.ts';
 import { HttpError } from './http-error.ts';
 import { clientErrorHandler, registerJsonParser } from './body.ts';
 import { Feed } from './feed.ts';
-import { ImportJobs, type ImportRunner } from './jobs.ts';
+import { heartbeatFromEnv, ImportJobs, type ImportRunner } from './jobs.ts';
 import { WebhookDeliverer, type DelivererOptions } from './webhooks/deliverer.ts';
 import { AssessmentRefresher } from './assessments.ts';
 import { assessRoutes } from './routes/assess.ts';
@@ -69,6 +69,8 @@ export interface BuildAppOptions {
   /** Where uploads wait for their import job; default FOEDUS_UPLOAD_DIR, else the system's temp folder. On PostgreSQL, one folder shared by every server process. */
   uploadDir?: string;
   bodyLimitBytes?: number;
+  /** How often a process says its import jobs are alive, ms; six missed beats and another takes over. Default FOEDUS_IMPORT_HEARTBEAT_SECONDS, else 10 s. */
+  importHeartbeatMs?: number;
   /** The import function the jobs call (default the real importer). */
   importRunner?: ImportRunner;
   /** false: no background refresh of the stored assessments (the OpenAPI document). */
@@ -123,7 +125,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
 
   const feed = new Feed();
   const assessments = new AssessmentRefresher(opts.store, opts.charters, app.log, feed);
-  const jobs = new ImportJobs(opts.store, feed, app.log, opts.importRunner, () => assessments.kick());
+  const jobs = new ImportJobs(opts.store, feed, app.log, opts.importRunner, () => assessments.kick(), opts.importHeartbeatMs ?? heartbeatFromEnv());
   const webhooks = new WebhookDeliverer(opts.store, app.log, opts.webhooks || {});
   if (opts.webhooks !== false) app.addHook('onReady', async () => webhooks.start());
   if (opts.assessments !== false) app.addHook('onReady', async () => assessments.start());

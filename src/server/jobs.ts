@@ -18,19 +18,24 @@ import type { Feed } from './feed.ts';
  * process on the store answers for it. The process running a job beats a heartbeat.
  * - SQLite (one process): the queue is in memory; at start, every job left queued or running belongs
  *   to a server that is gone and becomes `interrupted`, its upload deleted.
- * - PostgreSQL (several processes): the queue is pg-boss (src/store/queue.ts), and the uploads lie in
- *   FOEDUS_UPLOAD_DIR, shared by all processes. A running job without a heartbeat for
- *   HEARTBEAT_LOST_MS (its process was killed) is handed back to the queue and another process runs
- *   it again from the start of its file; the importer is idempotent (rows already in count as
- *   unchanged), so the end state is the same. After RETRY_LIMIT such retries it is `interrupted`.
+ * - PostgreSQL (several processes): the queue is pg-boss (src/store/queue.ts), which hands each job
+ *   to one process; the import_job row stays the record users read. The uploads lie in
+ *   FOEDUS_UPLOAD_DIR, shared by all processes. A running job without a heartbeat for LOST_BEATS
+ *   beats (its process was killed) is handed back to the queue, and the process that takes it
+ *   resumes after the batches already committed (their ledger entries name the job: src/import/resume.ts),
+ *   so the job ends with the counts of one uninterrupted run. After RETRY_LIMIT such retries it is
+ *   `interrupted`. A process that finds its job taken over (it stalled past the limit) stops it.
  * What an interrupted import committed stays: importing the file again completes it.
  */
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'interrupted';
 
-/** How often the running process says its jobs are alive, and after how long without it they are not. */
+/**
+ * How often the running process says its jobs are alive (default; FOEDUS_IMPORT_HEARTBEAT_SECONDS), and
+ * after how many missed beats they are not (another process then takes over, or they are interrupted).
+ */
 export const HEARTBEAT_MS = 10_000;
-export const HEARTBEAT_LOST_MS = 60_000;
+export const LOST_BEATS = 6;
 /** The queue of import jobs on PostgreSQL. */
 export const IMPORT_QUEUE = 'foedus-import';
 
@@ -74,6 +79,12 @@ const NO_PROGRESS: JobProgress = { rows: 0, imported: 0, updated: 0, unchanged: 
 /** Thrown by a PostgreSQL job stopped by a shutdown: the queue gives it to another process. */
 class HandedBack extends Error {}
 
+/** The heartbeat of the import jobs: FOEDUS_IMPORT_HEARTBEAT_SECONDS, else HEARTBEAT_MS. */
+export function heartbeatFromEnv(): number {
+  const s = Number(process.env.FOEDUS_IMPORT_HEARTBEAT_SECONDS);
+  return Number.isFinite(s) && s > 0 ? Math.round(s * 1000) : HEARTBEAT_MS;
+}
+
 export class ImportJobs {
   /** This process, as the owner of the jobs it runs (PostgreSQL). */
   private readonly owner = randomUUID();
@@ -87,7 +98,11 @@ export class ImportJobs {
   private readonly sent = new Set<string>();
   private running: Promise<void> | null = null;
   private current: Pending | null = null;
+  /** Stops the job running here when another process took it over (this one stalled past the limit). */
+  private takenOver: AbortController | null = null;
   private readonly abort = new AbortController();
+  /** The job's writes to the store, one after the other: a late progress write must not land after `done`. */
+  private saving: Promise<unknown> = Promise.resolve();
   private closed = false;
   private beat: NodeJS.Timeout | null = null;
 
@@ -98,7 +113,13 @@ export class ImportJobs {
     private readonly runner: ImportRunner = runImport,
     /** Called after every import, done or failed (its committed batches are in the store either way). */
     private readonly afterImport: () => void = () => {},
+    private readonly heartbeatMs: number = HEARTBEAT_MS,
   ) {}
+
+  /** Jobs whose process gave no sign of life since this moment are lost. */
+  private lostBefore(): string {
+    return new Date(Date.now() - LOST_BEATS * this.heartbeatMs).toISOString();
+  }
 
   private get shared(): boolean {
     return this.store.dialect === 'postgres';
@@ -114,7 +135,7 @@ export class ImportJobs {
 
   /**
    * Called when the server is ready. SQLite: the jobs left by a server that is gone become interrupted.
-   * PostgreSQL: this process takes jobs from the shared queue. Then every HEARTBEAT_MS it keeps its
+   * PostgreSQL: this process takes jobs from the shared queue. Then at every heartbeat it keeps its
    * jobs alive and (PostgreSQL) hands back those of dead processes.
    */
   async start(): Promise<void> {
@@ -129,7 +150,7 @@ export class ImportJobs {
       void this.heartbeat()
         .then(() => (this.shared ? this.sweepShared() : undefined))
         .catch((err: unknown) => this.log.warn({ err }, 'import jobs heartbeat failed'));
-    }, HEARTBEAT_MS);
+    }, this.heartbeatMs);
     this.beat.unref();
   }
 
@@ -150,7 +171,7 @@ export class ImportJobs {
    * retries) is interrupted.
    */
   private async sweepShared(): Promise<void> {
-    const lost = new Date(Date.now() - HEARTBEAT_LOST_MS).toISOString();
+    const lost = this.lostBefore();
     for (const s of await this.store.jobs.stale(lost)) {
       if (this.jobs.has(s.id)) continue;
       if (s.status === 'running') {
@@ -169,16 +190,30 @@ export class ImportJobs {
   }
 
   private async heartbeat(): Promise<void> {
-    for (const p of [...this.local, ...(this.current ? [this.current] : [])]) await this.persist(p.job, p.cleanup);
+    for (const p of this.local) await this.persist(p.job, p.cleanup);
+    const current = this.current;
+    if (current && !(await this.persist(current.job, current.cleanup)) && this.shared) {
+      // The row is no longer this process's: another took the job over while this one stalled.
+      this.log.warn({ job: current.job.id }, 'import job taken over by another server process: stopping it here');
+      this.takenOver?.abort();
+    }
   }
 
-  /** Writes the job to the store; a store that cannot be written to must not stop the import (it is retried at the next beat). */
-  private async persist(job: ImportJob, uploadDir: string | null): Promise<void> {
-    try {
-      await this.store.jobs.save({ id: job.id, status: job.status, document: JSON.stringify(job), uploadDir, createdAt: job.createdAt, heartbeatAt: new Date().toISOString() });
-    } catch (err) {
+  /**
+   * Writes the job to the store, after the writes before it. On PostgreSQL a running job's row is
+   * written only while this process owns it, and a finished job's row is never written again: false
+   * when the store kept its row. A store that cannot be written to must not stop the import (it is
+   * retried at the next beat): true then.
+   */
+  private persist(job: ImportJob, uploadDir: string | null): Promise<boolean> {
+    const row = { id: job.id, status: job.status, document: JSON.stringify(job), uploadDir, createdAt: job.createdAt, heartbeatAt: new Date().toISOString() };
+    const owner = this.shared && this.current?.job === job ? this.owner : undefined;
+    const write = this.saving.then(() => this.store.jobs.save(row, owner)).catch((err: unknown) => {
       this.log.warn({ err, job: job.id }, 'could not save the import job');
-    }
+      return true;
+    });
+    this.saving = write;
+    return write;
   }
 
   /** Queues the import of `path` (an upload the queue now owns, in the folder `cleanup`). */
@@ -254,7 +289,7 @@ export class ImportJobs {
     if (this.running || this.closed) return;
     const next = this.local.shift();
     if (!next) return;
-    this.running = this.run(next, false)
+    this.running = this.run(next, false, false)
       .catch(() => {})
       .finally(() => {
         this.running = null;
@@ -265,18 +300,18 @@ export class ImportJobs {
   /** PostgreSQL: a job from the queue, run here if this process wins it (another may run it, or it may have ended). */
   private async runQueued(id: string): Promise<void> {
     if (this.closed) throw new HandedBack('this server is shutting down');
-    const lost = new Date(Date.now() - HEARTBEAT_LOST_MS).toISOString();
-    const s = await this.store.jobs.claim(id, this.owner, lost, new Date().toISOString());
+    const s = await this.store.jobs.claim(id, this.owner, this.lostBefore(), new Date().toISOString());
     if (!s) return;
     const job = JSON.parse(s.document) as ImportJob;
-    if (s.attempts > 1) {
+    const resume = s.attempts > 1;
+    if (resume) {
       job.progress = { ...NO_PROGRESS };
-      this.log.warn({ job: id, attempt: s.attempts }, 'import job resumed: its file is read again from the start');
+      this.log.warn({ job: id, attempt: s.attempts }, 'import job taken over: it resumes after its committed batches');
     }
     const dir = s.uploadDir ?? '';
     const file = dir ? (await readdir(dir).catch(() => []))[0] : undefined;
     const pending = { job, path: file ? join(dir, file) : join(dir, 'missing-upload'), cleanup: dir };
-    const run = this.run(pending, true);
+    const run = this.run(pending, true, resume);
     this.running = run.catch(() => {});
     try {
       await run;
@@ -285,9 +320,11 @@ export class ImportJobs {
     }
   }
 
-  private async run(pending: Pending, shared: boolean): Promise<void> {
+  private async run(pending: Pending, shared: boolean, resume: boolean): Promise<void> {
     const { job, path, cleanup } = pending;
     this.current = pending;
+    const takenOver = new AbortController();
+    this.takenOver = takenOver;
     this.jobs.set(job.id, job);
     job.status = 'running';
     job.startedAt = new Date().toISOString();
@@ -302,7 +339,8 @@ export class ImportJobs {
         store: this.store,
         strict: false,
         actor: job.actor,
-        signal: this.abort.signal,
+        signal: AbortSignal.any([this.abort.signal, takenOver.signal]),
+        job: { id: job.id, resume },
         onProgress: (p: ImportProgress) => {
           job.format = p.format;
           job.progress = { rows: p.rows, imported: p.imported, updated: p.updated, unchanged: p.unchanged, conflicts: p.conflicts, rejected: p.rejected };
@@ -314,6 +352,11 @@ export class ImportJobs {
       job.progress = { rows: summary.rows, imported: summary.imported, updated: summary.updated, unchanged: summary.unchanged, conflicts: summary.conflicts, rejected: summary.rejected };
       await this.finish(job, 'done', summary, null);
     } catch (err) {
+      if (takenOver.signal.aborted && !this.abort.signal.aborted) {
+        // Another process runs it now and owns its row and upload: leave both alone.
+        handedBack = true;
+        return;
+      }
       const aborted = this.abort.signal.aborted;
       if (aborted && shared) {
         // Shutdown on PostgreSQL: the job goes back to the queue (the throw below makes pg-boss retry it) and keeps its upload.
@@ -336,6 +379,7 @@ export class ImportJobs {
       });
     } finally {
       this.current = null;
+      this.takenOver = null;
       if (shared) this.jobs.delete(job.id);
       if (!handedBack) await rm(cleanup, { recursive: true, force: true }).catch(() => {});
     }

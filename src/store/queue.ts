@@ -13,7 +13,7 @@ import type { Database } from './database.ts';
  */
 
 export const RETRY_LIMIT = 3;
-const RETRY_DELAY_S = 5;
+const RETRY_DELAY_S = 2;
 /** A backstop only (the heartbeat finds a dead process within a minute); pg-boss allows less than 24 hours. */
 const EXPIRE_S = 23 * 3600;
 

@@ -18,7 +18,11 @@ export interface StoredJob {
 
 /** Import jobs of the server (migrations 011 and 013). */
 export interface JobRepository {
-  save(job: { id: string; status: string; document: string; uploadDir: string | null; createdAt: string; heartbeatAt: string }): Promise<void>;
+  /**
+   * Writes the job. A finished job (done, failed, interrupted) is never written again, and given an
+   * `owner`, an existing row only while that process owns it: false when the row was kept as it was.
+   */
+  save(job: { id: string; status: string; document: string; uploadDir: string | null; createdAt: string; heartbeatAt: string }, owner?: string): Promise<boolean>;
   get(id: string): Promise<StoredJob | null>;
   /** Jobs in one of `statuses` (default: queued or running) whose process gave no sign of life since `before`. */
   stale(before: string, statuses?: readonly string[]): Promise<StoredJob[]>;
@@ -53,13 +57,17 @@ function toJob(r: Record<string, unknown>): StoredJob {
 export function jobRepository(ctx: RepositoryContext): JobRepository {
   const { db } = ctx;
   return {
-    async save(j) {
+    async save(j, owner) {
       const row = { id: j.id, status: j.status, document: j.document, upload_dir: j.uploadDir, created_at: j.createdAt, heartbeat_at: j.heartbeatAt };
-      await db
+      const r = await db
         .insertInto('import_job')
         .values(row)
-        .onConflict((oc) => oc.column('id').doUpdateSet({ status: j.status, document: j.document, upload_dir: j.uploadDir, heartbeat_at: j.heartbeatAt }))
-        .execute();
+        .onConflict((oc) => {
+          const update = oc.column('id').doUpdateSet({ status: j.status, document: j.document, upload_dir: j.uploadDir, heartbeat_at: j.heartbeatAt }).where('import_job.status', 'in', UNFINISHED);
+          return owner === undefined ? update : update.where('import_job.owner', '=', owner);
+        })
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
     },
     async get(id) {
       const r = await db.selectFrom('import_job').selectAll().where('id', '=', id).executeTakeFirst();

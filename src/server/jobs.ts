@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { runImport } from '../import/pipeline.ts';
@@ -86,8 +87,8 @@ export function heartbeatFromEnv(): number {
 }
 
 export class ImportJobs {
-  /** This process, as the owner of the jobs it runs (PostgreSQL). */
-  private readonly owner = randomUUID();
+  /** This process, as the owner of the jobs it runs (PostgreSQL): host and pid tell an operator which process it is. */
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   /** SQLite: the jobs of this process. PostgreSQL: only the one running here (the store has the rest). */
   private readonly jobs = new Map<string, ImportJob>();
   /** SQLite: the jobs waiting their turn. */

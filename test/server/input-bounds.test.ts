@@ -7,7 +7,8 @@ import { sampleIncident, startTestServer, type TestServer } from './helpers.ts';
 /**
  * Values the API accepts fit both stores (issue 18): a NUL character or a lone surrogate in
  * any text, parameter or path is a 400 naming the field (PostgreSQL answered 500); fatalities
- * are bounded so every sum holds; one absurd row of an import is rejected alone.
+ * are bounded so every sum holds; one absurd row of an import is rejected alone, and so is one
+ * JSON or GeoJSON element longer than 1 MiB (the reader does not hold it).
  */
 describe.each(DIALECTS)('input bounds (%s)', (dialect) => {
   let s: TestServer;
@@ -53,5 +54,27 @@ describe.each(DIALECTS)('input bounds (%s)', (dialect) => {
     expect(job.body.status).toBe('done');
     expect(job.body.progress).toMatchObject({ rows: 4, imported: 3, rejected: 1 });
     expect(job.body.summary.rejections[0]).toMatchObject({ column: 'best_est' });
+  });
+
+  it('rejects a JSON or GeoJSON element longer than 1 MiB at its line, importing the elements after it', async () => {
+    const upload = async (name: string, text: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([text], { type: 'application/json' }), name);
+      const r = await s.api('POST', '/api/v1/imports', { body: form });
+      expect(r.status).toBe(202);
+      await s.app.foedus.jobs.idle();
+      return (await s.api('GET', `/api/v1/imports/${r.body.job.id}`)).body;
+    };
+    const huge = 'x'.repeat(2 * 1024 * 1024);
+    const incident = (id: string, notes?: string) => JSON.stringify({ id, date: '2024-03-01', kind: 'terrorist_attack', location: { lat: 14.5, lon: 0.9 }, perpetrator: { type: 'non_state_armed_group' }, target: { type: 'civilians' }, ...(notes ? { notes } : {}) });
+    const json = await upload('long.json', `[\n${incident('long-1')},\n${incident('long-2', huge)},\n${incident('long-3')}\n]\n`);
+    expect(json).toMatchObject({ status: 'done', format: 'incident', progress: { rows: 3, imported: 2, rejected: 1 } });
+    expect(json.summary.rejections).toEqual([expect.objectContaining({ line: 3, reason: expect.stringMatching(/^element longer than 1,048,576 characters/) })]);
+    expect((await s.api('GET', '/api/v1/incidents/incident_json:long-3')).status).toBe(200);
+
+    const feature = (id: string, note?: string) => JSON.stringify({ type: 'Feature', id, geometry: { type: 'Point', coordinates: [2.1, 13.5] }, properties: { date: '2024-01-06', kind: 'armed_attack', perpetrator: { type: 'non_state_armed_group' }, target: { type: 'armed_forces' }, fatalities: 2, ...(note ? { notes: note } : {}) } });
+    const geo = await upload('long.geojson', `{"type": "FeatureCollection", "features": [\n${feature('long-g1', huge)},\n${feature('long-g2')}\n]}\n`);
+    expect(geo).toMatchObject({ status: 'done', format: 'geojson', progress: { rows: 2, imported: 1, rejected: 1 } });
+    expect(geo.summary.rejections).toEqual([expect.objectContaining({ line: 2, reason: expect.stringMatching(/^element longer than 1,048,576 characters/) })]);
   });
 });

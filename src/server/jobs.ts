@@ -311,7 +311,13 @@ export class ImportJobs {
     }
     const dir = s.uploadDir ?? '';
     const file = dir ? (await readdir(dir).catch(() => []))[0] : undefined;
-    const pending = { job, path: file ? join(dir, file) : join(dir, 'missing-upload'), cleanup: dir };
+    if (!file) {
+      // Taken by a process that does not see the folder the upload was saved in.
+      this.log.error({ job: id, uploadDir: dir }, 'import job: its upload is not in this process\'s FOEDUS_UPLOAD_DIR; every server process must use the same folder');
+      await this.finish(job, 'failed', null, { code: 'upload_missing', message: 'The uploaded file was not found by the server process that took the job: every process must share one upload folder (FOEDUS_UPLOAD_DIR). Upload the file again.' });
+      return;
+    }
+    const pending = { job, path: join(dir, file), cleanup: dir };
     const run = this.run(pending, true, resume);
     this.running = run.catch(() => {});
     try {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addUser, issueToken } from '../../src/accounts/accounts.ts';
 import { buildApp } from '../../src/server/app.ts';
+import { IMPORT_QUEUE } from '../../src/server/jobs.ts';
 import { openStore } from '../../src/store/store.ts';
 import { DIALECTS } from '../../src/store/testing.ts';
 import { startTestServer, testCharters } from './helpers.ts';
@@ -52,6 +53,30 @@ describe.each(DIALECTS)('durable import jobs (%s)', (dialect) => {
         await app.close();
         await other.close();
       }
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('an import job on PostgreSQL whose upload the taking process cannot see', () => {
+  it('fails saying every process must share FOEDUS_UPLOAD_DIR', async () => {
+    const s = await startTestServer('postgres');
+    try {
+      // A job queued by a process whose upload folder this one does not share.
+      const now = new Date().toISOString();
+      const job = { id: 'job-elsewhere', status: 'queued', file: 'ged.csv', format: 'ucdp', actor: 'user:duty', createdAt: now, startedAt: null, finishedAt: null, progress: { rows: 0, imported: 0, updated: 0, unchanged: 0, conflicts: 0, rejected: 0 }, summary: null, error: null };
+      await s.store.jobs.save({ id: job.id, status: 'queued', document: JSON.stringify(job), uploadDir: join(tmpdir(), 'foedus-upload-on-another-machine'), createdAt: now, heartbeatAt: now });
+      const queue = s.store.queue<{ id: string }>(IMPORT_QUEUE, () => {})!;
+      await queue.start();
+      await s.store.jobs.setQueueJob(job.id, await queue.send({ id: job.id }));
+      await queue.stop();
+      let seen: { status: string; error: { code: string; message: string } | null } = { status: 'queued', error: null };
+      for (let i = 0; i < 100 && ['queued', 'running'].includes(seen.status); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        seen = (await s.api('GET', `/api/v1/imports/${job.id}`)).body;
+      }
+      expect(seen).toMatchObject({ status: 'failed', error: { code: 'upload_missing', message: expect.stringMatching(/FOEDUS_UPLOAD_DIR/) } });
     } finally {
       await s.close();
     }

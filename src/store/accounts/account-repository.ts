@@ -1,5 +1,6 @@
 import type { CompiledQuery } from 'kysely';
 import type { RepositoryContext } from '../store.ts';
+import { userHash } from '../ledger/record-content.ts';
 
 /**
  * Users, their sign-in sessions and their API tokens. Secrets never reach this
@@ -74,6 +75,8 @@ export interface AccountRepository {
   revokeToken(userId: number, tokenId: number, now: string): Promise<TokenRecord | null>;
   /** Revokes every live token of a user (password change or reset); how many. */
   revokeTokensOfUser(userId: number, now: string): Promise<number>;
+  /** The user's content hash as stored now (record-content.ts says what it covers), for the ledger entry that records a change. */
+  contentHash(username: string): Promise<string | null>;
 }
 
 const TOKEN_COLUMNS = ['id', 'user_id', 'label', 'created_at', 'last_used_at', 'expires_at', 'revoked_at'] as const;
@@ -252,5 +255,7 @@ export function accountRepository(ctx: RepositoryContext): AccountRepository {
       const r = await db.updateTable('api_token').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
       return Number(r.numUpdatedRows);
     },
+
+    contentHash: (username) => userHash(db, username),
   };
 }

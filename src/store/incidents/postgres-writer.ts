@@ -46,10 +46,12 @@ with up as (
   returning i.id, (i.xmax = 0) as inserted
 ), conflict as (
   -- Corrected by hand and changed at the source: left as corrected (the statement's snapshot sees it as it was).
-  -- fresh: the source's row is not among the record's reports yet; kept once, so a re-import changes nothing.
+  -- fresh: the source's row was not kept beside the record since its correction; kept once per correction
+  -- (stamped now), so a later re-import of the same row changes nothing.
   select s.id, exists (
     select 1 from jsonb_array_elements(s.reports) e(r)
-    where not exists (select 1 from incident_reports x where x.incident_id = s.id and x.dataset = e.r->>'dataset' and x.raw = coalesce(e.r->'raw', '{}'::jsonb))
+    where not exists (select 1 from incident_reports x where x.incident_id = s.id and x.dataset = e.r->>'dataset'
+      and x.raw = coalesce(e.r->'raw', '{}'::jsonb) and x.imported_at >= i.corrected_at)
   ) as fresh
   from incidents_stage s join incidents i on i.id = s.id
   where i.corrected_at is not null and i.content_hash <> s.content_hash
@@ -59,7 +61,8 @@ with up as (
   union all select id, false, true, fresh from conflict
 ), rep as (
   insert into incident_reports (incident_id, dataset, source_id, source_timestamp, imported_at, raw)
-  select s.id, e.r->>'dataset', e.r->>'source_id', (e.r->>'source_timestamp')::bigint, coalesce(e.r->>'imported_at', $1), coalesce(e.r->'raw', '{}'::jsonb)
+  select s.id, e.r->>'dataset', e.r->>'source_id', (e.r->>'source_timestamp')::bigint,
+    case when t.conflict then $1 else coalesce(e.r->>'imported_at', $1) end, coalesce(e.r->'raw', '{}'::jsonb)
   from touched t join incidents_stage s on s.id = t.id
   cross join lateral jsonb_array_elements(s.reports) with ordinality as e(r, ord)
   where t.fresh

@@ -2,9 +2,10 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.ts';
-import { canonicalJson } from '../ledger/chain.ts';
+import type { Binding } from '../ledger/records.ts';
 import type { PreparedRecord } from '../store/incidents/rows.ts';
 import type { Store } from '../store/store.ts';
+import { BatchWrites, type HashRepos } from './batch-writes.ts';
 import { detectFormat, peekStream } from './formats.ts';
 import { readerFor } from './readers.ts';
 import { staged } from './stage.ts';
@@ -58,12 +59,11 @@ interface UpsertResult {
   ids: { imported: string[]; updated: string[]; conflicts: string[]; kept: string[] };
 }
 interface LedgerInput { actor: string; action: string; target: string; payload: Record<string, unknown> }
-interface ImportRepos {
-  incidents: {
-    upsertPrepared(records: PreparedRecord[], opts: { actor: string }): Promise<UpsertResult>;
-    contentHashes(ids: readonly string[]): Promise<Map<string, { version: number; contentHash: string; record: Record<string, unknown> }>>;
-  };
-  ledger: { append(entry: LedgerInput): Promise<unknown>; appendMany(entries: LedgerInput[]): Promise<unknown> };
+/** The entry for an incident corrected by hand whose source row the batch kept beside it. */
+const CONFLICT_ACTION = 'incident.import_conflict';
+interface ImportRepos extends HashRepos {
+  incidents: HashRepos['incidents'] & { upsertPrepared(records: PreparedRecord[], opts: { actor: string }): Promise<UpsertResult> };
+  ledger: HashRepos['ledger'] & { appendMany(entries: LedgerInput[]): Promise<unknown>; appendBound(entry: LedgerInput, bindings: Binding[]): Promise<unknown> };
 }
 
 function repos(store: Store): ImportRepos {
@@ -164,26 +164,6 @@ function asInputError(err: unknown, file: string): unknown {
     return new InputError(`cannot read ${file}: ${(err as Error).message}`, { code: 'unreadable_input', cause: err });
   }
   return err;
-}
-
-/**
- * The source's values that differ from the stored record, leaf by leaf (arrays whole): what a conflicting
- * import proposes. Read in the incident's history beside the correction it did not overwrite.
- */
-export function differing(stored: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of new Set([...Object.keys(stored), ...Object.keys(source)])) {
-    const a = stored[key];
-    const b = source[key];
-    const objects = a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b);
-    if (objects) {
-      const inner = differing(a as Record<string, unknown>, b as Record<string, unknown>);
-      if (Object.keys(inner).length) out[key] = inner;
-    } else if (canonicalJson(a ?? null) !== canonicalJson(b ?? null)) {
-      out[key] = b ?? null;
-    }
-  }
-  return out;
 }
 
 function sourceIdOf(p: PreparedRecord): string | null {
@@ -320,8 +300,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     const conflictIds: string[] = [];
     let records = 0;
     let last = first[first.length - 1]!;
-    let entries = 0;
     const batch = batchNo + 1;
+    const writes = new BatchWrites();
     for (let chunk = first; chunk.length > 0; ) {
       // Counts only: the ids are not kept (strict mode holds every batch's result until the commit).
       const x = await r.incidents.upsertPrepared(chunk, { actor: opts.actor });
@@ -330,7 +310,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       res.unchanged += x.unchanged;
       res.conflicts += x.conflicts;
       conflictIds.push(...x.ids.conflicts);
-      entries += await recordWrites(r, chunk, x, batch);
+      writes.add(r, chunk, x);
       records += chunk.length;
       last = chunk[chunk.length - 1]!;
       if (records >= batchSize || ended) break;
@@ -339,46 +319,25 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     batchNo = batch;
     const firstSourceId = sourceIdOf(first[0]!);
     const lastSourceId = sourceIdOf(last);
-    // The batch's summary, when it wrote anything: a re-import of an unchanged file leaves the ledger as it was.
-    if (entries > 0) {
-      await r.ledger.append({
+    // The batch's entry, when it wrote anything (a re-import of an unchanged file leaves the ledger as it
+    // was), binding the content hash of every incident it wrote.
+    if (writes.size > 0) {
+      const { bindings, conflicts } = await writes.hashes(r);
+      await r.ledger.appendMany(conflicts.map(({ id, version, contentHash, proposed }) => ({
+        actor: opts.actor,
+        action: CONFLICT_ACTION,
+        target: `incident:${id}`,
+        payload: { id, version, contentHash, import: { file: summary.file, batch }, proposed },
+      })));
+      await r.ledger.appendBound({
         actor: opts.actor,
         action: IMPORT_ACTION,
         target: `import:${summary.file}`,
         // The conflicting incidents by id: what a person must review is named in the record itself.
-        payload: { file: summary.file, format, strict, batch, records, ...res, ...(conflictIds.length ? { conflictIds } : {}), firstSourceId, lastSourceId, lastLine, entries },
-      });
+        payload: { file: summary.file, format, strict, batch, records, ...res, ...(conflictIds.length ? { conflictIds } : {}), firstSourceId, lastSourceId, lastLine },
+      }, bindings);
     }
     return { res, conflictIds, firstSourceId, lastSourceId, batch, rowsSoFar: summary.rows, lastLine, rejectedSoFar: summary.rejected };
-  };
-
-  /**
-   * One ledger entry per incident this chunk wrote, with its content hash as stored now (`ledger verify`
-   * compares it with the row): imported, updated from the source, or, for an incident corrected by hand,
-   * the source's new row kept beside it with the values it proposes. Returns how many.
-   */
-  const recordWrites = async (r: ImportRepos, chunk: PreparedRecord[], x: UpsertResult, batch: number): Promise<number> => {
-    const kind = new Map<string, string>();
-    for (const id of x.ids.imported) kind.set(id, 'incident.imported');
-    for (const id of x.ids.updated) if (!kind.has(id)) kind.set(id, 'incident.reimported');
-    for (const id of x.ids.kept) kind.set(id, 'incident.import_conflict');
-    if (kind.size === 0) return 0;
-    const stored = await r.incidents.contentHashes([...kind.keys()]);
-    const source = x.ids.kept.length ? new Map(chunk.filter((p) => kind.get(p.row.id) === 'incident.import_conflict').map((p) => [p.row.id, p.row.record])) : null;
-    const entries: LedgerInput[] = [];
-    for (const [id, action] of kind) {
-      const b = stored.get(id);
-      if (!b) continue;
-      const proposed = action === 'incident.import_conflict' ? differing(b.record, JSON.parse(source!.get(id)!) as Record<string, unknown>) : undefined;
-      entries.push({
-        actor: opts.actor,
-        action,
-        target: `incident:${id}`,
-        payload: { id, version: b.version, contentHash: b.contentHash, import: { file: summary.file, batch }, ...(proposed ? { proposed } : {}) },
-      });
-    }
-    await r.ledger.appendMany(entries);
-    return entries.length;
   };
 
   try {

@@ -16,6 +16,11 @@ import { canonicalJson, type LedgerEntry } from './chain.ts';
  * - `inconsistent`: a column the store keeps beside the record for its queries (a fatality
  *   count, a case's state) disagrees with the record (the store says which).
  *
+ * An import batch binds its incidents in bulk: its one entry carries `bound: {count, digest}` and the
+ * (target, content hash) pairs are kept beside the ledger (the store's ledger_binding rows); the replay
+ * checks the pairs against the digest before trusting them (`bindings` names an entry whose pairs were
+ * changed, added or removed).
+ *
  * Records written before the ledger carried content hashes (older stores) cannot be checked:
  * they are counted as `unbound` until `foedus ledger bind` writes one `record.bound` entry per
  * record with its hash as it is then (a person vouches for the rows at that moment).
@@ -44,6 +49,22 @@ export function recordOf(target: string): { kind: RecordKind; id: string } | nul
   return (RECORD_KINDS as readonly string[]).includes(kind) ? { kind: kind as RecordKind, id: target.slice(colon + 1) } : null;
 }
 
+/** One record an entry binds in bulk, with its content hash just after the write. */
+export interface Binding {
+  target: string;
+  hash: string;
+}
+
+/** What a bulk entry's `bound.digest` is: SHA-256 (hex) over `target<TAB>hash<LF>` lines, sorted by target. */
+export function bindingDigest(bindings: readonly Binding[]): string {
+  const h = createHash('sha256');
+  for (const b of [...bindings].sort((a, c) => (a.target < c.target ? -1 : a.target > c.target ? 1 : 0))) h.update(`${b.target}\t${b.hash}\n`, 'utf8');
+  return h.digest('hex');
+}
+
+/** A ledger entry as the replay reads it: a bulk entry comes with the bindings stored under its seq. */
+export type ReplayEntry = LedgerEntry & { bindings?: Binding[] };
+
 export interface LastWrite {
   seq: number;
   /** null: written by an entry from before content hashes (it cannot be checked). */
@@ -59,21 +80,38 @@ export interface LedgerRecords {
    * without an entry may be such old ones, so they are counted as unbound, not as unrecorded.
    */
   legacy: boolean;
+  /** Bulk entries whose stored bindings do not match their digest (their records are not trusted either). */
+  broken: Array<{ seq: number; detail: string }>;
+}
+
+function boundOf(p: Record<string, unknown>): { count: number; digest: string } | null {
+  const b = p.bound as { count?: unknown; digest?: unknown } | undefined;
+  return b && typeof b === 'object' && typeof b.count === 'number' && typeof b.digest === 'string' ? { count: b.count, digest: b.digest } : null;
 }
 
 /** Entries in seq order (already verified as a chain). */
-export async function replayLedger(entries: Iterable<LedgerEntry> | AsyncIterable<LedgerEntry>): Promise<LedgerRecords> {
+export async function replayLedger(entries: Iterable<ReplayEntry> | AsyncIterable<ReplayEntry>): Promise<LedgerRecords> {
   const last = new Map<string, LastWrite>();
+  const broken: LedgerRecords['broken'] = [];
   let legacy = false;
-  for await (const e of entries as AsyncIterable<LedgerEntry>) {
+  for await (const e of entries as AsyncIterable<ReplayEntry>) {
     if (e.action === BOUND_ACTION) {
       legacy = false;
       continue;
     }
     const p = e.payload !== null && typeof e.payload === 'object' && !Array.isArray(e.payload) ? e.payload : {};
+    const bound = boundOf(p);
+    if (bound) {
+      const bindings = e.bindings ?? [];
+      if (bindings.length !== bound.count || bindingDigest(bindings) !== bound.digest) {
+        broken.push({ seq: e.seq, detail: `the ${bound.count.toLocaleString('en')} content hashes ledger entry ${e.seq} binds are not as it wrote them (${bindings.length.toLocaleString('en')} stored): they were changed around the ledger` });
+      }
+      for (const b of bindings) if (recordOf(b.target)) last.set(b.target, { seq: e.seq, hash: b.hash });
+      continue;
+    }
     if (e.action === IMPORT_BATCH_ACTION) {
-      // A batch written before per-incident entries: its incidents have no entry of their own.
-      if (typeof p.entries !== 'number') legacy = true;
+      // A batch written before batches bound their incidents: they have no hash in the ledger.
+      legacy = true;
       continue;
     }
     const r = recordOf(e.target);
@@ -82,7 +120,7 @@ export async function replayLedger(entries: Iterable<LedgerEntry> | AsyncIterabl
     if (hash === null) legacy = true;
     last.set(`${r.kind}:${r.id}`, { seq: e.seq, hash });
   }
-  return { last, legacy };
+  return { last, legacy, broken };
 }
 
 /** A stored record as verification reads it. */
@@ -94,10 +132,11 @@ export interface StoredRecord {
   inconsistent?: string;
 }
 
-export type RecordProblem = 'changed' | 'unrecorded' | 'deleted' | 'inconsistent';
+export type RecordProblem = 'changed' | 'unrecorded' | 'deleted' | 'inconsistent' | 'bindings';
 
 export interface RecordFinding {
-  kind: RecordKind;
+  /** `entry`: a bulk ledger entry whose bindings were changed (id is its seq). */
+  kind: RecordKind | 'entry';
   id: string;
   problem: RecordProblem;
   /** The last entry that wrote it, when there is one. */
@@ -139,6 +178,7 @@ export async function compareRecords(
     if (findings.length < limit) findings.push(f);
   };
 
+  for (const b of ledger.broken) find({ kind: 'entry', id: String(b.seq), problem: 'bindings', seq: b.seq, detail: b.detail });
   for await (const r of stored as AsyncIterable<StoredRecord>) {
     counts[r.kind]++;
     const key = `${r.kind}:${r.id}`;

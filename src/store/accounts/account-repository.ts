@@ -1,5 +1,6 @@
 import type { CompiledQuery } from 'kysely';
 import type { RepositoryContext } from '../store.ts';
+import { lockLedger } from '../ledger/ledger-repository.ts';
 import { userHash } from '../ledger/record-content.ts';
 
 /**
@@ -75,7 +76,7 @@ export interface AccountRepository {
   revokeToken(userId: number, tokenId: number, now: string): Promise<TokenRecord | null>;
   /** Revokes every live token of a user (password change or reset); how many. */
   revokeTokensOfUser(userId: number, now: string): Promise<number>;
-  /** The user's content hash as stored now (record-content.ts says what it covers), for the ledger entry that records a change. */
+  /** The user's content hash as stored now (record-content.ts says what it covers), for the ledger entry that records a change; in a transaction, after the ledger's lock. */
   contentHash(username: string): Promise<string | null>;
 }
 
@@ -256,6 +257,9 @@ export function accountRepository(ctx: RepositoryContext): AccountRepository {
       return Number(r.numUpdatedRows);
     },
 
-    contentHash: (username) => userHash(db, username),
+    async contentHash(username) {
+      await lockLedger(ctx); // see LedgerRepository.lock
+      return userHash(db, username);
+    },
   };
 }

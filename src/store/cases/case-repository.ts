@@ -1,5 +1,6 @@
 import { caseParties, summarise, type Case, type CaseState, type CaseSummary } from '../../response/model.ts';
 import type { RepositoryContext } from '../store.ts';
+import { lockLedger } from '../ledger/ledger-repository.ts';
 import { caseHash } from '../ledger/record-content.ts';
 
 /**
@@ -44,7 +45,7 @@ export interface CaseRepository {
   documents(filter: { party: string | null; openOnly?: boolean; recent?: number }): Promise<Case[]>;
   addNote(note: Omit<CaseNote, 'id'>): Promise<CaseNote>;
   notes(caseId: number): Promise<CaseNote[]>;
-  /** The case's content hash as stored now (document and notes), for the ledger entry that records a write. */
+  /** The case's content hash as stored now (document and notes), for the ledger entry that records a write; in a transaction, after the ledger's lock. */
   contentHash(id: number): Promise<string | null>;
 }
 
@@ -123,6 +124,9 @@ export function caseRepository(ctx: RepositoryContext): CaseRepository {
     async notes(caseId) {
       return (await db.selectFrom('case_note').selectAll().where('case_id', '=', caseId).orderBy('id').execute()).map(toNote);
     },
-    contentHash: (id) => caseHash(db, id),
+    async contentHash(id) {
+      await lockLedger(ctx); // see LedgerRepository.lock: a note and a step committed side by side
+      return caseHash(db, id);
+    },
   };
 }

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { InputError } from '../../errors.ts';
 import type { IncidentRecord } from '../../incident/record.ts';
 import type { RepositoryContext } from '../store.ts';
-import { incidentHashes, type BoundIncident } from '../ledger/record-content.ts';
+import { lockLedger } from '../ledger/ledger-repository.ts';
+import { incidentHashes, newIncidentHash, type BoundIncident } from '../ledger/record-content.ts';
 import { byArea, count, timeline } from './aggregates.ts';
 import { clusters } from './clusters.ts';
 import { clustersByArticle, type ArticleClusterResult } from './cluster-articles.ts';
@@ -125,10 +126,17 @@ export class IncidentRepository {
 
   /**
    * The content hash (record-content.ts), version and stored record of each of these incidents as stored
-   * now, for the ledger entries that record their writes; ids not stored are left out.
+   * now, for the ledger entries that record their writes; ids not stored are left out. In a transaction,
+   * after the ledger's lock (LedgerRepository.lock), so nothing ledgered comes between the read and the entry.
    */
   async contentHashes(ids: readonly string[]): Promise<Map<string, BoundIncident>> {
+    await lockLedger(this.ctx);
     return incidentHashes(this.d.db, this.d.name, ids);
+  }
+
+  /** The content hash `p` will have once stored as a new incident, when known without reading it back (record-content.ts). */
+  newContentHash(p: PreparedRecord): string | null {
+    return newIncidentHash(p, this.ctx.database.dialect);
   }
 
   /** Who changed an incident last (the record itself does not carry it). */

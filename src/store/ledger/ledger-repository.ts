@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { canonicalJson, nextEntry, verifyChain, type ChainHead, type JsonValue, type LedgerEntry, type LedgerEntryInput, type VerifyOptions, type VerifyResult } from '../../ledger/chain.ts';
-import type { RecordsResult } from '../../ledger/records.ts';
+import { bindingDigest, type Binding, type RecordsResult } from '../../ledger/records.ts';
 import type { RepositoryContext } from '../store.ts';
 import { bindRecords, verifyRecords, type BindResult } from './records.ts';
 
@@ -15,8 +15,19 @@ import { bindRecords, verifyRecords, type BindResult } from './records.ts';
  */
 export interface LedgerRepository {
   append(input: LedgerEntryInput): Promise<LedgerEntry>;
-  /** Appends several entries at once, in order (an import batch: one entry per incident it wrote); same rules as append. */
+  /** Appends several entries at once, in order; same rules as append. */
   appendMany(inputs: readonly LedgerEntryInput[]): Promise<LedgerEntry[]>;
+  /**
+   * Appends one entry that binds many records (an import batch's incidents): its payload gains
+   * `bound: {count, digest}` and the (target, content hash) pairs go to ledger_binding under its seq.
+   */
+  appendBound(input: LedgerEntryInput, bindings: readonly Binding[]): Promise<LedgerEntry>;
+  /**
+   * Takes the lock appends take (PostgreSQL; held to the commit) before a writer reads the content hash
+   * it will ledger: the hash then includes every write ledgered before it (a case note and a step
+   * committed side by side would otherwise each hash the case without the other).
+   */
+  lock(): Promise<void>;
   /** Entries in seq order, optionally of one target, after a seq (keyset paging). */
   list(query: { target?: string; after?: number; limit: number }): Promise<LedgerEntry[]>;
   /** Every entry in seq order, read in pages (for verification of large ledgers). */
@@ -58,6 +69,12 @@ function toEntry(r: Row): LedgerEntry {
 
 const COLUMNS = ['seq', 'at', 'actor', 'action', 'target', 'payload', 'prev_hash', 'hash'] as const;
 
+/** The appenders' lock (PostgreSQL advisory, to the commit; re-entrant). SQLite's write transactions are serial already. */
+export async function lockLedger(ctx: RepositoryContext): Promise<void> {
+  if (!ctx.inTransaction) throw new Error('the ledger lock is taken inside store.transaction(), beside the change it records');
+  if (ctx.database.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LEDGER_LOCK_KEY})`.execute(ctx.db);
+}
+
 export function ledgerRepository(ctx: RepositoryContext): LedgerRepository {
   const { db } = ctx;
 
@@ -72,6 +89,18 @@ export function ledgerRepository(ctx: RepositoryContext): LedgerRepository {
     },
 
     appendMany: (inputs) => appendAll(inputs),
+
+    async appendBound(input, bindings) {
+      const sorted = [...bindings].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+      const payload = { ...(input.payload as Record<string, unknown>), bound: { count: sorted.length, digest: bindingDigest(sorted) } };
+      const entry = (await appendAll([{ ...input, payload }]))[0]!;
+      for (let i = 0; i < sorted.length; i += 1000) {
+        await db.insertInto('ledger_binding').values(sorted.slice(i, i + 1000).map((b) => ({ seq: entry.seq, target: b.target, content_hash: b.hash }))).execute();
+      }
+      return entry;
+    },
+
+    lock: () => lockLedger(ctx),
 
     async list({ target, after, limit }) {
       let q = db.selectFrom('ledger_entry').select(COLUMNS);
@@ -119,9 +148,7 @@ export function ledgerRepository(ctx: RepositoryContext): LedgerRepository {
       throw new Error('ledger.append must run inside store.transaction(), beside the change it records');
     }
     if (inputs.length === 0) return [];
-    if (ctx.database.dialect === 'postgres') {
-      await sql`select pg_advisory_xact_lock(${LEDGER_LOCK_KEY})`.execute(db);
-    }
+    await lockLedger(ctx);
     // The last entry itself (not the recorded head) is what the new ones chain to.
     const last = await db.selectFrom('ledger_entry').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     let prev: ChainHead | null = last ? { seq: Number(last.seq), hash: String(last.hash) } : null;

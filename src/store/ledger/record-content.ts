@@ -2,14 +2,18 @@ import { sql, type Kysely } from 'kysely';
 import { recordHash, type StoredRecord } from '../../ledger/records.ts';
 import type { Dialect } from '../database.ts';
 import { caseColumns } from '../cases/case-repository.ts';
-import { prepareRecord, rowToRecord, type IncidentRow } from '../incidents/rows.ts';
+import { prepareRecord, rowToRecord, type IncidentRow, type PreparedRecord } from '../incidents/rows.ts';
 
 /**
  * What a record's content hash covers, kind by kind (src/ledger/records.ts hashes it): what the
  * store returns for the record, less what changes without a ledger entry.
  *
  * - Incident: its id, the stored record (the `record` column), its raw source reports (dataset,
- *   source id and stamp, raw row) in the order appended, and who corrected it by hand and when.
+ *   source id and stamp, raw row) in the order appended, and who corrected it by hand and when. The
+ *   record and the raw rows are hashed as the text the store keeps (SQLite: the text written;
+ *   PostgreSQL: jsonb's own text form), not re-serialised: an import of 25,000 rows would spend more
+ *   on sorting their keys than on writing them (and an edit that only reorders a row's keys is
+ *   named too, which is right: it was made around the ledger).
  *   Left out: the assessment (recomputed in the background by src/server/assessments.ts), the
  *   version and the created/updated stamps (bookkeeping: the ledger entry has its own), a report's
  *   import time. The columns kept beside the record for queries (date, country, fatalities,
@@ -37,7 +41,8 @@ const INCIDENT_CHECKED = [
   'perpetrator_type', 'target_type', 'fatalities_best', 'fatalities_low', 'fatalities_high', 'dataset', 'source_id', 'source_timestamp', 'actors_text',
 ] as const satisfies readonly (keyof IncidentRow)[];
 
-const INCIDENT_READ = sql.raw(`id, record, version, corrected_at, corrected_by, ${INCIDENT_CHECKED.join(', ')}`);
+const incidentRead = (dialect: Dialect) =>
+  sql.raw(`id, ${dialect === 'postgres' ? 'record::text as record' : 'record'}, version, corrected_at, corrected_by, ${INCIDENT_CHECKED.join(', ')}`);
 
 /** Numbers come back as strings from PostgreSQL bigints: compare them as numbers. */
 function sameValue(stored: unknown, expected: unknown): boolean {
@@ -49,8 +54,8 @@ function sameValue(stored: unknown, expected: unknown): boolean {
 function incidentContent(row: Row, reports: Row[]): unknown {
   return {
     id: row.id,
-    record: parse(row.record),
-    reports: reports.map((r) => ({ dataset: r.dataset, sourceId: r.source_id ?? null, sourceTimestamp: r.source_timestamp == null ? null : Number(r.source_timestamp), raw: parse(r.raw) })),
+    record: String(row.record),
+    reports: reports.map((r) => ({ dataset: r.dataset, sourceId: r.source_id ?? null, sourceTimestamp: r.source_timestamp == null ? null : Number(r.source_timestamp), raw: String(r.raw) })),
     correctedAt: row.corrected_at ?? null,
     correctedBy: row.corrected_by ?? null,
   };
@@ -72,7 +77,7 @@ async function reportsOf(db: Db, dialect: Dialect, ids: string[]): Promise<Map<s
   const by = new Map<string, Row[]>();
   if (ids.length === 0) return by;
   const order = sql.raw(dialect === 'postgres' ? 'incident_id, seq' : 'incident_id, rid');
-  const res = await sql<Row>`select incident_id, dataset, source_id, source_timestamp, raw from incident_reports where incident_id in (${sql.join(ids)}) order by ${order}`.execute(db);
+  const res = await sql<Row>`select incident_id, dataset, source_id, source_timestamp, ${sql.raw(dialect === 'postgres' ? 'raw::text as raw' : 'raw')} from incident_reports where incident_id in (${sql.join(ids)}) order by ${order}`.execute(db);
   for (const r of res.rows) {
     let l = by.get(r.incident_id);
     if (!l) by.set(r.incident_id, (l = []));
@@ -88,13 +93,29 @@ export interface BoundIncident {
   record: Record<string, unknown>;
 }
 
+/**
+ * The content hash an incident will have once `p` is stored as a new incident (its only reports are
+ * p's, and nobody corrected it): the same as reading it back, without the read. SQLite keeps the text
+ * written; on PostgreSQL (jsonb's text is its own) null: read it back.
+ */
+export function newIncidentHash(p: PreparedRecord, dialect: Dialect): string | null {
+  if (dialect !== 'sqlite') return null;
+  return recordHash({
+    id: p.row.id,
+    record: p.row.record,
+    reports: p.reports.map((r) => ({ dataset: r.dataset, sourceId: r.sourceId, sourceTimestamp: r.sourceTimestamp, raw: r.rawJson })),
+    correctedAt: null,
+    correctedBy: null,
+  });
+}
+
 /** The content hash (and version, and stored record) of each of these incidents as stored now; absent ids are left out. */
 export async function incidentHashes(db: Db, dialect: Dialect, ids: readonly string[]): Promise<Map<string, BoundIncident>> {
   const out = new Map<string, BoundIncident>();
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += 500) {
     const part = unique.slice(i, i + 500);
-    const rows = (await sql<Row>`select ${INCIDENT_READ} from incidents where id in (${sql.join(part)})`.execute(db)).rows;
+    const rows = (await sql<Row>`select ${incidentRead(dialect)} from incidents where id in (${sql.join(part)})`.execute(db)).rows;
     const reports = await reportsOf(db, dialect, part);
     for (const r of rows) {
       out.set(r.id, { version: Number(r.version), contentHash: recordHash(incidentContent(r, reports.get(r.id) ?? [])), record: parse(r.record) as Record<string, unknown> });
@@ -107,7 +128,7 @@ async function* storedIncidents(db: Db, dialect: Dialect, pageSize: number): Asy
   let after: string | null = null;
   for (;;) {
     const where = after === null ? sql`` : sql`where id > ${after}`;
-    const rows = (await sql<Row>`select ${INCIDENT_READ} from incidents ${where} order by id limit ${pageSize}`.execute(db)).rows;
+    const rows = (await sql<Row>`select ${incidentRead(dialect)} from incidents ${where} order by id limit ${pageSize}`.execute(db)).rows;
     const reports = await reportsOf(db, dialect, rows.map((r) => r.id as string));
     for (const r of rows) {
       const inconsistent = incidentColumns(r);

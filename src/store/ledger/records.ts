@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { LedgerEntry, LedgerEntryInput } from '../../ledger/chain.ts';
-import { BIND_ACTION, BOUND_ACTION, compareRecords, replayLedger, type RecordsResult } from '../../ledger/records.ts';
+import type { LedgerEntryInput } from '../../ledger/chain.ts';
+import { BIND_ACTION, BOUND_ACTION, compareRecords, replayLedger, type Binding, type RecordsResult, type ReplayEntry } from '../../ledger/records.ts';
 import { ledgerRepository } from './ledger-repository.ts';
 import type { RepositoryContext } from '../store.ts';
 import { storedRecords } from './record-content.ts';
@@ -14,21 +14,37 @@ import { storedRecords } from './record-content.ts';
 
 type Db = Kysely<any>;
 
-/** The entries up to `upTo`, in seq order, read in pages: only what the replay needs (the chain check verified the hashes). */
-async function* entries(db: Db, upTo: number, pageSize = 2000): AsyncGenerator<LedgerEntry> {
+/** The bindings stored under each of these seqs (bulk entries: an import batch's incidents). */
+async function bindingsOf(db: Db, seqs: number[]): Promise<Map<number, Binding[]>> {
+  const by = new Map<number, Binding[]>(seqs.map((s) => [s, []]));
+  if (seqs.length === 0) return by;
+  const rows = (await sql<{ seq: number | string; target: string; content_hash: string }>`
+    select seq, target, content_hash from ledger_binding where seq in (${sql.join(seqs)}) order by seq, target`.execute(db)).rows;
+  for (const r of rows) by.get(Number(r.seq))!.push({ target: r.target, hash: r.content_hash });
+  return by;
+}
+
+/**
+ * The entries up to `upTo`, in seq order, read in pages: only what the replay needs (the chain check
+ * verified the hashes), a bulk entry with its bindings.
+ */
+async function* entries(db: Db, upTo: number, pageSize = 2000): AsyncGenerator<ReplayEntry> {
   let after = 0;
   while (after < upTo) {
     const rows = (await sql<{ seq: number | string; action: string; target: string; payload: string }>`
       select seq, action, target, payload from ledger_entry where seq > ${after} and seq <= ${upTo} order by seq limit ${pageSize}`.execute(db)).rows;
-    for (const r of rows) {
-      let payload: LedgerEntry['payload'];
+    const page: ReplayEntry[] = rows.map((r) => {
+      let payload: ReplayEntry['payload'];
       try {
-        payload = JSON.parse(r.payload) as LedgerEntry['payload'];
+        payload = JSON.parse(r.payload) as ReplayEntry['payload'];
       } catch {
         payload = null;
       }
-      yield { seq: Number(r.seq), at: '', actor: '', action: r.action, target: r.target, payload, prevHash: '', hash: '' };
-    }
+      return { seq: Number(r.seq), at: '', actor: '', action: r.action, target: r.target, payload, prevHash: '', hash: '' };
+    });
+    const bulk = page.filter((e) => e.payload !== null && typeof e.payload === 'object' && !Array.isArray(e.payload) && 'bound' in e.payload);
+    const bindings = await bindingsOf(db, bulk.map((e) => e.seq));
+    for (const e of page) yield bindings.has(e.seq) ? { ...e, bindings: bindings.get(e.seq)! } : e;
     if (rows.length < pageSize) return;
     after = Number(rows.at(-1)!.seq);
   }

@@ -150,5 +150,26 @@ describe.each(DIALECTS)('records bound to the ledger (%s)', (dialect) => {
     expect(cli.stdout).toContain(`case ${cases[0]}: deleted`);
     expect(cli.stdout).toContain(`incident ${ucdp(0)}: changed`);
     expect(cli.stdout).toContain('user mallory: unrecorded');
+    // Every record the check names, the command names too.
+    for (const f of (await s.store.ledger.verifyRecords()).findings) expect(cli.stdout).toContain(`${f.kind} ${f.id}: ${f.problem}`);
+  }, 60_000);
+
+  it('names a case step edited in its document and an import batch whose bound hashes were rewritten', async () => {
+    let seq = 0;
+    await intrude(s.config, async (db) => {
+      // A step of the case rewritten (the opening's reason), and the intruder's own hash written for an
+      // imported incident edited to match: the batch entry's digest no longer holds.
+      await sql`update response_case set document = replace(document, '"reason":"confirmed"', '"reason":"forged"') where id = ${cases[1]}`.execute(db);
+      seq = Number((await sql<{ seq: number }>`select seq from ledger_binding where target = ${`incident:${ucdp(4)}`}`.execute(db)).rows[0]!.seq);
+      await sql`update ledger_binding set content_hash = ${'0'.repeat(64)} where target = ${`incident:${ucdp(4)}`}`.execute(db);
+      // A correction's mark cleared, so that the next import would overwrite the duty officer's values.
+      await sql`update incidents set corrected_at = null, corrected_by = null where id = ${ucdp(1)}`.execute(db);
+    });
+    const r = await s.store.ledger.verifyRecords();
+    expect(named(r.findings)).toEqual(expect.arrayContaining([`case ${cases[1]} changed`, `entry ${seq} bindings`, `incident ${ucdp(4)} changed`, `incident ${ucdp(1)} changed`]));
+    const cli = await foedus(['ledger', 'verify', ...dbArg(s.config)]);
+    expect(cli.code, cli.stdout + cli.stderr).toBe(1);
+    expect(cli.stdout).toContain(`entry ${seq}: bindings: the 6 content hashes ledger entry ${seq} binds are not as it wrote them`);
+    expect(cli.stdout).toContain(`case ${cases[1]}: changed`);
   }, 60_000);
 });

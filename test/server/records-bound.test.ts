@@ -6,7 +6,8 @@ import { UCDP_COLUMNS } from '../../src/incident/ucdp/wire.ts';
 import { runImport } from '../../src/import/index.ts';
 import type { RecordFinding } from '../../src/ledger/records.ts';
 import { closeDatabase, openDatabase, type StoreConfig } from '../../src/store/database.ts';
-import { DIALECTS } from '../../src/store/testing.ts';
+import { makeRecord } from '../../src/store/incidents/fixtures.ts';
+import { DIALECTS, openTestStore } from '../../src/store/testing.ts';
 import { csvLine, realRows } from '../import/fixtures.ts';
 import { startTestServer, type TestServer } from './helpers.ts';
 import { Readable } from 'node:stream';
@@ -171,5 +172,33 @@ describe.each(DIALECTS)('records bound to the ledger (%s)', (dialect) => {
     expect(cli.code, cli.stdout + cli.stderr).toBe(1);
     expect(cli.stdout).toContain(`entry ${seq}: bindings: the 6 content hashes ledger entry ${seq} binds are not as it wrote them`);
     expect(cli.stdout).toContain(`case ${cases[1]}: changed`);
+  }, 60_000);
+});
+
+describe.each(DIALECTS)('a store from before records were bound (%s)', (dialect) => {
+  it('counts its records as not checked until "ledger bind" vouches for them; from then on an edit is named', async () => {
+    const t = await openTestStore(dialect);
+    try {
+      // As an older Foedus wrote them: the incidents, then a batch entry that binds none of them.
+      await t.store.incidents.upsertMany([makeRecord({ id: 'ucdp_ged:old1', fatalities: 3 }), makeRecord({ id: 'ucdp_ged:old2', fatalities: 4 })], { actor: 'old' });
+      await t.store.transaction((tx) => tx.ledger.append({ actor: 'old', action: 'incidents.import', target: 'import:old.csv', payload: { file: 'old.csv', batch: 1, records: 2, imported: 2 } }));
+      expect(await t.store.ledger.verifyRecords()).toMatchObject({ ok: true, checked: 0, unbound: 2 });
+
+      const config = t.config;
+      const first = await foedus(['ledger', 'bind', ...dbArg(config)]);
+      expect(first.code, first.stdout + first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/Bound 2 records/);
+      expect(await t.store.ledger.verifyRecords()).toMatchObject({ ok: true, checked: 2, unbound: 0 });
+      // Once only: a second bind would hide a row inserted behind the ledger since.
+      expect((await foedus(['ledger', 'bind', ...dbArg(config)])).stdout).toMatch(/Nothing to bind/);
+
+      await intrude(config, async (db) => {
+        await sql`update incidents set fatalities_best = 40 where id = 'ucdp_ged:old1'`.execute(db);
+      });
+      const r = await t.store.ledger.verifyRecords();
+      expect(named(r.findings)).toEqual(['incident ucdp_ged:old1 inconsistent']);
+    } finally {
+      await t.cleanup();
+    }
   }, 60_000);
 });

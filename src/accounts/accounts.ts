@@ -15,7 +15,8 @@ import {
 /**
  * Account changes, shared by the API and the CLI. Each change and its ledger entry
  * are written in one transaction. `by` is the ledger actor: `user:<name>`, `system`
- * or `cli:<os user>`. Bad input throws InputError with a code (the API maps
+ * or `cli:<os user>`; every entry carries the user's content hash after the change, which `ledger
+ * verify` compares with the stored account (src/store/ledger/record-content.ts). Bad input throws InputError with a code (the API maps
  * `user_exists` to 409 and `user_not_found` to 404, the rest to 400; the CLI exits 2).
  */
 
@@ -65,7 +66,7 @@ export async function addUser(store: Store, by: string, input: NewUser): Promise
   return store.transaction(async (tx) => {
     if (await tx.accounts.findUser(username)) throw new InputError(`a user named "${username}" already exists`, { code: 'user_exists' });
     const user = await tx.accounts.createUser({ username, role, party, passwordHash, mustChangePassword, now: new Date().toISOString() });
-    await tx.ledger.append({ actor: by, action: 'user.created', target: `user:${username}`, payload: { username, role, party, mustChangePassword } });
+    await tx.ledger.append({ actor: by, action: 'user.created', target: `user:${username}`, payload: { username, role, party, mustChangePassword, contentHash: await tx.accounts.contentHash(username) } });
     return user;
   });
 }
@@ -78,7 +79,7 @@ export async function disableUser(store: Store, by: string, name: string): Promi
     if (!existing) throw new InputError(`there is no user named "${username}"`, { code: 'user_not_found' });
     const user = (await tx.accounts.disableUser(username, new Date().toISOString()))!;
     if (!existing.disabledAt) {
-      await tx.ledger.append({ actor: by, action: 'user.disabled', target: `user:${username}`, payload: { username } });
+      await tx.ledger.append({ actor: by, action: 'user.disabled', target: `user:${username}`, payload: { username, contentHash: await tx.accounts.contentHash(username) } });
     }
     return user;
   });
@@ -106,7 +107,7 @@ export async function issueToken(store: Store, by: string, name: string, label?:
     if (user.disabledAt) throw new InputError(`user "${username}" is disabled: a disabled user gets no token`, { code: 'user_disabled' });
     const rec = await tx.accounts.createToken({ userId: user.id, tokenHash: sha256Hex(token), label: label ?? null, now: now.toISOString(), expiresAt });
     // The token itself never enters the ledger: only which one (its id), for whom and until when.
-    await tx.ledger.append({ actor: by, action: 'user.token_issued', target: `user:${username}`, payload: { username, tokenId: rec.id, label: rec.label, expiresAt } });
+    await tx.ledger.append({ actor: by, action: 'user.token_issued', target: `user:${username}`, payload: { username, tokenId: rec.id, label: rec.label, expiresAt, contentHash: await tx.accounts.contentHash(username) } });
     const { passwordHash: _h, ...pub } = user;
     return { token, user: pub, record: rec };
   });
@@ -143,7 +144,7 @@ export async function changePassword(store: Store, userId: number, currentPasswo
     await tx.accounts.deleteSessionsOfUser(user.id, keepSessionIdHash);
     // Whoever knew the old password may have made a token with it: they all end.
     const tokensRevoked = await tx.accounts.revokeTokensOfUser(user.id, new Date().toISOString());
-    await tx.ledger.append({ actor: `user:${user.username}`, action: 'user.password_changed', target: `user:${user.username}`, payload: { username: user.username, tokensRevoked } });
+    await tx.ledger.append({ actor: `user:${user.username}`, action: 'user.password_changed', target: `user:${user.username}`, payload: { username: user.username, tokensRevoked, contentHash: await tx.accounts.contentHash(user.username) } });
   });
 }
 
@@ -161,7 +162,7 @@ export async function resetPassword(store: Store, by: string, name: string, newP
     await tx.accounts.setPassword(existing.id, passwordHash, true);
     await tx.accounts.deleteSessionsOfUser(existing.id);
     const tokensRevoked = await tx.accounts.revokeTokensOfUser(existing.id, new Date().toISOString());
-    await tx.ledger.append({ actor: by, action: 'user.password_reset', target: `user:${username}`, payload: { username, mustChangePassword: true, tokensRevoked } });
+    await tx.ledger.append({ actor: by, action: 'user.password_reset', target: `user:${username}`, payload: { username, mustChangePassword: true, tokensRevoked, contentHash: await tx.accounts.contentHash(username) } });
     const { passwordHash: _h, ...pub } = existing;
     return { ...pub, mustChangePassword: true };
   });
@@ -177,7 +178,7 @@ export async function revokeToken(store: Store, by: string, name: string, tokenI
     if (!before) throw new InputError(`user "${username}" has no token ${tokenId}`, { code: 'token_not_found' });
     const rec = (await tx.accounts.revokeToken(user.id, tokenId, new Date().toISOString()))!;
     if (!before.revokedAt) {
-      await tx.ledger.append({ actor: by, action: 'user.token_revoked', target: `user:${username}`, payload: { username, tokenId, label: rec.label, revokedAt: rec.revokedAt } });
+      await tx.ledger.append({ actor: by, action: 'user.token_revoked', target: `user:${username}`, payload: { username, tokenId, label: rec.label, revokedAt: rec.revokedAt, contentHash: await tx.accounts.contentHash(username) } });
     }
     return rec;
   });

@@ -2,8 +2,10 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.ts';
+import type { Binding } from '../ledger/records.ts';
 import type { PreparedRecord } from '../store/incidents/rows.ts';
 import type { Store } from '../store/store.ts';
+import { BatchWrites, type HashRepos } from './batch-writes.ts';
 import { detectFormat, peekStream } from './formats.ts';
 import { readerFor } from './readers.ts';
 import { committedBatches, NOTHING_COMMITTED } from './resume.ts';
@@ -57,11 +59,14 @@ interface UpsertResult {
   updated: number;
   unchanged: number;
   conflicts: number;
-  ids: { conflicts: string[] };
+  ids: { imported: string[]; updated: string[]; conflicts: string[]; kept: string[] };
 }
-interface ImportRepos {
-  incidents: { upsertPrepared(records: PreparedRecord[], opts: { actor: string }): Promise<UpsertResult> };
-  ledger: { append(entry: { actor: string; action: string; target: string; payload: Record<string, unknown> }): Promise<unknown> };
+interface LedgerInput { actor: string; action: string; target: string; payload: Record<string, unknown> }
+/** The entry for an incident corrected by hand whose source row the batch kept beside it. */
+const CONFLICT_ACTION = 'incident.import_conflict';
+interface ImportRepos extends HashRepos {
+  incidents: HashRepos['incidents'] & { upsertPrepared(records: PreparedRecord[], opts: { actor: string }): Promise<UpsertResult> };
+  ledger: HashRepos['ledger'] & { appendMany(entries: LedgerInput[]): Promise<unknown>; appendBound(entry: LedgerInput, bindings: Binding[]): Promise<unknown> };
 }
 
 function repos(store: Store): ImportRepos {
@@ -222,7 +227,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   summary.conflicts = prior.conflicts;
   summary.conflictIds = prior.conflictIds.slice(0, maxRejections);
   summary.batches = prior.batches;
-  let toSkip = prior.records;
+  let toSkip = prior.through;
 
   const totals = { imported: prior.imported, updated: prior.updated, unchanged: prior.unchanged, conflicts: prior.conflicts };
   const progressOf = (w: Written): ImportProgress => {
@@ -301,6 +306,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   /** The first chunk of the next batch; empty at the end. */
   const firstChunk = () => take(Math.min(writeChunk, batchSize));
   let batchNo = prior.batches;
+  /** Valid records of the file written so far, the skipped ones of a job taken over included. */
+  let recordsThrough = prior.through;
   /**
    * One committed batch (normal mode) or one ledger batch of the single transaction (strict mode): `first`,
    * then more records taken and written in chunks of `writeChunk` until the batch holds `batchSize` rows,
@@ -313,6 +320,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     const conflictIds: string[] = [];
     let records = 0;
     let last = first[first.length - 1]!;
+    const batch = batchNo + 1;
+    const writes = new BatchWrites();
     for (let chunk = first; chunk.length > 0; ) {
       // Counts only: the ids are not kept (strict mode holds every batch's result until the commit).
       const x = await r.incidents.upsertPrepared(chunk, { actor: opts.actor });
@@ -321,21 +330,35 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       res.unchanged += x.unchanged;
       res.conflicts += x.conflicts;
       conflictIds.push(...x.ids.conflicts);
+      writes.add(r, chunk, x);
       records += chunk.length;
       last = chunk[chunk.length - 1]!;
       if (records >= batchSize || ended) break;
       chunk = await take(Math.min(writeChunk, batchSize - records));
     }
-    const batch = ++batchNo;
+    batchNo = batch;
     const firstSourceId = sourceIdOf(first[0]!);
     const lastSourceId = sourceIdOf(last);
-    await r.ledger.append({
-      actor: opts.actor,
-      action: IMPORT_ACTION,
-      target,
-      // The conflicting incidents by id: what a person must review is named in the record itself.
-      payload: { file: summary.file, format, strict, ...(opts.job ? { job: opts.job.id } : {}), batch, records, ...res, ...(conflictIds.length ? { conflictIds } : {}), firstSourceId, lastSourceId, lastLine },
-    });
+    recordsThrough += records;
+    // The batch's entry, when it wrote anything (a re-import of an unchanged file leaves the ledger as it
+    // was), binding the content hash of every incident it wrote. A server job's entries name the job and
+    // how far into the file they reach, so a process taking the job over knows where to go on (resume.ts).
+    if (writes.size > 0) {
+      const { bindings, conflicts } = await writes.hashes(r);
+      await r.ledger.appendMany(conflicts.map(({ id, version, contentHash, proposed }) => ({
+        actor: opts.actor,
+        action: CONFLICT_ACTION,
+        target: `incident:${id}`,
+        payload: { id, version, contentHash, import: { file: summary.file, batch }, proposed },
+      })));
+      await r.ledger.appendBound({
+        actor: opts.actor,
+        action: IMPORT_ACTION,
+        target,
+        // The conflicting incidents by id: what a person must review is named in the record itself.
+        payload: { file: summary.file, format, strict, ...(opts.job ? { job: opts.job.id, through: recordsThrough } : {}), batch, records, ...res, ...(conflictIds.length ? { conflictIds } : {}), firstSourceId, lastSourceId, lastLine },
+      }, bindings);
+    }
     return { res, conflictIds, firstSourceId, lastSourceId, batch, rowsSoFar: summary.rows, lastLine, rejectedSoFar: summary.rejected };
   };
 

@@ -14,7 +14,8 @@ export interface FieldChange {
   to: unknown;
 }
 
-const BOOKKEEPING = new Set(['id', 'version', 'fromVersion', 'username', 'tokenId']);
+// contentHash binds the entry to the stored record (records.ts); `import` names the file and batch an import's entry came from.
+const BOOKKEEPING = new Set(['id', 'version', 'fromVersion', 'username', 'tokenId', 'contentHash', 'import']);
 
 function flatten(value: unknown, prefix: string, out: Map<string, unknown>): void {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {

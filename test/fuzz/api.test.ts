@@ -2,11 +2,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, sampleIncident, startTestServer, type TestServer, type Who } from '../server/helpers.ts';
-import { count, hostileText, oddScalar, params, report, timeout } from './runs.ts';
+import { count, FUZZ_STORES, fuzzing, hostileText, oddScalar, params, report, timeout } from './runs.ts';
 
 /**
  * Every API body (and the incident filters' query), fed arbitrary and near-valid input
- * through the running server (SQLite): never a 5xx; every refusal a 4xx with an error code
+ * through the running server (on each store of FOEDUS_FUZZ_STORE, see runs.ts): never a 5xx; every refusal a 4xx with an error code
  * and a message; and a refused request writes nothing (records, ledger, accounts, webhooks,
  * cases and notes all as before).
  */
@@ -17,8 +17,9 @@ let s: TestServer;
 let incidentId = '';
 let caseId = 0;
 
-beforeAll(async () => {
-  s = await startTestServer('sqlite');
+async function start(dialect: 'sqlite' | 'postgres') {
+  fuzzing(dialect);
+  s = await startTestServer(dialect);
   const inc = await s.api('POST', '/api/v1/incidents', {
     json: { incident: { date: '2026-03-01', kind: 'armed_attack', location: { lat: 14.2, lon: 1.45, country: 'NER' }, perpetrator: { type: 'non_state_armed_group' }, target: { type: 'armed_forces', country: 'NER' }, fatalities: 20 } },
   });
@@ -27,11 +28,8 @@ beforeAll(async () => {
   const c = await s.api('POST', '/api/v1/cases', { json: { incidentId, charter: 'aes-2023', provision: '6.collective_defence', reason: 'attack on Niger' } });
   expect(c.status, c.text).toBe(201);
   caseId = c.body.case.id;
-});
-afterAll(async () => {
-  report('api');
-  await s?.close();
-});
+}
+afterAll(() => report('api'));
 
 /** Everything a request could have written. */
 async function snapshot() {
@@ -122,7 +120,10 @@ const STEPS: Array<() => Record<string, J>> = [
 ];
 const STEP_PATHS = ['version', 'step', 'step.type', 'step.party', 'step.reason', 'step.value', 'step.obligation', 'step.due', 'step.deadlines', 'step.deadlines.statePosition', 'step.quantity', 'step.where', 'step.where.lat', 'step.from', 'step.request', 'step.pledge', 'step.at', 'step.status'];
 
-describe('API bodies under fuzzing', () => {
+describe.each(FUZZ_STORES)('API bodies under fuzzing (%s)', (dialect) => {
+  beforeAll(() => start(dialect), 60_000);
+  afterAll(async () => s?.close());
+
   it('POST /incidents', async () => {
     await fc.assert(fc.asyncProperty(bodies(validIncident, INCIDENT_PATHS), (b) => send('POST incidents', 'secretariat', 'POST', '/api/v1/incidents', b)), params(40));
   }, timeout());
@@ -244,4 +245,10 @@ describe('API bodies under fuzzing', () => {
       params(60),
     );
   }, timeout());
+
+  it('leaves every record what the ledger last wrote', async () => {
+    const r = await s.store.ledger.verifyRecords();
+    expect(r.findings).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
 });

@@ -10,10 +10,10 @@ import type { ImportFormat, ImportSummary } from '../../src/import/types.ts';
 import { UCDP_COLUMNS } from '../../src/incident/ucdp/wire.ts';
 import { openTestStore, type TestStore } from '../../src/store/testing.ts';
 import { csvLine, realRows } from '../import/fixtures.ts';
-import { count, hostileText, oddScalar, params, report, timeout } from './runs.ts';
+import { count, FUZZ_STORES, fuzzing, hostileText, oddScalar, params, report, timeout } from './runs.ts';
 
 /**
- * Every importer, fed arbitrary and near-valid files (one real SQLite store): it never
+ * Every importer, fed arbitrary and near-valid files (a real store, each of FOEDUS_FUZZ_STORE: runs.ts): it never
  * crashes; a file it cannot read at all is one InputError with a message; a bad row is a
  * rejection with its line and its column or JSON path; a strict import with a bad row
  * leaves the store exactly as it was; and the counts add up.
@@ -105,18 +105,16 @@ function nearValidJson(format: 'incident' | 'geojson'): fc.Arbitrary<string> {
 
 let t: TestStore;
 let samples: Record<'ucdp' | 'acled', Sample>;
-beforeAll(async () => {
-  t = await openTestStore('sqlite');
+async function open(dialect: 'sqlite' | 'postgres') {
+  fuzzing(dialect);
+  t = await openTestStore(dialect);
   const acled = parse(readFileSync(ACLED_FIXTURE, 'utf8')) as string[][];
   samples = {
     ucdp: { format: 'ucdp', header: [...UCDP_COLUMNS], rows: realRows().slice(0, 3).map((r) => [...r]), trailingComma: true },
     acled: { format: 'acled', header: acled[0]!, rows: acled.slice(1, 4), trailingComma: false },
   };
-});
-afterAll(async () => {
-  report('importers');
-  await t?.cleanup();
-});
+}
+afterAll(() => report('importers'));
 
 async function snapshot() {
   return { incidents: await t.store.incidents.count(), ledger: (await t.store.ledger.head())?.seq ?? 0 };
@@ -156,7 +154,10 @@ async function check(name: string, format: ImportFormat, text: string): Promise<
   expect(await snapshot()).toEqual(mid);
 }
 
-describe('importers under fuzzing', () => {
+describe.each(FUZZ_STORES)('importers under fuzzing (%s)', (dialect) => {
+  beforeAll(() => open(dialect), 60_000);
+  afterAll(async () => t?.cleanup());
+
   for (const format of ['ucdp', 'acled'] as const) {
     it(`${format} CSV: arbitrary text`, async () => {
       await fc.assert(fc.asyncProperty(hostileText, (text) => check(`${format} arbitrary`, format, text)), params(40));
@@ -174,4 +175,9 @@ describe('importers under fuzzing', () => {
       await fc.assert(fc.asyncProperty(nearValidJson(format), (text) => check(`${format} near-valid`, format, text)), params(60));
     }, timeout());
   }
+  it('leaves every incident what the ledger last wrote', async () => {
+    const r = await t.store.ledger.verifyRecords();
+    expect(r.findings).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
 });

@@ -1,15 +1,35 @@
 import fc from 'fast-check';
+import type { Dialect } from '../../src/store/database.ts';
 
 /**
  * How many inputs each property tries: a few dozen in the normal suite (the whole folder
  * stays well under 30 s), `npm run fuzz` sets FOEDUS_FUZZ_RUNS=10000. A failure prints
  * fast-check's seed and path; FOEDUS_FUZZ_SEED replays it.
+ *
+ * On which stores: FOEDUS_FUZZ_STORE=sqlite, postgres or both (the default). In the normal suite
+ * both stores share a property's few dozen inputs (half each), so running both costs no more time;
+ * when fuzzing each store gets FOEDUS_FUZZ_RUNS.
  */
 const asked = Math.floor(Number(process.env.FOEDUS_FUZZ_RUNS ?? 0));
 export const RUNS = Number.isFinite(asked) && asked > 0 ? asked : 0;
 export const FUZZING = RUNS > 0;
+
+function stores(): Dialect[] {
+  const v = (process.env.FOEDUS_FUZZ_STORE ?? 'both').trim().toLowerCase();
+  if (v === 'sqlite' || v === 'postgres') return [v];
+  if (v === 'both' || v === '') return ['sqlite', 'postgres'];
+  throw new Error(`FOEDUS_FUZZ_STORE="${v}": say sqlite, postgres or both`);
+}
+export const FUZZ_STORES = stores();
+
 export function runs(normal: number): number {
-  return FUZZING ? RUNS : normal;
+  return FUZZING ? RUNS : Math.max(10, Math.ceil(normal / FUZZ_STORES.length));
+}
+
+let store = '';
+/** The store the next inputs go to (named in the counts). */
+export function fuzzing(on: Dialect): void {
+  store = on;
 }
 /** A test's time limit: the suite's 30 s normally, unbounded-enough when fuzzing. */
 export function timeout(normal = 30_000): number {
@@ -22,7 +42,8 @@ export function params(normal: number): fc.Parameters<unknown> {
 
 /** Inputs tried per property, printed at the end of each file (the report's figures). */
 export const tried = new Map<string, number>();
-export function count(name: string): void {
+export function count(what: string): void {
+  const name = store ? `${store} ${what}` : what;
   const n = (tried.get(name) ?? 0) + 1;
   tried.set(name, n);
   // A long run says where it is (stderr is shown as it comes).

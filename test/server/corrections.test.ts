@@ -54,10 +54,15 @@ describe.each(DIALECTS)('a correction survives a re-import (%s)', (dialect) => {
     const batch = ledger.body.entries.filter((e: { action: string }) => e.action === 'incidents.import').at(-1);
     expect(batch.payload).toMatchObject({ conflicts: 1, conflictIds: [id] });
 
-    // Once more: nothing changes (the conflict is still there to review, the record is not touched).
+    // Once more: nothing changes (the conflict is still there to review, the record is not touched, its
+    // source row is not kept twice and the ledger gets no entry).
+    const head = await s.store.ledger.head();
     const third = await importFile();
     expect(third.progress).toMatchObject({ imported: 0, updated: 0, unchanged: 4, conflicts: 1 });
-    expect((await s.api('GET', `/api/v1/incidents/${encodeURIComponent(id)}`)).body.version).toBe(2);
+    const still = (await s.api('GET', `/api/v1/incidents/${encodeURIComponent(id)}`)).body;
+    expect(still.version).toBe(2);
+    expect(still.reports.length).toBe(after.reports.length);
+    expect(await s.store.ledger.head()).toEqual(head);
     // The others still follow their source.
     const other = `ucdp_ged:${realRows()[0]![0]}`;
     expect((await s.api('GET', `/api/v1/incidents/${encodeURIComponent(other)}`)).body.version).toBe(1);

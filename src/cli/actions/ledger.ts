@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { InputError } from '../../errors.ts';
 import type { ChainHead, VerifyResult } from '../../ledger/chain.ts';
+import type { RecordsResult } from '../../ledger/records.ts';
 import { newKeyPair, NotAnExtension } from '../../ledger/checkpoint.ts';
 import { checkpointKeyFromEnv, KEY_FILE_ENV } from '../../ledger/checkpoint-key.ts';
 import { checkKeptCheckpoint, issueCheckpoint } from '../../store/ledger/checkpoints.ts';
 import { CliExit } from '../exit.ts';
-import { withStore } from '../store.ts';
+import { cliActor, withStore } from '../store.ts';
 
 /** What `foedus ledger verify` does (declared, with its options, in ../commands/ledger.ts). */
 
@@ -33,14 +34,19 @@ export async function verify(opts: VerifyOptions): Promise<void> {
   const kept = opts.since ? readJson(opts.since, '--since') : undefined;
   const trusted = opts.key ? readText(opts.key, '--key') : undefined;
   if (opts.key && !opts.since) throw new InputError('--key goes with --since: the checkpoint it must have signed');
-  const { result, description, since } = await withStore(opts.db, async (store) => {
-    if (kept === undefined) return { result: await store.ledger.verify({ anchors: opts.anchor ?? [] }), description: store.description, since: null };
-    const check = await checkKeptCheckpoint(store, kept, trusted);
-    // A checkpoint that cannot be trusted is bad input (exit 2); one the ledger no longer holds is a broken ledger (exit 1).
-    if (!check.ok && !check.ledger) throw new InputError(`--since ${opts.since}: ${check.reason}`);
-    const ledger: VerifyResult = check.ledger!;
-    const anchored = opts.anchor?.length ? await store.ledger.verify({ anchors: opts.anchor }) : ledger;
-    return { result: anchored.ok ? ledger : anchored, description: store.description, since: check };
+  const { result, description, since, records } = await withStore(opts.db, async (store) => {
+    const chain = async () => {
+      if (kept === undefined) return { result: await store.ledger.verify({ anchors: opts.anchor ?? [] }), description: store.description, since: null };
+      const check = await checkKeptCheckpoint(store, kept, trusted);
+      // A checkpoint that cannot be trusted is bad input (exit 2); one the ledger no longer holds is a broken ledger (exit 1).
+      if (!check.ok && !check.ledger) throw new InputError(`--since ${opts.since}: ${check.reason}`);
+      const ledger: VerifyResult = check.ledger!;
+      const anchored = opts.anchor?.length ? await store.ledger.verify({ anchors: opts.anchor }) : ledger;
+      return { result: anchored.ok ? ledger : anchored, description: store.description, since: check };
+    };
+    const c = await chain();
+    // Then the records: only against a chain found intact (a broken one says nothing trustworthy about them).
+    return { ...c, records: c.result.ok ? await store.ledger.verifyRecords() : null };
   });
   if (since && !opts.json) {
     process.stdout.write(since.ok
@@ -48,7 +54,8 @@ export async function verify(opts: VerifyOptions): Promise<void> {
       : `Checkpoint NOT held: ${since.reason}.\n`);
   }
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(since ? { ...result, since: since.ok ? { ok: true, checkpoint: since.checkpoint } : { ok: false, reason: since.reason } } : result)}\n`);
+    const sinceJson = since ? { since: since.ok ? { ok: true, checkpoint: since.checkpoint } : { ok: false, reason: since.reason } } : {};
+    process.stdout.write(`${JSON.stringify({ ...result, ...sinceJson, ...(records ? { records } : {}) })}\n`);
   } else if (result.ok) {
     const n = result.checked.toLocaleString('en');
     process.stdout.write(`Ledger intact: ${n} ${result.checked === 1 ? 'entry' : 'entries'} checked in ${description}.\n`);
@@ -62,7 +69,34 @@ export async function verify(opts: VerifyOptions): Promise<void> {
     const n = result.checked;
     process.stdout.write(n === 0 ? 'No entry before it could be trusted.\n' : `The ${n.toLocaleString('en')} ${n === 1 ? 'entry' : 'entries'} before it (up to entry ${result.head!.seq}) are intact.\n`);
   }
-  if (!result.ok || (since && !since.ok)) process.exitCode = 1;
+  if (records && !opts.json) printRecords(records);
+  if (!result.ok || (since && !since.ok) || (records && !records.ok)) process.exitCode = 1;
+}
+
+/** The records check's outcome, after the chain's. */
+function printRecords(r: RecordsResult): void {
+  const n = (x: number, one: string, many: string) => `${x.toLocaleString('en')} ${x === 1 ? one : many}`;
+  const stored = `${n(r.counts.incident, 'incident', 'incidents')}, ${n(r.counts.user, 'user', 'users')}, ${n(r.counts.case, 'case', 'cases')}`;
+  if (r.ok) {
+    process.stdout.write(`Records intact: ${stored} stored; ${n(r.checked, 'record is', 'records are')} what the ledger last wrote.\n`);
+  } else {
+    process.stdout.write(`Records BROKEN: ${n(r.problems, 'record differs', 'records differ')} from the ledger (${stored} stored):\n`);
+    for (const f of r.findings) process.stdout.write(`  ${f.kind} ${f.id}: ${f.problem}: ${f.detail}.\n`);
+    if (r.problems > r.findings.length) process.stdout.write(`  … and ${(r.problems - r.findings.length).toLocaleString('en')} more.\n`);
+  }
+  if (r.unbound > 0) {
+    process.stdout.write(`Not checked: ${n(r.unbound, 'record was', 'records were')} written before ledger entries carried content hashes. Check them, then run "foedus ledger bind" to vouch for them as they are now.\n`);
+  }
+}
+
+/** `foedus ledger bind`: one entry per record an older store wrote without a content hash (src/store/ledger/records.ts). */
+export async function bind(opts: { db?: string }): Promise<void> {
+  const r = await withStore(opts.db, (store) => store.transaction((tx) => tx.ledger.bindRecords(cliActor())));
+  process.stdout.write(
+    r.wrote
+      ? `Bound ${r.bound.toLocaleString('en')} ${r.bound === 1 ? 'record' : 'records'} to the ledger as they are now; "foedus ledger verify" checks every record from now on.\n`
+      : 'Nothing to bind: every record was written with its content hash in the ledger.\n',
+  );
 }
 
 /** `foedus ledger checkpoint`: sign the head now (kept among the issued ones) and print it. */

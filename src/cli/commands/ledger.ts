@@ -7,8 +7,10 @@ import type { CheckpointOptions, VerifyOptions } from '../actions/ledger.ts';
  * `foedus ledger verify [--db …] [--json] [--anchor SEQ:HASH …] [--since CHECKPOINT [--key PUB]]`,
  * `foedus ledger checkpoint [--out FILE]`, `foedus ledger keygen --out FILE`
  *
- * Recomputes the whole hash chain and checks it ends at the head recorded beside it.
- * Exit 0 when intact, 1 when broken (naming the first broken entry), 2 on bad input.
+ * Recomputes the whole hash chain and checks it ends at the head recorded beside it; then checks
+ * every stored incident, user and case is what the ledger last wrote (each entry carries the
+ * record's content hash), naming those edited, deleted or inserted around it.
+ * Exit 0 when intact, 1 when broken (naming the first broken entry or the records), 2 on bad input.
  * With --since: 1 also when the ledger does not hold the checkpoint, 2 when the checkpoint is not
  * one or not signed (by --key). `checkpoint` exits 1 rather than sign a ledger that no longer
  * extends the last checkpoint signed, 2 without a key.
@@ -30,13 +32,19 @@ export function register(program: Command): void {
 
   ledger
     .command('verify')
-    .description('Recompute the hash chain and name the first broken entry (exit 1 when broken).')
+    .description('Recompute the hash chain and name the first broken entry, then check every incident, user and case against the ledger (exit 1 when broken).')
     .option('--db <path>', 'SQLite file or postgres:// URL (default: FOEDUS_DATABASE_URL, FOEDUS_DB, ./foedus.db)')
     .option('--json', 'print the result as JSON')
     .option('--anchor <seq:hash>', 'a head noted earlier that must still be in the chain (repeatable)', parseAnchor)
     .option('--since <file>', 'a signed checkpoint kept earlier: the ledger must still hold what it signed, and only have grown since')
     .option('--key <file>', 'with --since: the public key (PEM) the checkpoint must be signed with, kept apart from it')
     .action(async (opts: VerifyOptions) => (await import('../actions/ledger.ts')).verify(opts));
+
+  ledger
+    .command('bind')
+    .description('Once, on a store written before ledger entries carried content hashes: vouch for its records as they are now, so verify checks every one from then on.')
+    .option('--db <path>', 'SQLite file or postgres:// URL (default: FOEDUS_DATABASE_URL, FOEDUS_DB, ./foedus.db)')
+    .action(async (opts: { db?: string }) => (await import('../actions/ledger.ts')).bind(opts));
 
   ledger
     .command('checkpoint')

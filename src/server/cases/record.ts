@@ -50,7 +50,8 @@ async function write(tx: Store, c: Case, events: CaseEvent[], actor: Actor, acti
     actor: `user:${actor.username}`,
     action,
     target: `case:${c.id}`,
-    payload: JSON.parse(JSON.stringify({ version: c.version, state: c.state, exercise: c.exercise, ...payload })),
+    // The case's content hash after the step: `ledger verify` compares it with the stored case.
+    payload: JSON.parse(JSON.stringify({ version: c.version, state: c.state, exercise: c.exercise, ...payload, contentHash: await tx.cases.contentHash(c.id) })),
   });
   for (const e of events) await tx.webhooks.enqueue(webhookEvent(c, e, at), at);
 }

@@ -84,7 +84,7 @@ export const noteRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     const note = await store.transaction(async (tx) => {
       const n = await tx.cases.addNote({ caseId: c.id, party, restricted, text, at, by: actor.username });
       // The ledger is read by staff only, who may read every note.
-      await tx.ledger.append({ actor: `user:${actor.username}`, action: 'case.note', target: `case:${c.id}`, payload: { note: n.id, party, restricted, text } });
+      await tx.ledger.append({ actor: `user:${actor.username}`, action: 'case.note', target: `case:${c.id}`, payload: { note: n.id, party, restricted, text, contentHash: await tx.cases.contentHash(c.id) } });
       if (!restricted) {
         await tx.webhooks.enqueue({ id: crypto.randomUUID(), type: 'case.note', at, ...(c.exercise ? { exercise: true } : {}), data: { case: c.id, note: n.id, party, text, by: actor.username } }, at);
       }

@@ -10,6 +10,7 @@ import { recordDateProblem } from '../../incident/record-dates.ts';
 import { countryName } from '../../incident/countries.ts';
 import { parseFilterText, type FilterText } from '../../store/incidents/filter.ts';
 import { VersionConflict, type AreaCount, type AreaLevel, type IncidentChanges } from '../../store/incidents/types.ts';
+import type { Store } from '../../store/store.ts';
 import type { AppContext } from '../context.ts';
 import { actorId, guard } from '../guard.ts';
 import type { RoleRequirement } from '../policy.ts';
@@ -25,6 +26,11 @@ import { ActorSchema, ErrorResponse, Incident, IncidentListItemSchema, IncidentR
  */
 
 // ---------------------------------------------------------------- filters
+
+/** The incident's content hash as its write left it, for the ledger entry (`ledger verify` compares it with the stored incident). */
+async function contentHashOf(t: Store, id: string): Promise<string> {
+  return (await t.incidents.contentHashes([id])).get(id)!.contentHash;
+}
 
 const day = z.string().refine(isRealDate, { message: 'not a real calendar date in the form YYYY-MM-DD' });
 
@@ -367,7 +373,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     checkFatalities(record.fatalities);
     const created = await store.transaction(async (t) => {
       const r = await t.incidents.create(record, actor);
-      await t.ledger.append({ actor, action: 'incident.create', target: `incident:${r.id}`, payload: { id: r.id, version: r.version, incident: { ...r.incident } } });
+      await t.ledger.append({ actor, action: 'incident.create', target: `incident:${r.id}`, payload: { id: r.id, version: r.version, incident: { ...r.incident }, contentHash: await contentHashOf(t, r.id) } });
       return r;
     });
     feed.publish('incident.created', feedItem(created));
@@ -421,7 +427,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         actor,
         action: 'incident.update',
         target: `incident:${r.id}`,
-        payload: { id: r.id, fromVersion: version, version: r.version, changes: changes as Record<string, unknown> },
+        payload: { id: r.id, fromVersion: version, version: r.version, changes: changes as Record<string, unknown>, contentHash: await contentHashOf(t, r.id) },
       });
       return r;
     });

@@ -1,5 +1,7 @@
 import type { CompiledQuery } from 'kysely';
 import type { RepositoryContext } from '../store.ts';
+import { lockLedger } from '../ledger/ledger-repository.ts';
+import { userHash } from '../ledger/record-content.ts';
 
 /**
  * Users, their sign-in sessions and their API tokens. Secrets never reach this
@@ -74,6 +76,8 @@ export interface AccountRepository {
   revokeToken(userId: number, tokenId: number, now: string): Promise<TokenRecord | null>;
   /** Revokes every live token of a user (password change or reset); how many. */
   revokeTokensOfUser(userId: number, now: string): Promise<number>;
+  /** The user's content hash as stored now (record-content.ts says what it covers), for the ledger entry that records a change; in a transaction, after the ledger's lock. */
+  contentHash(username: string): Promise<string | null>;
 }
 
 const TOKEN_COLUMNS = ['id', 'user_id', 'label', 'created_at', 'last_used_at', 'expires_at', 'revoked_at'] as const;
@@ -251,6 +255,11 @@ export function accountRepository(ctx: RepositoryContext): AccountRepository {
     async revokeTokensOfUser(userId, now) {
       const r = await db.updateTable('api_token').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
       return Number(r.numUpdatedRows);
+    },
+
+    async contentHash(username) {
+      await lockLedger(ctx); // see LedgerRepository.lock
+      return userHash(db, username);
     },
   };
 }

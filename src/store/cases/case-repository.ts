@@ -1,5 +1,7 @@
 import { caseParties, summarise, type Case, type CaseState, type CaseSummary } from '../../response/model.ts';
 import type { RepositoryContext } from '../store.ts';
+import { lockLedger } from '../ledger/ledger-repository.ts';
+import { caseHash } from '../ledger/record-content.ts';
 
 /**
  * Collective-response cases (one JSON document per case) and their notes.
@@ -43,11 +45,14 @@ export interface CaseRepository {
   documents(filter: { party: string | null; openOnly?: boolean; recent?: number }): Promise<Case[]>;
   addNote(note: Omit<CaseNote, 'id'>): Promise<CaseNote>;
   notes(caseId: number): Promise<CaseNote[]>;
+  /** The case's content hash as stored now (document and notes), for the ledger entry that records a write; in a transaction, after the ledger's lock. */
+  contentHash(id: number): Promise<string | null>;
 }
 
 const FINAL: CaseState[] = ['closed', 'declined', 'withdrawn'];
 
-function row(c: Case) {
+/** The columns kept beside the document, derived from it (the records check compares them: src/store/ledger/record-content.ts). */
+export function caseColumns(c: Case) {
   return {
     version: c.version,
     state: c.state,
@@ -77,7 +82,7 @@ export function caseRepository(ctx: RepositoryContext): CaseRepository {
   const { db } = ctx;
   return {
     async insert(c) {
-      const r = await db.insertInto('response_case').values(row(c)).returning('id').executeTakeFirstOrThrow();
+      const r = await db.insertInto('response_case').values(caseColumns(c)).returning('id').executeTakeFirstOrThrow();
       const stored = { ...c, id: Number(r.id) };
       // The id is known only now: write it into the document too.
       await db.updateTable('response_case').set({ document: JSON.stringify(stored) }).where('id', '=', stored.id).execute();
@@ -88,7 +93,7 @@ export function caseRepository(ctx: RepositoryContext): CaseRepository {
       return r ? toCase(r) : null;
     },
     async update(c, expected) {
-      const res = await db.updateTable('response_case').set(row(c)).where('id', '=', c.id).where('version', '=', expected).executeTakeFirst();
+      const res = await db.updateTable('response_case').set(caseColumns(c)).where('id', '=', c.id).where('version', '=', expected).executeTakeFirst();
       return Number(res.numUpdatedRows) === 1;
     },
     async list(f) {
@@ -118,6 +123,10 @@ export function caseRepository(ctx: RepositoryContext): CaseRepository {
     },
     async notes(caseId) {
       return (await db.selectFrom('case_note').selectAll().where('case_id', '=', caseId).orderBy('id').execute()).map(toNote);
+    },
+    async contentHash(id) {
+      await lockLedger(ctx); // see LedgerRepository.lock: a note and a step committed side by side
+      return caseHash(db, id);
     },
   };
 }

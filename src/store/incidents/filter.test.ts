@@ -23,7 +23,8 @@ describe('parseFilterText', () => {
     [{ country: 'MLI,XYZ' }, /^country "XYZ" is not an ISO 3166-1 alpha-3/, /^--country "XYZ"/],
     [{ country: ' , ' }, /^country is empty/, /^--country is empty/],
     [{ dataset: 'gdelt' }, /^dataset "gdelt" is not a source dataset/, /^--dataset "gdelt"/],
-    [{ minFatalities: '-1' }, /^minFatalities must be a whole number ≥ 0/, /^--min-fatalities must be a whole number/],
+    [{ minFatalities: '-1' }, /^minFatalities must be a whole number from 0 to 1,000,000/, /^--min-fatalities must be a whole number/],
+    [{ minFatalities: '324588324988319' }, /^minFatalities must be a whole number from 0 to 1,000,000, the most one incident may carry/, /^--min-fatalities must be a whole number/],
     [{ minFatalities: 'many' }, /^minFatalities "many" is not a number/, /^--min-fatalities "many"/],
     [{ q: '!!' }, /^q: the search text "!!" has no word/, /^--q: the search text/],
   ];

@@ -1,7 +1,7 @@
 import type { Position } from 'geojson';
 import { InputError } from '../../errors.ts';
 import { isIso3 } from '../../incident/countries.ts';
-import { INCIDENT_KINDS, isRealDate } from '../../incident/incident.ts';
+import { INCIDENT_KINDS, isRealDate, MAX_FATALITIES } from '../../incident/incident.ts';
 import { SOURCE_DATASETS } from '../../incident/record.ts';
 import { cellRange, E6, fold, MORTON_LEVEL, words } from './rows.ts';
 import type { BBox, IncidentFilter } from './types.ts';
@@ -147,8 +147,9 @@ export function normaliseFilter(f: IncidentFilter = {}, name: FieldName = (field
   const datasets = list(f.dataset as string | string[] | undefined);
   const badDataset = datasets?.find((d) => !(SOURCE_DATASETS as readonly string[]).includes(d));
   if (badDataset !== undefined) throw fail(`${name('dataset')} "${badDataset}" is not a source dataset; use one of ${SOURCE_DATASETS.join(', ')}`);
-  if (f.minFatalities !== undefined && f.minFatalities !== null && (!Number.isInteger(f.minFatalities) || f.minFatalities < 0)) {
-    throw fail(`${name('minFatalities')} must be a whole number ≥ 0 (got ${String(f.minFatalities)})`);
+  // Bounded as the records are: PostgreSQL's integer column refuses a larger one (a 500, found by fuzzing).
+  if (f.minFatalities !== undefined && f.minFatalities !== null && (!Number.isInteger(f.minFatalities) || f.minFatalities < 0 || f.minFatalities > MAX_FATALITIES)) {
+    throw fail(`${name('minFatalities')} must be a whole number from 0 to ${MAX_FATALITIES.toLocaleString('en')}, the most one incident may carry (got ${String(f.minFatalities)})`);
   }
   let qWords: string[] | null = null;
   if (f.q !== undefined && f.q !== null && String(f.q).trim() !== '') {

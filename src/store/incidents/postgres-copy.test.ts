@@ -20,7 +20,7 @@ describe('PostgreSQL upsertMany, all-new batches', () => {
   it('stores a batch of new incidents with their reports and cluster summary, as the upsert would', async () => {
     const recs = [1, 2, 3].map((k) => makeRecord({ id: `ucdp_ged:copy${k}`, fatalities: k, lat: 14 + k / 10, lon: -2, raw: { k, note: 'tab\there "quoted" back\\slash' } }));
     const res = await t.store.incidents.upsertMany(recs, { actor: 'test:copy' });
-    expect(res).toEqual({ imported: 3, updated: 0, unchanged: 0, conflicts: 0, ids: { imported: recs.map((r) => r.id), updated: [], conflicts: [] } });
+    expect(res).toEqual({ imported: 3, updated: 0, unchanged: 0, conflicts: 0, ids: { imported: recs.map((r) => r.id), updated: [], conflicts: [], kept: [] } });
     const got = (await t.store.incidents.get('ucdp_ged:copy2'))!;
     expect(got.version).toBe(1);
     expect(got.fatalities.best).toBe(2);
@@ -62,7 +62,7 @@ describe('PostgreSQL upsertMany, all-new batches', () => {
     release();
     await tx1;
     const res = await batch;
-    expect(res).toEqual({ imported: 1, updated: 1, unchanged: 0, conflicts: 0, ids: { imported: ['ucdp_ged:race2'], updated: ['ucdp_ged:race1'], conflicts: [] } });
+    expect(res).toEqual({ imported: 1, updated: 1, unchanged: 0, conflicts: 0, ids: { imported: ['ucdp_ged:race2'], updated: ['ucdp_ged:race1'], conflicts: [], kept: [] } });
     const got = (await t.store.incidents.get('ucdp_ged:race1'))!;
     expect(got.version).toBe(2);
     expect(got.reports.map((r) => r.raw)).toEqual([{ v: 'a' }, { v: 'a2' }]);

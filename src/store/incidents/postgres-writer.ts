@@ -46,20 +46,29 @@ with up as (
   returning i.id, (i.xmax = 0) as inserted
 ), conflict as (
   -- Corrected by hand and changed at the source: left as corrected (the statement's snapshot sees it as it was).
-  select s.id from incidents_stage s join incidents i on i.id = s.id
+  -- fresh: the source's row was not kept beside the record since its correction; kept once per correction
+  -- (stamped now), so a later re-import of the same row changes nothing.
+  select s.id, exists (
+    select 1 from jsonb_array_elements(s.reports) e(r)
+    where not exists (select 1 from incident_reports x where x.incident_id = s.id and x.dataset = e.r->>'dataset'
+      and x.raw = coalesce(e.r->'raw', '{}'::jsonb) and x.imported_at >= i.corrected_at)
+  ) as fresh
+  from incidents_stage s join incidents i on i.id = s.id
   where i.corrected_at is not null and i.content_hash <> s.content_hash
     and (s.source_timestamp is null or i.source_timestamp is null or s.source_timestamp > i.source_timestamp)
 ), touched as (
-  select id, inserted, false as conflict from up
-  union all select id, false, true from conflict
+  select id, inserted, false as conflict, true as fresh from up
+  union all select id, false, true, fresh from conflict
 ), rep as (
   insert into incident_reports (incident_id, dataset, source_id, source_timestamp, imported_at, raw)
-  select s.id, e.r->>'dataset', e.r->>'source_id', (e.r->>'source_timestamp')::bigint, coalesce(e.r->>'imported_at', $1), coalesce(e.r->'raw', '{}'::jsonb)
+  select s.id, e.r->>'dataset', e.r->>'source_id', (e.r->>'source_timestamp')::bigint,
+    case when t.conflict then $1 else coalesce(e.r->>'imported_at', $1) end, coalesce(e.r->'raw', '{}'::jsonb)
   from touched t join incidents_stage s on s.id = t.id
   cross join lateral jsonb_array_elements(s.reports) with ordinality as e(r, ord)
+  where t.fresh
   order by s.id, e.ord
 )
-select id, inserted, conflict from touched`;
+select id, inserted, conflict, fresh from touched`;
 
 /** COPY text format: \N for null, backslash escapes for the four special characters; NUL cannot be stored and is dropped. */
 function copyValue(v: unknown): string {
@@ -152,7 +161,7 @@ function rounds(prepared: PreparedRecord[]): PreparedRecord[][] {
 }
 
 export async function pgUpsertMany(client: pg.PoolClient, prepared: PreparedRecord[], actor: string | null, now: string): Promise<UpsertResult> {
-  const result: UpsertResult = { imported: 0, updated: 0, unchanged: 0, conflicts: 0, ids: { imported: [], updated: [], conflicts: [] } };
+  const result: UpsertResult = { imported: 0, updated: 0, unchanged: 0, conflicts: 0, ids: { imported: [], updated: [], conflicts: [], kept: [] } };
   if (await copyIfAllNew(client, prepared, actor, now)) {
     result.imported = prepared.length;
     result.ids.imported = prepared.map((p) => p.row.id);
@@ -165,11 +174,12 @@ export async function pgUpsertMany(client: pg.PoolClient, prepared: PreparedReco
     const chunks: string[] = [];
     for (let i = 0; i < lines.length; i += 500) chunks.push(lines.slice(i, i + 500).join(''));
     await pipeline(Readable.from(chunks), client.query(copyStreams.from(`copy incidents_stage (${STAGE_COLUMNS.join(', ')}) from stdin`)));
-    const res = await client.query<{ id: string; inserted: boolean; conflict: boolean }>(UPSERT, [now, actor]);
+    const res = await client.query<{ id: string; inserted: boolean; conflict: boolean; fresh: boolean }>(UPSERT, [now, actor]);
     for (const row of res.rows) {
       if (row.conflict) {
         result.conflicts++;
         result.ids.conflicts.push(row.id);
+        if (row.fresh) result.ids.kept.push(row.id);
       } else if (row.inserted) {
         result.imported++;
         result.ids.imported.push(row.id);
@@ -185,6 +195,7 @@ export async function pgUpsertMany(client: pg.PoolClient, prepared: PreparedReco
   result.ids.imported.sort((a, b) => order.get(a)! - order.get(b)!);
   result.ids.updated.sort((a, b) => order.get(a)! - order.get(b)!);
   result.ids.conflicts.sort((a, b) => order.get(a)! - order.get(b)!);
+  result.ids.kept.sort((a, b) => order.get(a)! - order.get(b)!);
   return result;
 }
 

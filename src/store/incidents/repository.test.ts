@@ -96,7 +96,7 @@ describe.each(DIALECTS)('incident repository on %s', (dialect) => {
 
   it('re-importing the same rows changes nothing', async () => {
     const res = await t.store.incidents.upsertMany(data.slice(0, 50), { actor: 'test:again' });
-    expect(res).toEqual({ imported: 0, updated: 0, unchanged: 50, conflicts: 0, ids: { imported: [], updated: [], conflicts: [] } });
+    expect(res).toEqual({ imported: 0, updated: 0, unchanged: 50, conflicts: 0, ids: { imported: [], updated: [], conflicts: [], kept: [] } });
     expect((await t.store.incidents.get(data[0]!.id))!.version).toBe(1);
     expect(await t.store.incidents.count()).toBe(400);
   });
@@ -315,7 +315,7 @@ describe.each(DIALECTS)('incident writes on %s', (dialect) => {
     expect(before.assessment).toEqual(['aes/art6']);
     const a2 = makeRecord({ id: 'ucdp_ged:1', fatalities: 9, raw: { id: '1', best: 9 } });
     const res = await t.store.incidents.upsertMany([a2], { actor: 'test:import' });
-    expect(res).toEqual({ imported: 0, updated: 1, unchanged: 0, conflicts: 0, ids: { imported: [], updated: ['ucdp_ged:1'], conflicts: [] } });
+    expect(res).toEqual({ imported: 0, updated: 1, unchanged: 0, conflicts: 0, ids: { imported: [], updated: ['ucdp_ged:1'], conflicts: [], kept: [] } });
     const after = (await t.store.incidents.get('ucdp_ged:1'))!;
     expect(after.version).toBe(2);
     expect(after.createdAt).toBe(before.createdAt);

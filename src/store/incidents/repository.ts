@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { InputError } from '../../errors.ts';
 import type { IncidentRecord } from '../../incident/record.ts';
 import type { RepositoryContext } from '../store.ts';
+import { lockLedger } from '../ledger/ledger-repository.ts';
+import { incidentHashes, newIncidentHash, type BoundIncident } from '../ledger/record-content.ts';
 import { byArea, count, timeline } from './aggregates.ts';
 import { clusters } from './clusters.ts';
 import { clustersByArticle, type ArticleClusterResult } from './cluster-articles.ts';
@@ -76,7 +78,7 @@ export class IncidentRepository {
    * serialising, hashing and text folding off the thread that writes.
    */
   async upsertPrepared(prepared: PreparedRecord[], opts: { actor?: string } = {}): Promise<UpsertResult> {
-    if (prepared.length === 0) return { imported: 0, updated: 0, unchanged: 0, conflicts: 0, ids: { imported: [], updated: [], conflicts: [] } };
+    if (prepared.length === 0) return { imported: 0, updated: 0, unchanged: 0, conflicts: 0, ids: { imported: [], updated: [], conflicts: [], kept: [] } };
     return this.d.upsert(prepared, opts.actor ?? null, new Date().toISOString());
   }
 
@@ -120,6 +122,21 @@ export class IncidentRepository {
   async get(id: string): Promise<IncidentRecord | null> {
     const row = await rowById(this.d, id);
     return row ? (await withReports(this.d, [row]))[0]! : null;
+  }
+
+  /**
+   * The content hash (record-content.ts), version and stored record of each of these incidents as stored
+   * now, for the ledger entries that record their writes; ids not stored are left out. In a transaction,
+   * after the ledger's lock (LedgerRepository.lock), so nothing ledgered comes between the read and the entry.
+   */
+  async contentHashes(ids: readonly string[]): Promise<Map<string, BoundIncident>> {
+    await lockLedger(this.ctx);
+    return incidentHashes(this.d.db, this.d.name, ids);
+  }
+
+  /** The content hash `p` will have once stored as a new incident, when known without reading it back (record-content.ts). */
+  newContentHash(p: PreparedRecord): string | null {
+    return newIncidentHash(p, this.ctx.database.dialect);
   }
 
   /** Who changed an incident last (the record itself does not carry it). */

@@ -52,6 +52,8 @@ export class SqliteIncidentWriter {
       ftsInsert: raw.prepare(`insert into incidents_fts (rowid, body) values (?, ?)`),
       ftsDelete: raw.prepare(`delete from incidents_fts where rowid = ?`),
       report: raw.prepare(`insert into incident_reports (incident_id, dataset, source_id, source_timestamp, imported_at, raw) values (?, ?, ?, ?, ?, ?)`),
+      // A source row already kept beside the record since its correction (see upsertMany).
+      reportKept: raw.prepare(`select 1 from incident_reports where incident_id = ? and dataset = ? and raw = ? and imported_at >= ? limit 1`),
       ridOf: raw.prepare(`select rid from incidents where id = ?`),
       deleteRow: raw.prepare(`delete from incidents where rid = ?`),
       deleteReports: raw.prepare(`delete from incident_reports where incident_id = ?`),
@@ -92,7 +94,7 @@ export class SqliteIncidentWriter {
   }
 
   upsertMany(prepared: PreparedRecord[], o: SqliteWriteOptions): UpsertResult {
-    const result: UpsertResult = { imported: 0, updated: 0, unchanged: 0, conflicts: 0, ids: { imported: [], updated: [], conflicts: [] } };
+    const result: UpsertResult = { imported: 0, updated: 0, unchanged: 0, conflicts: 0, ids: { imported: [], updated: [], conflicts: [], kept: [] } };
     const run = this.raw.transaction(() => {
       for (const p of prepared) {
         const ex = this.s.existing.get(p.row.id) as Existing | undefined;
@@ -107,10 +109,15 @@ export class SqliteIncidentWriter {
           continue;
         }
         if (ex.corrected_at) {
-          // Corrected by hand: the person's values stay; the source's row is kept beside them for review.
-          this.reports(p.row.id, p.reports, o.now);
+          // Corrected by hand: the person's values stay; the source's row is kept beside them for review,
+          // once per correction: the first import after it keeps the row (stamped now, even when the
+          // source's report carries an older import time), later ones of the same row change nothing.
           result.conflicts++;
           result.ids.conflicts.push(p.row.id);
+          const correctedAt = ex.corrected_at;
+          if (p.reports.every((r) => this.s.reportKept.get(p.row.id, r.dataset, r.rawJson, correctedAt))) continue;
+          this.reports(p.row.id, p.reports.map((r) => ({ ...r, importedAt: o.now })), o.now);
+          result.ids.kept.push(p.row.id);
           continue;
         }
         this.replace(ex.rid, p, o, true);

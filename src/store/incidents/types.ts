@@ -65,9 +65,13 @@ export interface UpsertResult {
   imported: number;
   updated: number;
   unchanged: number;
-  /** Incidents corrected by hand whose source now says otherwise: left as corrected, the source's row kept beside them. */
+  /**
+   * Incidents corrected by hand whose source says otherwise: left as corrected. Counted on every import that
+   * meets them (they wait for a person); `ids.kept` are those whose source row was new and was kept beside
+   * the record (a report appended): the only conflicts an import writes.
+   */
   conflicts: number;
-  ids: { imported: string[]; updated: string[]; conflicts: string[] };
+  ids: { imported: string[]; updated: string[]; conflicts: string[]; kept: string[] };
 }
 
 export type TimelineBucket = 'day' | 'week' | 'month';

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { canonicalJson, nextEntry, verifyChain, type ChainHead, type JsonValue, type LedgerEntry, type LedgerEntryInput, type VerifyOptions, type VerifyResult } from '../../ledger/chain.ts';
+import { bindingDigest, type Binding, type RecordsResult } from '../../ledger/records.ts';
 import type { RepositoryContext } from '../store.ts';
+import { bindRecords, verifyRecords, type BindResult } from './records.ts';
 
 /**
  * The ledger's rows. Append-only: there is no update or delete here, on purpose.
@@ -13,6 +15,19 @@ import type { RepositoryContext } from '../store.ts';
  */
 export interface LedgerRepository {
   append(input: LedgerEntryInput): Promise<LedgerEntry>;
+  /** Appends several entries at once, in order; same rules as append. */
+  appendMany(inputs: readonly LedgerEntryInput[]): Promise<LedgerEntry[]>;
+  /**
+   * Appends one entry that binds many records (an import batch's incidents): its payload gains
+   * `bound: {count, digest}` and the (target, content hash) pairs go to ledger_binding under its seq.
+   */
+  appendBound(input: LedgerEntryInput, bindings: readonly Binding[]): Promise<LedgerEntry>;
+  /**
+   * Takes the lock appends take (PostgreSQL; held to the commit) before a writer reads the content hash
+   * it will ledger: the hash then includes every write ledgered before it (a case note and a step
+   * committed side by side would otherwise each hash the case without the other).
+   */
+  lock(): Promise<void>;
   /** Entries in seq order, optionally of one target, after a seq (keyset paging). */
   list(query: { target?: string; after?: number; limit: number }): Promise<LedgerEntry[]>;
   /** Every entry in seq order, read in pages (for verification of large ledgers). */
@@ -21,6 +36,10 @@ export interface LedgerRepository {
   head(): Promise<ChainHead | null>;
   /** Recomputes the whole chain against the recorded head (plus any anchors noted elsewhere). */
   verify(options?: Pick<VerifyOptions, 'anchors'>): Promise<VerifyResult>;
+  /** The records check, run after the chain's: every stored incident, user and case is what the ledger last wrote (records.ts). */
+  verifyRecords(limit?: number): Promise<RecordsResult>;
+  /** `foedus ledger bind`: vouch for the records an older store wrote without content hashes (records.ts). In a transaction. */
+  bindRecords(actor: string): Promise<BindResult>;
 }
 
 /** Key of the PostgreSQL advisory lock that serialises appends (arbitrary, fixed). */
@@ -50,6 +69,12 @@ function toEntry(r: Row): LedgerEntry {
 
 const COLUMNS = ['seq', 'at', 'actor', 'action', 'target', 'payload', 'prev_hash', 'hash'] as const;
 
+/** The appenders' lock (PostgreSQL advisory, to the commit; re-entrant). SQLite's write transactions are serial already. */
+export async function lockLedger(ctx: RepositoryContext): Promise<void> {
+  if (!ctx.inTransaction) throw new Error('the ledger lock is taken inside store.transaction(), beside the change it records');
+  if (ctx.database.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LEDGER_LOCK_KEY})`.execute(ctx.db);
+}
+
 export function ledgerRepository(ctx: RepositoryContext): LedgerRepository {
   const { db } = ctx;
 
@@ -60,34 +85,22 @@ export function ledgerRepository(ctx: RepositoryContext): LedgerRepository {
 
   return {
     async append(input) {
-      if (!ctx.inTransaction) {
-        throw new Error('ledger.append must run inside store.transaction(), beside the change it records');
-      }
-      if (ctx.database.dialect === 'postgres') {
-        await sql`select pg_advisory_xact_lock(${LEDGER_LOCK_KEY})`.execute(db);
-      }
-      // The last entry itself (not the recorded head) is what the new one chains to.
-      const last = await db.selectFrom('ledger_entry').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-      const entry = nextEntry(last ? { seq: Number(last.seq), hash: String(last.hash) } : null, input);
-      await db
-        .insertInto('ledger_entry')
-        .values({
-          seq: entry.seq,
-          at: entry.at,
-          actor: entry.actor,
-          action: entry.action,
-          target: entry.target,
-          payload: canonicalJson(entry.payload),
-          prev_hash: entry.prevHash,
-          hash: entry.hash,
-        })
-        .execute();
-      const updated = await db.updateTable('ledger_head').set({ seq: entry.seq, hash: entry.hash }).where('id', '=', 1).executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) {
-        await db.insertInto('ledger_head').values({ id: 1, seq: entry.seq, hash: entry.hash }).execute();
+      return (await appendAll([input]))[0]!;
+    },
+
+    appendMany: (inputs) => appendAll(inputs),
+
+    async appendBound(input, bindings) {
+      const sorted = [...bindings].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+      const payload = { ...(input.payload as Record<string, unknown>), bound: { count: sorted.length, digest: bindingDigest(sorted) } };
+      const entry = (await appendAll([{ ...input, payload }]))[0]!;
+      for (let i = 0; i < sorted.length; i += 1000) {
+        await db.insertInto('ledger_binding').values(sorted.slice(i, i + 1000).map((b) => ({ seq: entry.seq, target: b.target, content_hash: b.hash }))).execute();
       }
       return entry;
     },
+
+    lock: () => lockLedger(ctx),
 
     async list({ target, after, limit }) {
       let q = db.selectFrom('ledger_entry').select(COLUMNS);
@@ -100,6 +113,9 @@ export function ledgerRepository(ctx: RepositoryContext): LedgerRepository {
     iterate: (pageSize = 1000) => pages(pageSize),
 
     head: recordedHead,
+
+    verifyRecords: (limit) => verifyRecords(ctx, limit),
+    bindRecords: (actor) => bindRecords(ctx, actor),
 
     async verify(options = {}) {
       // Verify up to the head read first: entries appended while we read (by the running
@@ -125,6 +141,46 @@ export function ledgerRepository(ctx: RepositoryContext): LedgerRepository {
       return result;
     },
   };
+
+  /** Chains `inputs` after the last entry, inserts them (500 rows per statement) and moves the head once. */
+  async function appendAll(inputs: readonly LedgerEntryInput[]): Promise<LedgerEntry[]> {
+    if (!ctx.inTransaction) {
+      throw new Error('ledger.append must run inside store.transaction(), beside the change it records');
+    }
+    if (inputs.length === 0) return [];
+    await lockLedger(ctx);
+    // The last entry itself (not the recorded head) is what the new ones chain to.
+    const last = await db.selectFrom('ledger_entry').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    let prev: ChainHead | null = last ? { seq: Number(last.seq), hash: String(last.hash) } : null;
+    const at = new Date();
+    const out: LedgerEntry[] = [];
+    for (const input of inputs) {
+      const entry = nextEntry(prev, input, at);
+      out.push(entry);
+      prev = entry;
+    }
+    for (let i = 0; i < out.length; i += 500) {
+      await db
+        .insertInto('ledger_entry')
+        .values(out.slice(i, i + 500).map((entry) => ({
+          seq: entry.seq,
+          at: entry.at,
+          actor: entry.actor,
+          action: entry.action,
+          target: entry.target,
+          payload: canonicalJson(entry.payload),
+          prev_hash: entry.prevHash,
+          hash: entry.hash,
+        })))
+        .execute();
+    }
+    const end = out.at(-1)!;
+    const updated = await db.updateTable('ledger_head').set({ seq: end.seq, hash: end.hash }).where('id', '=', 1).executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) {
+      await db.insertInto('ledger_head').values({ id: 1, seq: end.seq, hash: end.hash }).execute();
+    }
+    return out;
+  }
 
   async function* pages(pageSize: number, upTo?: number): AsyncIterable<LedgerEntry> {
     let after = 0;

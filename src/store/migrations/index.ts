@@ -11,6 +11,7 @@ import { corrections } from './009_corrections.ts';
 import { loginThrottle } from './010_login_throttle.ts';
 import { importJobs } from './011_import_jobs.ts';
 import { jobQueue } from './013_job_queue.ts';
+import { ledgerBindings } from './015_ledger_bindings.ts';
 
 /**
  * Every migration, in version order. Add new ones at the end with the next
@@ -29,4 +30,5 @@ export const migrations: Migration[] = [
   loginThrottle,
   importJobs,
   jobQueue,
+  ledgerBindings,
 ];

@@ -49,4 +49,31 @@ describe.each(DIALECTS)('resuming a server import job on %s', (dialect) => {
     const entries = (await taken.store.ledger.list({ target: `import:resume-${dialect}.csv`, limit: 100 })).filter((e) => e.action === IMPORT_ACTION);
     expect(entries.map((e) => (e.payload as { job: string; batch: number })).map((p) => `${p.job}#${p.batch}`)).toEqual([1, 2, 3, 4, 5, 6].map((b) => `job-1#${b}`));
   });
+
+  it('goes on after the furthest batch when a batch between wrote nothing (it has no entry)', async () => {
+    const rows = realRows().slice(0, 500).map((r) => [...r]);
+    const file = join(tmp.dir, `resume-gap-${dialect}.csv`);
+    const already = join(tmp.dir, `resume-gap-already-${dialect}.csv`);
+    writeUcdp(file, rows);
+    // Rows 100–199 are in both stores before the job: its second batch changes nothing.
+    writeUcdp(already, rows.slice(100, 200));
+    const gapTaken = await openTestStore(dialect);
+    const gapFresh = await openTestStore(dialect);
+    try {
+      for (const s of [gapTaken.store, gapFresh.store]) await runImport({ source: already, format: 'ucdp', actor: 'test', store: s });
+      const opts = { source: file, format: 'ucdp' as const, actor: 'test', batchSize: 100 };
+      const stop = new AbortController();
+      await expect(runImport({ ...opts, store: gapTaken.store, job: { id: 'job-gap', resume: false }, signal: stop.signal, onProgress: (p) => { if (p.batch === 3) stop.abort(); } })).rejects.toThrow();
+      const resumed = await runImport({ ...opts, store: gapTaken.store, job: { id: 'job-gap', resume: true } });
+      const alone = await runImport({ ...opts, store: gapFresh.store });
+      const counts = ({ rows, imported, updated, unchanged, conflicts, rejected, batches }: typeof alone) => ({ rows, imported, updated, unchanged, conflicts, rejected, batches });
+      expect(counts(alone)).toMatchObject({ rows: 500, imported: 400, unchanged: 100, batches: 5 });
+      expect(counts(resumed)).toEqual(counts(alone));
+      const entries = (await gapTaken.store.ledger.list({ target: `import:resume-gap-${dialect}.csv`, limit: 100 })).filter((e) => e.action === IMPORT_ACTION);
+      expect(entries.map((e) => (e.payload as { batch: number }).batch)).toEqual([1, 3, 4, 5]);
+    } finally {
+      await gapTaken.cleanup();
+      await gapFresh.cleanup();
+    }
+  });
 });

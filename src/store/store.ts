@@ -11,6 +11,7 @@ import { caseRepository, type CaseRepository } from './cases/case-repository.ts'
 import { metaRepository, type MetaRepository } from './meta/meta-repository.ts';
 import { throttleRepository, type ThrottleRepository } from './accounts/throttle-repository.ts';
 import { jobRepository, type JobRepository } from './jobs/job-repository.ts';
+import { feedRepository, type FeedRepository } from './feed/feed-repository.ts';
 
 /**
  * The one Store interface the rest of Foedus sees. Each repository (in its own
@@ -26,6 +27,7 @@ export interface Repositories {
   meta: MetaRepository;
   throttle: ThrottleRepository;
   jobs: JobRepository;
+  feed: FeedRepository;
 }
 
 export interface Store extends Repositories {
@@ -65,6 +67,7 @@ function repositories(ctx: RepositoryContext): Repositories {
     meta: metaRepository(ctx),
     throttle: throttleRepository(ctx),
     jobs: jobRepository(ctx),
+    feed: feedRepository(ctx),
   };
 }
 

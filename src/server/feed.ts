@@ -10,7 +10,7 @@ import { can, type Actor, type Resource } from './policy.ts';
  * The live feed: change events to every open Server-Sent Events stream. Routes publish after
  * their transaction commits; `close()` (graceful shutdown) ends every stream cleanly.
  *
- * Every event is first stored (feed_event, migration 013), which gives it an id in commit order
+ * Every event is first stored (feed_event, migration 012), which gives it an id in commit order
  * across all the server processes on the store; each process then delivers what it reads from the
  * table, in id order, to its own streams — its own events and the other processes' alike. On
  * PostgreSQL a notice (LISTEN/NOTIFY) wakes every process when an event is stored; a slow poll

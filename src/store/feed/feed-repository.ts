@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { RepositoryContext } from '../store.ts';
 
-/** One live-feed event as stored (migration 013). */
+/** One live-feed event as stored (migration 012). */
 export interface StoredFeedEvent {
   id: number;
   type: string;

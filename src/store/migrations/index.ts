@@ -10,7 +10,7 @@ import { unassessedIndex } from './008_unassessed_index.ts';
 import { corrections } from './009_corrections.ts';
 import { loginThrottle } from './010_login_throttle.ts';
 import { importJobs } from './011_import_jobs.ts';
-import { feedEvents } from './013_feed_events.ts';
+import { feedEvents } from './012_feed_events.ts';
 
 /**
  * Every migration, in version order. Add new ones at the end with the next

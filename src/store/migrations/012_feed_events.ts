@@ -1,7 +1,7 @@
 import type { Migration } from './migration.ts';
 
 /**
- * Version 13: the live feed's events in the store. Each event gets an id that grows in the order
+ * Version 12: the live feed's events in the store. Each event gets an id that grows in the order
  * events are committed, whichever server process made them: every process delivers the events it
  * reads from here (woken by LISTEN/NOTIFY on PostgreSQL), and a browser that reconnects with
  * Last-Event-ID is sent every event after it (src/server/feed.ts). `audience` is the policy
@@ -9,7 +9,7 @@ import type { Migration } from './migration.ts';
  * Kept for a day, then pruned.
  */
 export const feedEvents: Migration = {
-  version: 13,
+  version: 12,
   name: 'feed events',
   up: async (db, dialect) => {
     await db.schema

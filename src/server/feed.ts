@@ -117,9 +117,11 @@ export class Feed {
   }
 
   /**
-   * Takes over `res` as an event stream until the client leaves or the feed closes. With
-   * `lastEventId` (the Last-Event-ID of a reconnecting browser), the stored events after it are
-   * sent first.
+   * Takes over `res` as an event stream until the client leaves or the feed closes. It starts after
+   * the events committed before it came (this process's own published ones included), or, with
+   * `lastEventId` (the Last-Event-ID of a reconnecting browser), after that one: the stored events
+   * since are sent first. `: connected` says the stream is live: what is committed from then on
+   * reaches it.
    */
   attach(res: ServerResponse, actor: Actor | null, lastEventId?: number): void {
     if (this.closed) {
@@ -133,26 +135,31 @@ export class Feed {
       'x-accel-buffering': 'no',
     });
     // Tell the browser how long to wait before reconnecting, and flush the headers now.
-    res.write(`retry: 3000\n: connected\n\n`);
+    res.write(`retry: 3000\n\n`);
     const client: Client = { res, actor };
     res.on('close', () => this.clients.delete(client));
     this.startHeartbeat();
-    if (lastEventId === undefined) {
-      this.clients.add(client);
-      return;
-    }
-    // In the work queue: no live event is delivered between the catch-up and joining the live ones.
+    // What this process published before the client came is stored first, so it is not sent as new.
+    const published = this.appends;
+    // In the work queue: no event is delivered between the catch-up and joining the live ones.
     this.queue(async () => {
-      const until = this.cursor ?? (await this.store.feed.latest());
+      await published;
+      const until = this.cursor === null ? await this.store.feed.latest() : await this.drain();
       // An id from the future (another store, a restored one) resumes from now.
-      let from = Math.min(lastEventId, until);
+      let from = Math.min(lastEventId ?? until, until);
       while (from < until && !res.destroyed && !this.closed) {
         const page = await this.store.feed.after(from, PAGE);
         for (const e of page) if (e.id <= until) this.deliver([client], e);
         if (page.length < PAGE) break;
         from = page.at(-1)!.id;
       }
-      if (!res.writableEnded && !res.destroyed && !this.closed) this.clients.add(client);
+      if (res.writableEnded || res.destroyed) return;
+      if (this.closed) {
+        res.end(`event: shutdown\ndata: {}\n\n`);
+        return;
+      }
+      this.clients.add(client);
+      res.write(`: connected\n\n`);
     });
   }
 
@@ -216,15 +223,20 @@ export class Feed {
     this.readQueued = true;
     this.queue(async () => {
       this.readQueued = false;
-      for (;;) {
-        const page = await this.store.feed.after(this.cursor!, PAGE);
-        for (const e of page) {
-          this.cursor = e.id;
-          if (!this.closed) this.deliver(this.clients, e);
-        }
-        if (page.length < PAGE) return;
-      }
+      await this.drain();
     });
+  }
+
+  /** In the work queue: delivers the stored events after the cursor to the streams; returns the new cursor. */
+  private async drain(): Promise<number> {
+    for (;;) {
+      const page = await this.store.feed.after(this.cursor!, PAGE);
+      for (const e of page) {
+        this.cursor = e.id;
+        if (!this.closed) this.deliver(this.clients, e);
+      }
+      if (page.length < PAGE) return this.cursor!;
+    }
   }
 
   private queue(task: () => Promise<void>): void {

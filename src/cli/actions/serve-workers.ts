@@ -10,10 +10,16 @@ import { EXIT_STORE } from '../commands/serve.ts';
  * `foedus serve --workers N`: N server processes on one PostgreSQL store, sharing one port.
  *
  * node:cluster rather than N separate `serve` processes: it is Node's own, the processes share the
- * port without SO_REUSEPORT (which Node 20's net module cannot ask for), the primary hands each new
- * connection to the next worker in turn, and it sees a worker die and starts another. Everything
- * the workers must share lives in PostgreSQL (docs/deployment.md), so they need nothing from one
- * another; the primary serves no request itself.
+ * port without SO_REUSEPORT (which Node 20's net module cannot ask for), and the primary sees a
+ * worker die and starts another. Everything the workers must share lives in PostgreSQL
+ * (docs/deployment.md), so they need nothing from one another; the primary serves no request.
+ *
+ * The workers accept connections on the shared socket themselves (SCHED_NONE), rather than the
+ * primary accepting each and handing it to the next worker in turn (SCHED_RR, Node's default on
+ * Linux): a connection handed to a worker in the instant it died is never answered nor closed (the
+ * primary waits forever for the dead worker's reply), where with SCHED_NONE the kernel gives it to a
+ * worker that is alive. The kernel's share is less even; NODE_CLUSTER_SCHED_POLICY=rr chooses
+ * Node's round robin anyway.
  *
  * The primary seeds the store once (the first admin, or the demo data and accounts), then starts
  * one worker (its start-up error, a port in use say, is said once, and is the primary's exit code),
@@ -46,6 +52,7 @@ export async function runPrimary(o: PrimaryOptions): Promise<void> {
   const env: Record<string, string> = {};
   if (o.checkpointKey) env.FOEDUS_CHECKPOINT_KEY = o.checkpointKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
+  if (!process.env.NODE_CLUSTER_SCHED_POLICY) cluster.schedulingPolicy = cluster.SCHED_NONE;
   const listening = new Set<Worker>();
   let stopping = false;
   let failed: ((code: number) => void) | null = null;

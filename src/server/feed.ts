@@ -128,38 +128,55 @@ export class Feed {
       res.end();
       return;
     }
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    // Tell the browser how long to wait before reconnecting, and flush the headers now.
-    res.write(`retry: 3000\n\n`);
     const client: Client = { res, actor };
     res.on('close', () => this.clients.delete(client));
     this.startHeartbeat();
+    let opened = false;
+    // The headers, and how long the browser waits before reconnecting; sent with what follows at once.
+    const open = (then: string) => {
+      if (!opened) {
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+      }
+      res.write(opened ? then : `retry: 3000\n\n${then}`);
+      opened = true;
+    };
     // What this process published before the client came is stored first, so it is not sent as new.
     const published = this.appends;
     // In the work queue: no event is delivered between the catch-up and joining the live ones.
     this.queue(async () => {
-      await published;
-      const until = this.cursor === null ? await this.store.feed.latest() : await this.drain();
-      // An id from the future (another store, a restored one) resumes from now.
-      let from = Math.min(lastEventId ?? until, until);
-      while (from < until && !res.destroyed && !this.closed) {
-        const page = await this.store.feed.after(from, PAGE);
-        for (const e of page) if (e.id <= until) this.deliver([client], e);
-        if (page.length < PAGE) break;
-        from = page.at(-1)!.id;
+      try {
+        await published;
+        const until = this.cursor === null ? await this.store.feed.latest() : await this.drain();
+        // An id from the future (another store, a restored one) resumes from now.
+        let from = Math.min(lastEventId ?? until, until);
+        while (from < until && !res.destroyed && !this.closed) {
+          const page = await this.store.feed.after(from, PAGE);
+          for (const e of page) {
+            if (e.id > until || !this.readable(client, e)) continue;
+            open('');
+            this.write(client, frameOf(e));
+          }
+          if (page.length < PAGE) break;
+          from = page.at(-1)!.id;
+        }
+        if (res.writableEnded || res.destroyed) return;
+        if (this.closed) {
+          open(`event: shutdown\ndata: {}\n\n`);
+          res.end();
+          return;
+        }
+        this.clients.add(client);
+        open(`: connected\n\n`);
+      } catch (err) {
+        // The store did not answer: the browser tries again (with its Last-Event-ID) rather than wait here.
+        this.log?.warn({ err }, 'could not start a live-feed stream');
+        res.destroy();
       }
-      if (res.writableEnded || res.destroyed) return;
-      if (this.closed) {
-        res.end(`event: shutdown\ndata: {}\n\n`);
-        return;
-      }
-      this.clients.add(client);
-      res.write(`: connected\n\n`);
     });
   }
 
@@ -244,9 +261,13 @@ export class Feed {
   }
 
   private deliver(clients: Iterable<Client>, e: StoredFeedEvent): void {
-    const audience = e.audience === null ? null : (JSON.parse(e.audience) as Resource);
-    const frame = `id: ${e.id}\nevent: ${e.type}\ndata: ${e.data}\n\n`;
-    for (const c of clients) if (!audience || can(c.actor, 'read', audience)) this.write(c, frame);
+    const frame = frameOf(e);
+    for (const c of clients) if (this.readable(c, e)) this.write(c, frame);
+  }
+
+  /** Whether the policy lets this stream's actor read the event (a restricted note). */
+  private readable(c: Client, e: StoredFeedEvent): boolean {
+    return e.audience === null || can(c.actor, 'read', JSON.parse(e.audience) as Resource);
   }
 
   private endLocal(userId: number): number {
@@ -289,4 +310,8 @@ export class Feed {
     }, this.heartbeatMs);
     this.heartbeat.unref();
   }
+}
+
+function frameOf(e: StoredFeedEvent): string {
+  return `id: ${e.id}\nevent: ${e.type}\ndata: ${e.data}\n\n`;
 }

@@ -123,7 +123,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   app.removeContentTypeParser('text/plain');
   registerJsonParser(app);
 
-  const feed = new Feed();
+  const feed = new Feed(opts.store);
   const assessments = new AssessmentRefresher(opts.store, opts.charters, app.log, feed);
   const jobs = new ImportJobs(opts.store, feed, app.log, opts.importRunner, () => assessments.kick(), opts.importHeartbeatMs ?? heartbeatFromEnv());
   const webhooks = new WebhookDeliverer(opts.store, app.log, opts.webhooks || {});
@@ -131,7 +131,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FoedusApp> {
   if (opts.assessments !== false) app.addHook('onReady', async () => assessments.start());
   // Jobs left by a server that died are interrupted (SQLite) or handed to another process (PostgreSQL); this one's are kept alive.
   app.addHook('onReady', async () => jobs.start());
-  // Other server processes on the same PostgreSQL hear this one's live feed, and it theirs.
+  // The live feed delivers the stored events, this process's and (on PostgreSQL) the other processes'.
   app.addHook('onReady', async () => feed.connect(opts.store.notices('feed'), app.log));
   const ctx: AppContext = {
     store: opts.store,

@@ -17,6 +17,8 @@ import type { Feed } from './feed.ts';
 
 export const CHARTERS_KEY = 'assessments.charters';
 const BATCH = 500;
+/** How soon to look again when another process was refreshing. */
+const RETRY_MS = 2_000;
 
 export interface RefreshState {
   state: 'current' | 'refreshing';
@@ -38,6 +40,7 @@ export class AssessmentRefresher {
   private readonly fingerprint: string;
   private running: Promise<void> | null = null;
   private again = false;
+  private retry: NodeJS.Timeout | null = null;
   private stopped = false;
   readonly status: RefreshState;
 
@@ -78,10 +81,25 @@ export class AssessmentRefresher {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
     await this.idle();
   }
 
   private async run(): Promise<void> {
+    // Several server processes on one PostgreSQL: one refreshes at a time. One that finds another
+    // at work looks again shortly, for what was written since that pass went by.
+    const ran = await this.store.exclusive('assessments.refresh', () => this.pass());
+    if (!ran && !this.stopped && !this.retry) {
+      this.retry = setTimeout(() => {
+        this.retry = null;
+        this.kick();
+      }, RETRY_MS);
+      this.retry.unref();
+    }
+  }
+
+  private async pass(): Promise<void> {
     const stored = await this.store.meta.get(CHARTERS_KEY);
     const all = stored !== this.fingerprint;
     const filter = all ? {} : { assessed: false };

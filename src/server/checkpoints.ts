@@ -5,7 +5,7 @@ import { issueCheckpoint, issuedCheckpoints } from '../store/ledger/checkpoints.
 import { GENESIS_HASH } from '../ledger/chain.ts';
 import { NotAnExtension } from '../ledger/checkpoint.ts';
 
-/** Signs a checkpoint every `intervalMs` when the ledger moved since the last one. */
+/** Signs a checkpoint every `intervalMs` when the ledger moved since the last one (one process at a time). */
 export class CheckpointSigner {
   private timer: NodeJS.Timeout | null = null;
   constructor(private readonly store: Store, private readonly key: KeyObject, private readonly log: FastifyBaseLogger, private readonly clock: () => Date) {}
@@ -18,12 +18,15 @@ export class CheckpointSigner {
 
   async tick(): Promise<void> {
     try {
-      const head = await this.store.ledger.head();
-      const last = (await issuedCheckpoints(this.store))[0];
-      // Same head: nothing new to sign. Same size but another hash is a rewrite, which issueCheckpoint refuses (below).
-      if (last && last.size === (head?.seq ?? 0) && last.hash === (head?.hash ?? GENESIS_HASH)) return;
-      const c = await issueCheckpoint(this.store, this.key, this.clock());
-      this.log.info({ size: c.size, keyId: c.keyId }, 'ledger checkpoint signed');
+      // Several server processes on one PostgreSQL: one signs, the others, finding it at work, leave it be.
+      await this.store.exclusive('checkpoint.signer', async () => {
+        const head = await this.store.ledger.head();
+        const last = (await issuedCheckpoints(this.store))[0];
+        // Same head: nothing new to sign. Same size but another hash is a rewrite, which issueCheckpoint refuses (below).
+        if (last && last.size === (head?.seq ?? 0) && last.hash === (head?.hash ?? GENESIS_HASH)) return;
+        const c = await issueCheckpoint(this.store, this.key, this.clock());
+        this.log.info({ size: c.size, keyId: c.keyId }, 'ledger checkpoint signed');
+      });
     } catch (err) {
       if (err instanceof NotAnExtension) {
         this.log.error({ signed: err.signed }, `ledger checkpoint refused: ${err.message}`);

@@ -58,24 +58,33 @@ export interface SeedHooks {
   bootstrapAdmin?: (store: Store, print: (line: string) => void) => Promise<void>;
 }
 
+/** Opens the store (applying migrations), saying in a StartError why it cannot. */
+export async function openServerStore(config: StoreConfig): Promise<Store> {
+  try {
+    return await openStore(config);
+  } catch (err) {
+    const what = config.dialect === 'sqlite' ? `the SQLite file ${config.path}` : 'the PostgreSQL database';
+    throw new StartError(`cannot open ${what}: ${(err as Error).message}`, 'store', { cause: err });
+  }
+}
+
+/** What a fresh store gets before it serves: the demo data and accounts, or the first admin. */
+export async function seedStore(store: Store, demo: boolean, seed: SeedHooks, print: (line: string) => void): Promise<void> {
+  if (demo) {
+    await seed.demoData?.(store, print);
+    await seed.demoAccounts?.(store, print);
+  } else {
+    await seed.bootstrapAdmin?.(store, print);
+  }
+}
+
 export async function startServer(opts: ServeOptions, seed: SeedHooks = {}): Promise<RunningServer> {
   const print = opts.print ?? ((l: string) => process.stdout.write(`${l}\n`));
   const charters = loadCharters(opts.chartersDir ?? DEFAULT_CHARTERS_DIR);
-  let store: Store;
+  const store = await openServerStore(opts.store);
+  let app: FoedusApp | undefined;
   try {
-    store = await openStore(opts.store);
-  } catch (err) {
-    const what = opts.store.dialect === 'sqlite' ? `the SQLite file ${opts.store.path}` : 'the PostgreSQL database';
-    throw new StartError(`cannot open ${what}: ${(err as Error).message}`, 'store', { cause: err });
-  }
-  let app: FoedusApp;
-  try {
-    if (opts.demo) {
-      await seed.demoData?.(store, print);
-      await seed.demoAccounts?.(store, print);
-    } else {
-      await seed.bootstrapAdmin?.(store, print);
-    }
+    await seedStore(store, opts.demo, seed, print);
     app = await buildApp({ store, charters, demo: opts.demo, ...(opts.checkpointKey !== undefined ? { checkpointKey: opts.checkpointKey } : {}), ...(opts.webDir !== undefined ? { webDir: opts.webDir } : {}), ...(opts.logger !== undefined ? { logger: opts.logger } : {}) });
     await app.listen({ port: opts.port, host: opts.host }).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') throw new StartError(`port ${opts.port} on ${opts.host} is already in use: stop what uses it, or choose another port with --port N (or PORT)`, 'listen', { cause: err });
@@ -84,6 +93,8 @@ export async function startServer(opts: ServeOptions, seed: SeedHooks = {}): Pro
       throw err;
     });
   } catch (err) {
+    // Its background work (webhooks, the feed, assessments) started with the app: stopped before the store closes.
+    await app?.close().catch(() => {});
     await store.close().catch(() => {});
     throw err;
   }
@@ -103,16 +114,20 @@ export async function startServer(opts: ServeOptions, seed: SeedHooks = {}): Pro
   return { app, store, url, close };
 }
 
-/** Stops the server on SIGTERM/SIGINT (a second signal exits at once). */
-export function closeOnSignals(server: RunningServer, log: (line: string) => void): void {
+/**
+ * Stops the server on SIGTERM/SIGINT (a second signal exits at once), or on the `signals` given
+ * (a worker of `serve --workers` leaves SIGINT to its primary). Returns the stop, for other reasons
+ * to stop (a worker whose primary is gone).
+ */
+export function closeOnSignals(server: RunningServer, log: (line: string) => void, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): (why: string) => void {
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const stop = (why: string) => {
     if (stopping) {
-      log(`foedus: ${signal} again, exiting now`);
+      log(`foedus: ${why} again, exiting now`);
       process.exit(130);
     }
     stopping = true;
-    log(`foedus: ${signal}: finishing in-flight requests, then stopping`);
+    log(`foedus: ${why}: finishing in-flight requests, then stopping`);
     server.close().then(
       () => {
         log('foedus: stopped');
@@ -124,6 +139,6 @@ export function closeOnSignals(server: RunningServer, log: (line: string) => voi
       },
     );
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  for (const signal of signals) process.once(signal, () => stop(signal));
+  return stop;
 }

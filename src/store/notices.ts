@@ -3,7 +3,8 @@ import type { Database } from './database.ts';
 
 /**
  * Messages between the server processes that share one PostgreSQL store, through LISTEN/NOTIFY:
- * what one process announces on the live feed reaches the streams of every other. A message is
+ * the live feed's wake-ups (an event was stored in feed_event: read it) and its "end this user's
+ * streams". The events themselves live in the store, so no size limit bites them; a message is
  * at most ~7,900 bytes (PostgreSQL's NOTIFY limit is 8,000). SQLite serves one process: nothing
  * to tell, so `send` does nothing and `listen` never calls back.
  *

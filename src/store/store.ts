@@ -12,6 +12,7 @@ import { caseRepository, type CaseRepository } from './cases/case-repository.ts'
 import { metaRepository, type MetaRepository } from './meta/meta-repository.ts';
 import { throttleRepository, type ThrottleRepository } from './accounts/throttle-repository.ts';
 import { jobRepository, type JobRepository } from './jobs/job-repository.ts';
+import { feedRepository, type FeedRepository } from './feed/feed-repository.ts';
 
 /**
  * The one Store interface the rest of Foedus sees. Each repository (in its own
@@ -27,6 +28,7 @@ export interface Repositories {
   meta: MetaRepository;
   throttle: ThrottleRepository;
   jobs: JobRepository;
+  feed: FeedRepository;
 }
 
 export interface Store extends Repositories {
@@ -37,6 +39,17 @@ export interface Store extends Repositories {
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** Fails when the database cannot answer (readiness checks). */
   ping(): Promise<void>;
+  /**
+   * Inside `transaction`: waits until no other transaction of any process holds the lock `name`,
+   * and holds it until this one ends (PostgreSQL; SQLite's write lock, taken at BEGIN, already does).
+   */
+  lock(name: string): Promise<void>;
+  /**
+   * Runs `fn` unless another process on the store is running the work called `name` (a background
+   * task that several server processes must not do at once); `false` when it is. SQLite: one server
+   * process, so it always runs.
+   */
+  exclusive(name: string, fn: () => Promise<void>): Promise<boolean>;
   /** Messages to the other server processes on the same store (notices.ts); none on SQLite. */
   notices(name: string): Notices;
   /** A durable work queue shared by the server processes on PostgreSQL (queue.ts); null on SQLite. */
@@ -68,8 +81,12 @@ function repositories(ctx: RepositoryContext): Repositories {
     meta: metaRepository(ctx),
     throttle: throttleRepository(ctx),
     jobs: jobRepository(ctx),
+    feed: feedRepository(ctx),
   };
 }
+
+/** The first key of Foedus's PostgreSQL advisory locks taken by name (migrations use 727370 alone, the feed 727371). */
+const LOCK_SPACE = 727372;
 
 function buildStore(database: Database, db: Kysely<any>, inTransaction: boolean, pgClient?: pg.PoolClient): Store {
   const ctx: RepositoryContext = { db, database, inTransaction, ...(pgClient ? { pgClient } : {}) };
@@ -84,6 +101,29 @@ function buildStore(database: Database, db: Kysely<any>, inTransaction: boolean,
     },
     ping: async () => {
       await sql`select 1`.execute(db);
+    },
+    lock: async (name: string) => {
+      if (!inTransaction) throw new Error('store.lock is only for use inside store.transaction');
+      if (database.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LOCK_SPACE}, hashtext(current_schema() || ':' || ${name}))`.execute(db);
+    },
+    exclusive: async (name: string, fn: () => Promise<void>) => {
+      if (database.dialect === 'sqlite') {
+        await fn();
+        return true;
+      }
+      // A session lock on one connection of the pool, held while `fn` works through the others;
+      // a process that dies loses its connection and so its lock.
+      return database.db.connection().execute(async (conn) => {
+        const key = sql`${LOCK_SPACE}, hashtext(current_schema() || ':' || ${name})`;
+        const r = await sql<{ got: boolean }>`select pg_try_advisory_lock(${key}) as got`.execute(conn);
+        if (!r.rows[0]?.got) return false;
+        try {
+          await fn();
+        } finally {
+          await sql`select pg_advisory_unlock(${key})`.execute(conn);
+        }
+        return true;
+      });
     },
     notices: (name: string) => notices(database, name),
     queue: <T extends object>(name: string, onError: (err: unknown) => void) => workQueue<T>(database, name, onError),

@@ -19,9 +19,8 @@ const KEEP = 100;
 export async function ledgerOrigin(store: Store): Promise<string> {
   const known = await store.meta.get(ORIGIN_KEY);
   if (known) return known;
-  const origin = `foedus:${randomUUID()}`;
-  await store.meta.set(ORIGIN_KEY, origin, new Date().toISOString());
-  return (await store.meta.get(ORIGIN_KEY)) ?? origin;
+  // Two server processes starting on a fresh store: the first origin written is the one kept.
+  return store.meta.add(ORIGIN_KEY, `foedus:${randomUUID()}`, new Date().toISOString());
 }
 
 export async function issuedCheckpoints(store: Store): Promise<Checkpoint[]> {
@@ -33,22 +32,28 @@ export async function issuedCheckpoints(store: Store): Promise<Checkpoint[]> {
  * Signs the ledger's head as it is now and keeps the checkpoint among the issued ones (newest
  * first). Throws NotAnExtension, signing nothing, when the ledger no longer runs on from the last
  * checkpoint issued (or its id changed since): a rewritten history is never signed.
+ *
+ * One process at a time (a transaction lock): two signing at once would each rewrite the list
+ * without the other's, and each check the extension from a last checkpoint the other replaces.
  */
 export async function issueCheckpoint(store: Store, key: KeyObject, now: Date): Promise<Checkpoint> {
-  const issued = await issuedCheckpoints(store);
-  const head = await store.ledger.head();
-  const last = issued[0];
-  if (last) {
-    const signed = { seq: last.size, hash: last.hash };
-    const id = await store.meta.get(ORIGIN_KEY);
-    if (last.origin !== id) throw new NotAnExtension(signed, `this store's ledger id changed from ${last.origin} to ${id ?? 'none (removed)'}`);
-    const why = await extensionBreak(signed, head, entriesFrom(store, last.size, head?.seq ?? 0));
-    if (why) throw new NotAnExtension(signed, why);
-  }
-  const c = signCheckpoint(head, await ledgerOrigin(store), now, key);
-  const kept = [c, ...issued].slice(0, KEEP);
-  await store.meta.set(ISSUED_KEY, JSON.stringify(kept), c.at);
-  return c;
+  return store.transaction(async (tx) => {
+    await tx.lock(ISSUED_KEY);
+    const issued = await issuedCheckpoints(tx);
+    const head = await tx.ledger.head();
+    const last = issued[0];
+    if (last) {
+      const signed = { seq: last.size, hash: last.hash };
+      const id = await tx.meta.get(ORIGIN_KEY);
+      if (last.origin !== id) throw new NotAnExtension(signed, `this store's ledger id changed from ${last.origin} to ${id ?? 'none (removed)'}`);
+      const why = await extensionBreak(signed, head, entriesFrom(tx, last.size, head?.seq ?? 0));
+      if (why) throw new NotAnExtension(signed, why);
+    }
+    const c = signCheckpoint(head, await ledgerOrigin(tx), now, key);
+    const kept = [c, ...issued].slice(0, KEEP);
+    await tx.meta.set(ISSUED_KEY, JSON.stringify(kept), c.at);
+    return c;
+  });
 }
 
 /** The entries from `from` to `to`, in seq order, read in pages. */

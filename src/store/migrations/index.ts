@@ -10,6 +10,7 @@ import { unassessedIndex } from './008_unassessed_index.ts';
 import { corrections } from './009_corrections.ts';
 import { loginThrottle } from './010_login_throttle.ts';
 import { importJobs } from './011_import_jobs.ts';
+import { feedEvents } from './012_feed_events.ts';
 import { jobQueue } from './013_job_queue.ts';
 import { ledgerBindings } from './015_ledger_bindings.ts';
 
@@ -29,6 +30,7 @@ export const migrations: Migration[] = [
   corrections,
   loginThrottle,
   importJobs,
+  feedEvents,
   jobQueue,
   ledgerBindings,
 ];

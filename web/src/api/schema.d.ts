@@ -3690,11 +3690,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live feed of changes (text/event-stream) */
+        /**
+         * Live feed of changes (text/event-stream)
+         * @description Each event has an id that grows in the order changes were committed, on every server process. Reconnecting with `Last-Event-ID` sends the events made after it first (events are kept a day), so none is missed.
+         */
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The id of the last event received; the events after it are sent first. */
+                    "last-event-id"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };

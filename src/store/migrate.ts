@@ -16,19 +16,21 @@ export async function migrate(database: Database, migrations: Migration[] = allM
 }
 
 async function migrateOn(db: Kysely<any>, dialect: Dialect, migrations: Migration[]): Promise<{ applied: number[]; version: number }> {
-  await db.schema
-    .createTable('foedus_schema')
-    .ifNotExists()
-    .addColumn('version', 'integer', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('applied_at', 'text', (c) => c.notNull())
-    .execute();
-
   if (dialect === 'postgres') {
     // Two servers starting on one fresh database must not both migrate it.
+    // The lock comes first: two `create table if not exists` at once can both try to make the table
+    // (a duplicate-key error in PostgreSQL's catalogue, seen with two servers on a fresh database).
     await sql`select pg_advisory_lock(727370)`.execute(db);
   }
   try {
+    await db.schema
+      .createTable('foedus_schema')
+      .ifNotExists()
+      .addColumn('version', 'integer', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('applied_at', 'text', (c) => c.notNull())
+      .execute();
+
     const rows = await db.selectFrom('foedus_schema').select(['version', 'name']).orderBy('version').execute();
     const known = new Map(migrations.map((m) => [m.version, m]));
     const newest = migrations.at(-1)?.version ?? 0;

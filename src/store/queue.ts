@@ -57,8 +57,12 @@ export function workQueue<T extends object>(database: Database, name: string, on
   boss.on('error', onError);
   return {
     async start(handler) {
-      await boss.start();
-      await boss.createQueue(name, { name, retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_S, expireInSeconds: EXPIRE_S });
+      // Processes starting together would make the queue's tables and row at once, and pg-boss's
+      // createQueue then deadlocks (seen with two servers on a fresh database): one at a time.
+      await oneAtATime(pool, `${queueSchema(config.schema)}.${name}`, async () => {
+        await boss.start();
+        await boss.createQueue(name, { name, retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_S, expireInSeconds: EXPIRE_S });
+      });
       if (handler) {
         await boss.work<T>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
           if (job) await handler({ id: job.id, data: job.data });
@@ -82,4 +86,22 @@ export function workQueue<T extends object>(database: Database, name: string, on
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false });
     },
   };
+}
+
+/** The first key of the queue's advisory lock (the store's own named locks use 727372). */
+const QUEUE_LOCK_SPACE = 727373;
+
+/** Runs `fn` while holding a session advisory lock on one pooled connection; other processes wait their turn. */
+async function oneAtATime(pool: pg.Pool, name: string, fn: () => Promise<void>): Promise<void> {
+  const conn = await pool.connect();
+  try {
+    await conn.query('select pg_advisory_lock($1, hashtext($2))', [QUEUE_LOCK_SPACE, name]);
+    try {
+      await fn();
+    } finally {
+      await conn.query('select pg_advisory_unlock($1, hashtext($2))', [QUEUE_LOCK_SPACE, name]);
+    }
+  } finally {
+    conn.release();
+  }
 }

@@ -10,6 +10,7 @@ import { unassessedIndex } from './008_unassessed_index.ts';
 import { corrections } from './009_corrections.ts';
 import { loginThrottle } from './010_login_throttle.ts';
 import { importJobs } from './011_import_jobs.ts';
+import { incidentTallies } from './014_incident_tallies.ts';
 
 /**
  * Every migration, in version order. Add new ones at the end with the next
@@ -27,4 +28,5 @@ export const migrations: Migration[] = [
   corrections,
   loginThrottle,
   importJobs,
+  incidentTallies,
 ];

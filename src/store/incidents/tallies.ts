@@ -146,51 +146,79 @@ function interiorOf(f: NormalFilter, r: Rect): Rect | null {
   return x0 <= x1 && y0 <= y1 ? { x0, x1, y0, y1 } : null;
 }
 
+/**
+ * `select cols from table where conds` for each range [r.lo, r.hi] (the ranges scaled: codes × scale).
+ * SQLite: a join on json_each's list. PostgreSQL: a lateral subquery over unnest's, fenced by
+ * `offset 0` so each range is one index range (joined, PostgreSQL scanned the whole table).
+ */
+function perRange(d: IncidentDialect, ranges: Array<[number, number]>, scale: number, cols: RawBuilder<unknown>, table: RawBuilder<unknown>, conds: RawBuilder<unknown>[]): RawBuilder<unknown> {
+  const list = rangeList(d, ranges, scale);
+  if (d.name === 'sqlite') return sql`select ${cols} from ${list} join ${table} ${whereSql(conds)}`;
+  return sql`select x.* from ${list} cross join lateral (select ${cols} from ${table} ${whereSql(conds)} offset 0) x`;
+}
+
 /** Ranges as the dialect takes a list: a JSON text for SQLite's json_each, two arrays for PostgreSQL's unnest. */
 function rangeList(d: IncidentDialect, ranges: Array<[number, number]>, scale: number): RawBuilder<unknown> {
   if (d.name === 'sqlite') {
-    return sql`(select json_extract(value, '$[0]') as lo, json_extract(value, '$[1]') as hi from json_each(${JSON.stringify(ranges.map(([a, b]) => [a * scale, b * scale + scale - 1]))}))`;
+    return sql`(select json_extract(value, '$[0]') as lo, json_extract(value, '$[1]') as hi from json_each(${JSON.stringify(ranges.map(([a, b]) => [a * scale, b * scale + scale - 1]))})) r`;
   }
-  return sql`unnest(${ranges.map(([a]) => a * scale)}::bigint[], ${ranges.map(([, b]) => b * scale + scale - 1)}::bigint[])`;
+  return sql`unnest(${ranges.map(([a]) => a * scale)}::bigint[], ${ranges.map(([, b]) => b * scale + scale - 1)}::bigint[]) as r(lo, hi)`;
 }
 
 /**
  * The month timeline of a box (with dates or not, nothing else): the cell-month tally for the cells
  * wholly inside the box and the whole months, the rows for the cells on its edge and the partial months.
- * null when no cell is wholly inside (a small box: the rows are few).
+ * null when the box is small (then the rows are few).
  */
 export async function monthsOfBox(d: IncidentDialect, f: NormalFilter): Promise<TimelinePoint[] | null> {
   if (f.empty || !f.box || !isSpatialOnly(f, false)) return null;
   const rect = boxCells(f, SUMMARY_LEVEL);
   const inner = interiorOf(f, rect);
-  if (!inner) return null;
+  // Worth it when the inner cells outnumber those on the edge (whose rows are read): from zoom 8 or so.
+  const innerCells = inner ? (inner.x1 - inner.x0 + 1) * (inner.y1 - inner.y0 + 1) : 0;
+  if (!inner || innerCells < rect.cells - innerCells) return null;
   const { m0, m1, partial } = monthSplit(f);
   const month = monthOf(d);
   const parts: RawBuilder<unknown>[] = [];
   if (m0 <= m1) {
     const inside = (b: Rect) => (b.x0 >= inner.x0 && b.x1 <= inner.x1 && b.y0 >= inner.y0 && b.y1 <= inner.y1 ? 'all' : b.x1 < inner.x0 || b.x0 > inner.x1 || b.y1 < inner.y0 || b.y0 > inner.y1 ? 'none' : 'some');
-    const edge = (b: Rect) => {
+    const outside = (b: Rect) => {
       const i = inside(b);
       return i === 'all' ? 'none' : i === 'none' ? 'all' : 'some';
     };
-    const tally = d.name === 'sqlite' ? rangeList(d, cellRanges(rect, inside), 1) : sql`${rangeList(d, cellRanges(rect, inside), 1)} as r(lo, hi)`;
-    parts.push(sql`select c.month as m, c.n as cn, c.fatalities as cf from ${d.name === 'sqlite' ? sql`${tally} r` : tally}
-      join incident_cell_months c on c.cell between r.lo and r.hi and c.month between ${m0} and ${m1} where c.n <> 0`);
-    // The edge cells' rows: by their range of morton codes, with the box and the whole months.
-    const span = 4 ** 12;
-    const edges = rangeList(d, cellRanges(rect, edge), span);
     const b = f.box;
     const conds = [
       sql`i.lat between ${b.minLat / E6} and ${b.maxLat / E6} and i.lon between ${b.minLon / E6} and ${b.maxLon / E6}`,
       ...(m0 > 0 ? [sql`i.date >= ${`${monthText(m0)}-01`}`] : []),
       ...(m1 < 999999 ? [sql`i.date <= ${`${monthText(m1)}-31`}`] : []),
     ];
-    const from = d.name === 'sqlite' ? sql`${edges} r join incidents i indexed by incidents_cells on i.morton between r.lo and r.hi` : sql`${edges} as r(lo, hi) join incidents i on i.morton between r.lo and r.hi`;
-    parts.push(sql`select ${month} as m, 1 as cn, coalesce(i.fatalities_best, 0) as cf from ${from} ${whereSql(conds)}`);
+    // The tally of the inner cells, and the rows of the edge cells (by their ranges of morton codes,
+    // with the box and the whole months).
+    parts.push(perRange(d, cellRanges(rect, inside), 1, sql`c.month as m, c.n as cn, c.fatalities as cf`, sql`incident_cell_months c`,
+      [sql`c.cell between r.lo and r.hi`, sql`c.month between ${m0} and ${m1}`, sql`c.n <> 0`]));
+    parts.push(perRange(d, cellRanges(rect, outside), 4 ** 12, sql`${month} as m, 1 as cn, coalesce(i.fatalities_best, 0) as cf`,
+      d.name === 'sqlite' ? sql`incidents i indexed by incidents_cells` : sql`incidents i`, [sql`i.morton between r.lo and r.hi`, ...conds]));
   }
   parts.push(...partialRows(d, f, partial, sql`${month} as m, 1 as cn, coalesce(i.fatalities_best, 0) as cf`));
-  const r = await sql<Row>`
+  const r = await withoutJit(d, sql<Row>`
     select m, sum(cn) as n, sum(cf) as fatalities from (${sql.join(parts, sql` union all `)}) x
-    group by m having sum(cn) > 0 order by m`.execute(d.db);
+    group by m having sum(cn) > 0 order by m`);
   return r.rows.map((x) => ({ period: monthText(Number(x.m)), count: Number(x.n), fatalities: Number(x.fatalities) }));
+}
+
+/**
+ * Runs a query; on PostgreSQL without JIT compilation. Its planner cannot know how few rows a range of
+ * morton codes holds (it guesses 0.5 % of the table per range), so a few hundred ranges looked like
+ * millions of rows and it spent ~400 ms compiling a query that runs in a few.
+ */
+async function withoutJit<T>(d: IncidentDialect, q: RawBuilder<T>): Promise<{ rows: T[] }> {
+  if (d.name === 'sqlite') return q.execute(d.db);
+  if (d.db.isTransaction) {
+    await sql`set local jit = off`.execute(d.db);
+    return q.execute(d.db);
+  }
+  return d.db.transaction().execute(async (tx) => {
+    await sql`set local jit = off`.execute(tx);
+    return q.execute(tx);
+  });
 }

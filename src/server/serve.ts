@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { loadCharters } from '../charter/loader.ts';
 import type { StoreConfig } from '../store/database.ts';
 import { openStore, type Store } from '../store/store.ts';
+import { announceServer } from '../store/sqlite-presence.ts';
 import { buildApp, type FoedusApp } from './app.ts';
 
 /**
@@ -68,6 +69,8 @@ export async function startServer(opts: ServeOptions, seed: SeedHooks = {}): Pro
     const what = opts.store.dialect === 'sqlite' ? `the SQLite file ${opts.store.path}` : 'the PostgreSQL database';
     throw new StartError(`cannot open ${what}: ${(err as Error).message}`, 'store', { cause: err });
   }
+  // Imports into the same SQLite file then commit in short transactions (src/store/sqlite-presence.ts).
+  const leave = opts.store.dialect === 'sqlite' ? announceServer(opts.store.path) : () => {};
   let app: FoedusApp;
   try {
     if (opts.demo) {
@@ -84,6 +87,7 @@ export async function startServer(opts: ServeOptions, seed: SeedHooks = {}): Pro
       throw err;
     });
   } catch (err) {
+    leave();
     await store.close().catch(() => {});
     throw err;
   }
@@ -97,6 +101,7 @@ export async function startServer(opts: ServeOptions, seed: SeedHooks = {}): Pro
       try {
         await app.close();
       } finally {
+        leave();
         await store.close().catch(() => {});
       }
     })());

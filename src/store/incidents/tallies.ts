@@ -168,15 +168,16 @@ function rangeList(d: IncidentDialect, ranges: Array<[number, number]>, scale: n
 /**
  * The month timeline of a box (with dates or not, nothing else): the cell-month tally for the cells
  * wholly inside the box and the whole months, the rows for the cells on its edge and the partial months.
- * null when the box is small (then the rows are few).
+ * null when no cell lies wholly inside the box (then its rows are few).
  */
 export async function monthsOfBox(d: IncidentDialect, f: NormalFilter): Promise<TimelinePoint[] | null> {
   if (f.empty || !f.box || !isSpatialOnly(f, false)) return null;
   const rect = boxCells(f, SUMMARY_LEVEL);
   const inner = interiorOf(f, rect);
-  // Worth it when the inner cells outnumber those on the edge (whose rows are read): from zoom 8 or so.
-  const innerCells = inner ? (inner.x1 - inner.x0 + 1) * (inner.y1 - inner.y0 + 1) : 0;
-  if (!inner || innerCells < rect.cells - innerCells) return null;
+  // Worth it from one cell wholly inside: the edge cells' rows come from the covering cells index, and
+  // the inner cell's rows are not read at all. A zoom-9 viewport (3 inner cells of 15) over 71,000 of
+  // 1M incidents: 1.6 s from the rows, 113 ms so (it needed the inner cells to outnumber the edge ones).
+  if (!inner) return null;
   const { m0, m1, partial } = monthSplit(f);
   const month = monthOf(d);
   const parts: RawBuilder<unknown>[] = [];

@@ -3,7 +3,9 @@
  * routes ran before migration 14) and as the repository answers it now (from the tallies kept on
  * write where they can), on the same store in the same run, with the answers compared.
  *
- *   npx tsx bench/aggregates.ts [--rows 120000] [--store sqlite,postgres] [--runs 15]
+ *   npx tsx bench/aggregates.ts [--rows 120000] [--store sqlite,postgres] [--runs 15] [--only TEXT]
+ *
+ * --only keeps the queries whose name contains TEXT (e.g. "zoom-9", "rows: no tally").
  *
  * It measures the stores bench/mixed.ts builds (bench/out/mixed-<rows>.db, PostgreSQL schema
  * bench_mixed_<rows>); build them first (`npx tsx bench/mixed.ts --rows N --build-only`). Opening
@@ -31,6 +33,7 @@ function arg(name: string, def: string): string {
 const ROWS = Number(arg('rows', '120000'));
 const STORES = arg('store', 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
 const RUNS = Number(arg('runs', '15'));
+const ONLY = arg('only', '');
 const PG_URL = process.env.FOEDUS_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const OUT = fileURLToPath(new URL('./out/', import.meta.url));
 const label = ROWS % 1_000_000 === 0 ? `${ROWS / 1_000_000}m` : String(ROWS);
@@ -97,7 +100,7 @@ async function main(): Promise<void> {
       const d = database.dialect === 'sqlite' ? new SqliteIncidents(ctx, database.raw) : new PostgresIncidents(ctx, database.raw);
       const n = await repo.count({});
       lines.push('', `${dialect}, ${n.toLocaleString('en')} incidents, p50 (max) of ${RUNS} runs, ms:`, '', '| query | from the rows (before) | now (tallies where they answer) | same answer |', '|---|---:|---:|---|');
-      for (const q of queries(repo, d)) {
+      for (const q of queries(repo, d).filter((x) => x.name.includes(ONLY))) {
         const before = await time(q.before);
         const after = await time(q.after);
         const same = isDeepStrictEqual(before.answer, after.answer);

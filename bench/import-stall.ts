@@ -9,7 +9,8 @@
  *   npx tsx bench/import-stall.ts --base bench/out/mixed-120000.db [--files data/ucdp/ged_mali.csv,…]
  *     [--clients 4] [--writes 2] [--before 10] [--unpaced]
  *
- * --base is copied first (bench/out/import-stall.db), so every run imports the same rows into the same
+ * --base is a store bench/mixed.ts built (`npx tsx bench/mixed.ts --rows 120000 --store sqlite --build-only`:
+ * it has the user `bench`), copied first (bench/out/import-stall.db), so every run imports the same rows into the same
  * store. The server says it uses the file (`<file>-server`), so the import commits in short transactions
  * (BESIDE_SERVER_PACE); --unpaced removes that marker once the server is up, and the import commits in
  * its large bulk batches as it did before (25,000 rows each).
@@ -19,7 +20,7 @@ import { copyFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { addUser, issueToken } from '../src/accounts/accounts.ts';
+import { issueToken } from '../src/accounts/accounts.ts';
 import { seededRandom } from '../src/store/incidents/fixtures.ts';
 import { openStore } from '../src/store/store.ts';
 
@@ -41,8 +42,8 @@ const rnd = seededRandom(19);
 async function token(): Promise<string> {
   const store = await openStore({ dialect: 'sqlite', path: DB });
   try {
-    await addUser(store, 'stall', { username: 'stall', role: 'secretariat', password: 'sahel-duty-officer-stall-2026' }).catch(() => {});
-    return (await issueToken(store, 'stall', 'stall', 'bench/import-stall.ts')).token;
+    // The secretariat user bench/mixed.ts made in its stores.
+    return (await issueToken(store, 'bench', 'bench', 'bench/import-stall.ts')).token;
   } finally {
     await store.close();
   }
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
   const writer = (async () => {
     while (running) {
       const next = performance.now() + 1000 / WRITES;
-      await timed('write', () => send(server.port, auth, 'POST', '/api/v1/incidents', incident()));
+      await timed('write', () => send(server.port, auth, 'POST', '/api/v1/incidents', { incident: incident(), notes: 'bench' }));
       await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
     }
   })();

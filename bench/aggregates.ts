@@ -64,8 +64,11 @@ function queries(repo: IncidentRepository, d: IncidentDialect): Query[] {
   }
   out.push({ name: 'by-area, admin1, 2020-03-15 to 2023-06-30', before: () => byAreaOfRows(d, nf({ from: '2020-03-15', to: '2023-06-30' }), 'admin1'), after: () => repo.byArea({ from: '2020-03-15', to: '2023-06-30' }, 'admin1') });
   out.push({ name: 'count, whole store', before: () => d.countRows(nf({})), after: () => repo.count({}) });
-  // Filters no tally answers (other than dates and a box): still the rows, before and now.
-  tl('timeline, month, country MLI (rows: no tally)', { country: 'MLI' }, 'month');
+  tl('timeline, month, country MLI', { country: 'MLI' }, 'month');
+  out.push({ name: 'count, country MLI, 2020-03-15 to 2023-06-30', before: () => d.countRows(nf({ country: 'MLI', from: '2020-03-15', to: '2023-06-30' })), after: () => repo.count({ country: 'MLI', from: '2020-03-15', to: '2023-06-30' }) });
+  out.push({ name: 'by-area, admin1, country MLI', before: () => byAreaOfRows(d, nf({ country: 'MLI' }), 'admin1'), after: () => repo.byArea({ country: 'MLI' }, 'admin1') });
+  // Filters no tally answers (other than dates, countries and a box): still the rows, before and now.
+  tl('timeline, week, country MLI (rows: no tally)', { country: 'MLI' }, 'week');
   out.push({ name: 'by-area, admin1, kind armed_attack (rows: no tally)', before: () => byAreaOfRows(d, nf({ kind: 'armed_attack' }), 'admin1'), after: () => repo.byArea({ kind: 'armed_attack' }, 'admin1') });
   out.push({ name: 'count, kind armed_attack (rows: no tally)', before: () => d.countRows(nf({ kind: 'armed_attack' })), after: () => repo.count({ kind: 'armed_attack' }) });
   out.push({ name: 'count, 2020-03-15 to 2023-06-30', before: () => d.countRows(nf({ from: '2020-03-15', to: '2023-06-30' })), after: () => repo.count({ from: '2020-03-15', to: '2023-06-30' }) });

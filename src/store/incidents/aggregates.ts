@@ -5,7 +5,7 @@ import { cellsBySummary } from './clusters.ts';
 import type { IncidentDialect, Row } from './dialect.ts';
 import type { NormalFilter } from './filter.ts';
 import { compileFilter, isSpatialOnly, whereSql } from './filter-sql.ts';
-import { byAreaByMonths, countByDays, monthsOfBox, timelineByDays } from './tallies.ts';
+import { byAreaByMonths, countByDays, countOfCountries, monthsOfBox, monthsOfCountries, timelineByDays } from './tallies.ts';
 import type { AreaCount, AreaLevel, TimelineBucket, TimelinePoint } from './types.ts';
 
 /**
@@ -15,7 +15,7 @@ import type { AreaCount, AreaLevel, TimelineBucket, TimelinePoint } from './type
 
 export async function count(d: IncidentDialect, f: NormalFilter): Promise<number> {
   if (f.empty) return 0;
-  return (await countByDays(d, f)) ?? (await countBySummary(d, f)) ?? d.countRows(f);
+  return (await countByDays(d, f)) ?? (await countOfCountries(d, f)) ?? (await countBySummary(d, f)) ?? d.countRows(f);
 }
 
 /**
@@ -42,7 +42,8 @@ async function countBySummary(d: IncidentDialect, f: NormalFilter): Promise<numb
 /** Incidents and fatalities (sum of best estimates) per day, ISO week (its Monday) or month, oldest first. */
 export async function timeline(d: IncidentDialect, f: NormalFilter, bucket: TimelineBucket): Promise<TimelinePoint[]> {
   const period = periodOf(d, bucket);
-  return (bucket === 'month' ? await monthsOfBox(d, f) : null) ?? (await timelineByDays(d, f, period)) ?? timelineOfRows(d, f, bucket);
+  const months = bucket === 'month' ? ((await monthsOfBox(d, f)) ?? (await monthsOfCountries(d, f))) : null;
+  return months ?? (await timelineByDays(d, f, period)) ?? timelineOfRows(d, f, bucket);
 }
 
 function periodOf(d: IncidentDialect, bucket: TimelineBucket): RawBuilder<unknown> {

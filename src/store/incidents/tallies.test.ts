@@ -15,7 +15,7 @@ import { normaliseFilter } from './filter.ts';
 import { PostgresIncidents } from './postgres.ts';
 import { IncidentRepository } from './repository.ts';
 import { SqliteIncidents } from './sqlite.ts';
-import { monthsOfBox } from './tallies.ts';
+import { monthsOfBox, monthsOfCountries } from './tallies.ts';
 import { VersionConflict, type BBox, type IncidentFilter } from './types.ts';
 
 /**
@@ -132,7 +132,8 @@ describe.each(DIALECTS)('incident tallies on %s', (dialect) => {
       filters.push({ from, to });
       for (const bbox of BOXES) filters.push({ bbox, from, to });
     }
-    filters.push({ kind: 'armed_attack', from: '2020-01-01' }, { bbox: BOXES[1]!, precision: 'precise' });
+    for (const [from, to] of WINDOWS) filters.push({ country: 'MLI', from, to }, { country: ['NER', 'BFA'], from, to });
+    filters.push({ kind: 'armed_attack', from: '2020-01-01' }, { bbox: BOXES[1]!, precision: 'precise' }, { country: 'MLI', kind: 'armed_attack' }, { country: 'MLI', bbox: BOXES[1]! });
     for (const f of filters) {
       const nf = normaliseFilter(f);
       const what = JSON.stringify(f);
@@ -152,6 +153,8 @@ describe.each(DIALECTS)('incident tallies on %s', (dialect) => {
     // The large boxes take the tally path (the check above would pass vacuously otherwise).
     expect(await monthsOfBox(d, normaliseFilter({ bbox: BOXES[0]! }))).not.toBeNull();
     expect(await monthsOfBox(d, normaliseFilter({ bbox: BOXES[3]! }))).toBeNull();
+    expect(await monthsOfCountries(d, normaliseFilter({ country: ['MLI', 'NER'], from: '2019-03-15' }))).not.toBeNull();
+    expect(await monthsOfCountries(d, normaliseFilter({ country: 'MLI', kind: 'armed_attack' }))).toBeNull();
     await expectAnswersMatchRows();
   });
 

@@ -20,6 +20,20 @@ function onlyDates(f: NormalFilter): boolean {
   return !f.empty && !f.box && isSpatialOnly(f, false);
 }
 
+/** Only dates and countries, or less: what the per-(country, admin-1, month) tally answers. */
+function onlyDatesAndCountries(f: NormalFilter): boolean {
+  return !f.empty && !f.box && isSpatialOnly({ ...f, countries: null }, false);
+}
+
+/** The tally's rows of the whole months [m0, m1], of the filter's countries if it names some. */
+function areaMonthsWhere(f: NormalFilter, m0: number, m1: number): RawBuilder<unknown> {
+  return whereSql([
+    sql`month between ${m0} and ${m1}`,
+    sql`n <> 0`,
+    ...(f.countries ? [sql`country in (${sql.join(f.countries)})`] : []),
+  ]);
+}
+
 /** `i.date`'s month as YYYYMM. */
 function monthOf(d: IncidentDialect): RawBuilder<unknown> {
   return d.name === 'sqlite'
@@ -81,12 +95,12 @@ export async function timelineByDays(d: IncidentDialect, f: NormalFilter, period
   return r.rows.map((x) => ({ period: String(x.period), count: Number(x.n), fatalities: Number(x.fatalities) }));
 }
 
-/** Counts per country or admin-1 with only a date window: whole months from the tally, partial months from the rows. */
+/** Counts per country or admin-1 with only a date window and countries: whole months from the tally, partial months from the rows. */
 export async function byAreaByMonths(d: IncidentDialect, f: NormalFilter, level: AreaLevel): Promise<AreaCount[] | null> {
-  if (!onlyDates(f)) return null;
+  if (!onlyDatesAndCountries(f)) return null;
   const { m0, m1, partial } = monthSplit(f);
   const parts: RawBuilder<unknown>[] = [];
-  if (m0 <= m1) parts.push(sql`select country as c, admin1 as a, n as cn, fatalities as cf from incident_area_months where month between ${m0} and ${m1} and n <> 0`);
+  if (m0 <= m1) parts.push(sql`select country as c, admin1 as a, n as cn, fatalities as cf from incident_area_months ${areaMonthsWhere(f, m0, m1)}`);
   parts.push(...partialRows(d, f, partial, sql`i.country as c, coalesce(i.admin1_derived, i.admin1) as a, 1 as cn, coalesce(i.fatalities_best, 0) as cf`));
   const all = sql.join(parts, sql` union all `);
   if (level === 'country') {
@@ -99,6 +113,25 @@ export async function byAreaByMonths(d: IncidentDialect, f: NormalFilter, level:
     select c as country, a as admin1, sum(cn) as n, sum(cf) as fatalities from (${all}) x
     group by 1, 2 having sum(cn) > 0 order by n desc, 1, 2`.execute(d.db);
   return r.rows.map((x) => ({ country: x.country ?? null, admin1: x.admin1 ?? null, count: Number(x.n), fatalities: Number(x.fatalities) }));
+}
+
+/** The month timeline of some countries (with dates or not, nothing else): whole months from the area tally, partial months from the rows. */
+export async function monthsOfCountries(d: IncidentDialect, f: NormalFilter): Promise<TimelinePoint[] | null> {
+  if (!f.countries || !onlyDatesAndCountries(f)) return null;
+  const { m0, m1, partial } = monthSplit(f);
+  const parts: RawBuilder<unknown>[] = [];
+  if (m0 <= m1) parts.push(sql`select month as m, n as cn, fatalities as cf from incident_area_months ${areaMonthsWhere(f, m0, m1)}`);
+  parts.push(...partialRows(d, f, partial, sql`${monthOf(d)} as m, 1 as cn, coalesce(i.fatalities_best, 0) as cf`));
+  const r = await sql<Row>`
+    select m, sum(cn) as n, sum(cf) as fatalities from (${sql.join(parts, sql` union all `)}) x
+    group by m having sum(cn) > 0 order by m`.execute(d.db);
+  return r.rows.map((x) => ({ period: monthText(Number(x.m)), count: Number(x.n), fatalities: Number(x.fatalities) }));
+}
+
+/** The count of some countries' incidents (with dates or not, nothing else), as monthsOfCountries. */
+export async function countOfCountries(d: IncidentDialect, f: NormalFilter): Promise<number | null> {
+  const months = await monthsOfCountries(d, f);
+  return months && months.reduce((n, x) => n + x.count, 0);
 }
 
 // ------------------------------------------------------------ the map's month timeline of a viewport

@@ -69,8 +69,8 @@ function queries(repo: IncidentRepository, d: IncidentDialect): Query[] {
   out.push({ name: 'by-area, admin1, country MLI', before: () => byAreaOfRows(d, nf({ country: 'MLI' }), 'admin1'), after: () => repo.byArea({ country: 'MLI' }, 'admin1') });
   // Filters no tally answers (other than dates, countries and a box): still the rows, before and now.
   tl('timeline, week, country MLI (rows: no tally)', { country: 'MLI' }, 'week');
-  out.push({ name: 'by-area, admin1, kind armed_attack (rows: no tally)', before: () => byAreaOfRows(d, nf({ kind: 'armed_attack' }), 'admin1'), after: () => repo.byArea({ kind: 'armed_attack' }, 'admin1') });
-  out.push({ name: 'count, kind armed_attack (rows: no tally)', before: () => d.countRows(nf({ kind: 'armed_attack' })), after: () => repo.count({ kind: 'armed_attack' }) });
+  out.push({ name: 'by-area, admin1, kind terrorist_attack (rows: no tally)', before: () => byAreaOfRows(d, nf({ kind: 'terrorist_attack' }), 'admin1'), after: () => repo.byArea({ kind: 'terrorist_attack' }, 'admin1') });
+  out.push({ name: 'count, kind terrorist_attack (rows: no tally)', before: () => d.countRows(nf({ kind: 'terrorist_attack' })), after: () => repo.count({ kind: 'terrorist_attack' }) });
   out.push({ name: 'count, 2020-03-15 to 2023-06-30', before: () => d.countRows(nf({ from: '2020-03-15', to: '2023-06-30' })), after: () => repo.count({ from: '2020-03-15', to: '2023-06-30' }) });
   return out;
 }

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const all = ['engine', 'import', 'store-queries', 'server'];
+const all = ['engine', 'import', 'store-queries', 'server', 'mixed'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length ? wanted : all;
 let failed = 0;

@@ -11,7 +11,7 @@ import { readerFor } from './readers.ts';
 import { committedBatches, NOTHING_COMMITTED } from './resume.ts';
 import { staged } from './stage.ts';
 import { readInWorker, type WorkerReader } from './worker.ts';
-import type { ImportFormat, ImportOptions, ImportProgress, ImportSummary, RowRejection, StagedItem } from './types.ts';
+import type { ImportFormat, ImportOptions, ImportPace, ImportProgress, ImportSummary, RowRejection, StagedItem } from './types.ts';
 
 /**
  * The import pipeline: a format reader (parse + map, from src/incident)
@@ -26,6 +26,10 @@ import type { ImportFormat, ImportOptions, ImportProgress, ImportSummary, RowRej
  *   Bad rows are collected (file:line, column, reason) and the import goes on.
  * - Strict mode: one transaction around everything; the first bad row throws
  *   an InputError naming it and the transaction rolls back.
+ *
+ * - Paced (options.pace, normal mode only): while another connection may want to write (a server on
+ *   the same SQLite file), each batch also ends after a short time and the lock stays free a moment
+ *   before the next; each such batch is still all-or-nothing with its own ledger entry.
  *
  * Memory stays constant: the stream is pulled one record at a time
  * (backpressure) and a batch is written in chunks of at most 5,000 rows
@@ -46,6 +50,14 @@ export const DEFAULT_BATCH_SIZE = 5_000;
  * busy_timeout is 5 s, after which it answers 503 and the user retries).
  */
 export const BULK_BATCH_SIZE = 25_000;
+/**
+ * `foedus import` beside a server on the same SQLite file: transactions of ~200 ms, then the lock free for
+ * 110 ms. A writer waiting on the lock sleeps at most 100 ms between tries (SQLite's busy handler), so it
+ * gets the lock in the first pause: it waits a few hundred ms, not a whole 25,000-row batch (seconds), and
+ * while it waits the server's event loop waits too (better-sqlite3 is synchronous), every request with it.
+ * 100 rows per write call keep a transaction close to its 200 ms on a large store.
+ */
+export const BESIDE_SERVER_PACE: ImportPace = { holdMs: 200, pauseMs: 110, chunk: 100 };
 /** SQLite page cache for a bulk load (MiB): it must hold the pages a batch changes until the commit. */
 export const BULK_CACHE_MIB = 256;
 /** Rows per write call inside a batch: what this thread holds at once, whatever the batch size. */
@@ -168,6 +180,8 @@ function asInputError(err: unknown, file: string): unknown {
   }
   return err;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function sourceIdOf(p: PreparedRecord): string | null {
   return p.row.source_id ?? p.row.id;
@@ -304,7 +318,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   };
 
   /** The first chunk of the next batch; empty at the end. */
-  const firstChunk = () => take(Math.min(writeChunk, batchSize));
+  const firstChunk = (pace: ImportPace | null) => take(Math.min(pace?.chunk ?? writeChunk, batchSize));
   let batchNo = prior.batches;
   /** Valid records of the file written so far, the skipped ones of a job taken over included. */
   let recordsThrough = prior.through;
@@ -314,8 +328,9 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
    * then its ledger entry. Records are written as they come, so a large batch costs no memory here; it
    * costs the store's cache, which keeps the pages the batch changed until the commit writes them once.
    */
-  const writeBatch = async (store: Store, first: PreparedRecord[]): Promise<Written> => {
+  const writeBatch = async (store: Store, first: PreparedRecord[], pace: ImportPace | null = null): Promise<Written> => {
     const r = repos(store);
+    const started = performance.now();
     const res = { imported: 0, updated: 0, unchanged: 0, conflicts: 0 };
     const conflictIds: string[] = [];
     let records = 0;
@@ -334,7 +349,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       records += chunk.length;
       last = chunk[chunk.length - 1]!;
       if (records >= batchSize || ended) break;
-      chunk = await take(Math.min(writeChunk, batchSize - records));
+      if (pace && performance.now() - started >= pace.holdMs) break;
+      chunk = await take(Math.min(pace?.chunk ?? writeChunk, batchSize - records));
     }
     batchNo = batch;
     const firstSourceId = sourceIdOf(first[0]!);
@@ -366,7 +382,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     if (strict) {
       const done: Array<[Written, ImportProgress]> = [];
       await opts.store.transaction(async (tx) => {
-        for (let first = await firstChunk(); first.length > 0; first = await firstChunk()) {
+        for (let first = await firstChunk(null); first.length > 0; first = await firstChunk(null)) {
           const w = await writeBatch(tx, first);
           const p = progressOf(w);
           done.push([w, p]);
@@ -379,9 +395,12 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     } else {
       // The first chunk of each batch is read before its transaction opens: nothing waits on the source
       // while holding the store's write lock for a batch that has not started.
-      for (let first = await firstChunk(); first.length > 0; first = await firstChunk()) {
-        const w = await opts.store.transaction((tx) => writeBatch(tx, first));
+      let pace = opts.pace?.() ?? null;
+      for (let first = await firstChunk(pace); first.length > 0; first = await firstChunk(pace)) {
+        const w = await opts.store.transaction((tx) => writeBatch(tx, first, pace));
         committed(w, progressOf(w));
+        if (pace) await sleep(pace.pauseMs);
+        pace = opts.pace?.() ?? null;
       }
     }
   } catch (err) {

@@ -73,6 +73,23 @@ export interface ImportOptions {
   job?: { id: string; resume: boolean };
   /** Clock for the mappers' created/imported stamps (tests). */
   now?: () => Date;
+  /**
+   * Normal mode only: asked before each batch; while it returns a pace, a batch also ends (and commits,
+   * with its own ledger entry) once it has held the transaction for `holdMs`, and the next one starts
+   * `pauseMs` later, so that another connection's writer waiting on the lock gets it in between.
+   * `foedus import` paces itself while a server uses the same SQLite file (see src/store/sqlite-presence.ts).
+   */
+  pace?: () => ImportPace | null;
+}
+
+/** Short transactions for an import beside a server (see ImportOptions.pace). */
+export interface ImportPace {
+  /** How long a batch may hold the transaction: it ends after the first write chunk that reaches it. */
+  holdMs: number;
+  /** The pause after each commit, with the lock free. */
+  pauseMs: number;
+  /** Rows per write call: how far past `holdMs` a batch can run. */
+  chunk: number;
 }
 
 export interface ImportProgress {

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { loadCharters } from '../charter/loader.ts';
 import type { StoreConfig } from '../store/database.ts';
 import { openStore, type Store } from '../store/store.ts';
+import { announceServer } from '../store/sqlite-presence.ts';
 import { buildApp, type FoedusApp } from './app.ts';
 
 /**
@@ -82,6 +83,8 @@ export async function startServer(opts: ServeOptions, seed: SeedHooks = {}): Pro
   const print = opts.print ?? ((l: string) => process.stdout.write(`${l}\n`));
   const charters = loadCharters(opts.chartersDir ?? DEFAULT_CHARTERS_DIR);
   const store = await openServerStore(opts.store);
+  // Imports into the same SQLite file then commit in short transactions (src/store/sqlite-presence.ts).
+  const leave = opts.store.dialect === 'sqlite' ? announceServer(opts.store.path) : () => {};
   let app: FoedusApp | undefined;
   try {
     await seedStore(store, opts.demo, seed, print);
@@ -95,6 +98,7 @@ export async function startServer(opts: ServeOptions, seed: SeedHooks = {}): Pro
   } catch (err) {
     // Its background work (webhooks, the feed, assessments) started with the app: stopped before the store closes.
     await app?.close().catch(() => {});
+    leave();
     await store.close().catch(() => {});
     throw err;
   }
@@ -108,6 +112,7 @@ export async function startServer(opts: ServeOptions, seed: SeedHooks = {}): Pro
       try {
         await app.close();
       } finally {
+        leave();
         await store.close().catch(() => {});
       }
     })());

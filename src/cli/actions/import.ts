@@ -1,8 +1,9 @@
 import cliProgress from 'cli-progress';
 import { InputError } from '../../errors.ts';
-import { BULK_BATCH_SIZE, BULK_CACHE_MIB, runImport, type ImportFormat, type ImportProgress, type ImportSummary } from '../../import/index.ts';
+import { BESIDE_SERVER_PACE, BULK_BATCH_SIZE, BULK_CACHE_MIB, runImport, type ImportFormat, type ImportPace, type ImportProgress, type ImportSummary } from '../../import/index.ts';
 import { openStore } from '../../store/store.ts';
-import { resolveStoreConfig } from '../../store/database.ts';
+import { resolveStoreConfig, type StoreConfig } from '../../store/database.ts';
+import { serverUsing } from '../../store/sqlite-presence.ts';
 import { cliActor } from '../store.ts';
 
 /**
@@ -46,10 +47,28 @@ export function formatSummary(s: ImportSummary, storeDescription: string): strin
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Short transactions while a server uses the same SQLite file (looked at again each second, so a server
+ * started mid-import is noticed), large batches otherwise. PostgreSQL's writers lock rows, not the store.
+ */
+function paceFor(config: StoreConfig): (() => ImportPace | null) | undefined {
+  if (config.dialect !== 'sqlite') return undefined;
+  let checked = 0;
+  let served = false;
+  return () => {
+    if (performance.now() - checked >= 1000) {
+      served = serverUsing(config.path);
+      checked = performance.now();
+    }
+    return served ? BESIDE_SERVER_PACE : null;
+  };
+}
+
 export async function run(file: string, opts: ImportCliOptions): Promise<void> {
   // A bulk load in a process of its own: large batches and, on SQLite, a cache that holds what a batch changes.
   const config = resolveStoreConfig(opts.db);
   const store = await openStore(config.dialect === 'sqlite' ? { ...config, cacheMiB: BULK_CACHE_MIB } : config);
+  const pace = paceFor(config);
   const controller = new AbortController();
   const onSignal = () => controller.abort(new InputError('interrupted'));
   process.once('SIGINT', onSignal);
@@ -90,6 +109,7 @@ export async function run(file: string, opts: ImportCliOptions): Promise<void> {
       signal: controller.signal,
       ...(opts.format ? { format: opts.format } : {}),
       batchSize: opts.batchSize ?? BULK_BATCH_SIZE,
+      ...(pace ? { pace } : {}),
     });
   } catch (err) {
     if (controller.signal.aborted) {

@@ -5,13 +5,17 @@ import { cellsBySummary } from './clusters.ts';
 import type { IncidentDialect, Row } from './dialect.ts';
 import type { NormalFilter } from './filter.ts';
 import { compileFilter, isSpatialOnly, whereSql } from './filter-sql.ts';
+import { byAreaByMonths, countByDays, countOfCountries, monthsOfBox, monthsOfCountries, timelineByDays } from './tallies.ts';
 import type { AreaCount, AreaLevel, TimelineBucket, TimelinePoint } from './types.ts';
 
-/** Counts, timelines and counts per area of the incidents matching a filter. */
+/**
+ * Counts, timelines and counts per area of the incidents matching a filter: from the tallies kept on
+ * write when they can answer (tallies.ts), else from the rows.
+ */
 
 export async function count(d: IncidentDialect, f: NormalFilter): Promise<number> {
   if (f.empty) return 0;
-  return (await countBySummary(d, f)) ?? d.countRows(f);
+  return (await countByDays(d, f)) ?? (await countOfCountries(d, f)) ?? (await countBySummary(d, f)) ?? d.countRows(f);
 }
 
 /**
@@ -37,13 +41,22 @@ async function countBySummary(d: IncidentDialect, f: NormalFilter): Promise<numb
 
 /** Incidents and fatalities (sum of best estimates) per day, ISO week (its Monday) or month, oldest first. */
 export async function timeline(d: IncidentDialect, f: NormalFilter, bucket: TimelineBucket): Promise<TimelinePoint[]> {
-  let period: RawBuilder<unknown>;
-  if (bucket === 'day') period = sql`i.date`;
-  else if (bucket === 'month') period = sql`substr(i.date, 1, 7)`;
-  else if (bucket === 'week') period = d.weekStart;
-  else throw new InputError(`unknown timeline bucket "${String(bucket)}": use day, week or month`, { code: 'invalid_filter' });
+  const period = periodOf(d, bucket);
+  const months = bucket === 'month' ? ((await monthsOfBox(d, f)) ?? (await monthsOfCountries(d, f))) : null;
+  return months ?? (await timelineByDays(d, f, period)) ?? timelineOfRows(d, f, bucket);
+}
+
+function periodOf(d: IncidentDialect, bucket: TimelineBucket): RawBuilder<unknown> {
+  if (bucket === 'day') return sql`i.date`;
+  if (bucket === 'month') return sql`substr(i.date, 1, 7)`;
+  if (bucket === 'week') return d.weekStart;
+  throw new InputError(`unknown timeline bucket "${String(bucket)}": use day, week or month`, { code: 'invalid_filter' });
+}
+
+/** The timeline from the rows (any filter). */
+export async function timelineOfRows(d: IncidentDialect, f: NormalFilter, bucket: TimelineBucket): Promise<TimelinePoint[]> {
   const r = await sql<Row>`
-    select ${period} as period, count(*) as n, coalesce(sum(i.fatalities_best), 0) as fatalities
+    select ${periodOf(d, bucket)} as period, count(*) as n, coalesce(sum(i.fatalities_best), 0) as fatalities
     from incidents i ${whereSql(compileFilter(f, d.name))}
     group by 1 order by 1`.execute(d.db);
   return r.rows.map((x) => ({ period: String(x.period), count: Number(x.n), fatalities: Number(x.fatalities) }));
@@ -54,6 +67,12 @@ export async function timeline(d: IncidentDialect, f: NormalFilter, bucket: Time
  * shipped boundaries (so it matches the map's polygons) when known, else the source's own name.
  */
 export async function byArea(d: IncidentDialect, f: NormalFilter, level: AreaLevel): Promise<AreaCount[]> {
+  if (level !== 'country' && level !== 'admin1') throw new InputError(`unknown area level "${String(level)}": use country or admin1`, { code: 'invalid_filter' });
+  return (await byAreaByMonths(d, f, level)) ?? byAreaOfRows(d, f, level);
+}
+
+/** The counts per area from the rows (any filter). */
+export async function byAreaOfRows(d: IncidentDialect, f: NormalFilter, level: AreaLevel): Promise<AreaCount[]> {
   const where = whereSql(compileFilter(f, d.name));
   if (level === 'country') {
     const r = await sql<Row>`
@@ -61,7 +80,6 @@ export async function byArea(d: IncidentDialect, f: NormalFilter, level: AreaLev
       from incidents i ${where} group by i.country order by n desc, country`.execute(d.db);
     return r.rows.map((x) => ({ country: x.country ?? null, count: Number(x.n), fatalities: Number(x.fatalities) }));
   }
-  if (level !== 'admin1') throw new InputError(`unknown area level "${String(level)}": use country or admin1`, { code: 'invalid_filter' });
   const r = await sql<Row>`
     select i.country as country, coalesce(i.admin1_derived, i.admin1) as admin1, count(*) as n, coalesce(sum(i.fatalities_best), 0) as fatalities
     from incidents i ${where} group by 1, 2 order by n desc, 1, 2`.execute(d.db);

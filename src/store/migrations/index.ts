@@ -12,6 +12,7 @@ import { loginThrottle } from './010_login_throttle.ts';
 import { importJobs } from './011_import_jobs.ts';
 import { feedEvents } from './012_feed_events.ts';
 import { jobQueue } from './013_job_queue.ts';
+import { incidentTallies } from './014_incident_tallies.ts';
 import { ledgerBindings } from './015_ledger_bindings.ts';
 
 /**
@@ -32,5 +33,6 @@ export const migrations: Migration[] = [
   importJobs,
   feedEvents,
   jobQueue,
+  incidentTallies,
   ledgerBindings,
 ];

@@ -47,7 +47,7 @@ describe('the CLI loads only what a command needs', () => {
       /^src\/import\/types\.ts$/,
       /^src\/accounts\/token-days\.ts$/,
       /^src\/store\/migrations\/005_token_expiry\.ts$/,
-      /^src\/store\/accounts\/account-repository\.ts$/,
+      /^src\/accounts\/roles\.ts$/,
     ];
     expect(r.src.filter((f) => !allowed.some((a) => a.test(f)))).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { TOKEN_DAYS } from '../../accounts/token-days.ts';
-import { ROLES } from '../../store/accounts/account-repository.ts';
+import { ROLES } from '../../accounts/roles.ts';
 import type { AddOptions } from '../actions/users.ts';
 
 /**

@@ -2,6 +2,7 @@ import type { CompiledQuery } from 'kysely';
 import type { RepositoryContext } from '../store.ts';
 import { lockLedger } from '../ledger/ledger-repository.ts';
 import { userHash } from '../ledger/record-content.ts';
+import type { Role } from '../../accounts/roles.ts';
 
 /**
  * Users, their sign-in sessions and their API tokens. Secrets never reach this
@@ -10,8 +11,7 @@ import { userHash } from '../ledger/record-content.ts';
  * appended by the caller in the same transaction (see src/accounts/accounts.ts).
  */
 
-export const ROLES = ['secretariat', 'liaison', 'observer', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../../accounts/roles.ts';
 
 export interface User {
   id: number;

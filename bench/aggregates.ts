@@ -24,12 +24,8 @@ import { SqliteIncidents } from '../src/store/incidents/sqlite.ts';
 import type { IncidentFilter } from '../src/store/incidents/types.ts';
 import { migrate } from '../src/store/migrate.ts';
 import type { RepositoryContext } from '../src/store/store.ts';
+import { arg } from './args.ts';
 
-const args = process.argv.slice(2);
-function arg(name: string, def: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : def;
-}
 const ROWS = Number(arg('rows', '120000'));
 const STORES = arg('store', 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
 const RUNS = Number(arg('runs', '15'));

@@ -23,12 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { issueToken } from '../src/accounts/accounts.ts';
 import { seededRandom } from '../src/store/incidents/fixtures.ts';
 import { openStore } from '../src/store/store.ts';
+import { arg, args } from './args.ts';
 
-const args = process.argv.slice(2);
-function arg(name: string, def: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : def;
-}
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BASE = arg('base', `${ROOT}bench/out/mixed-120000.db`);
 const DB = `${ROOT}bench/out/import-stall.db`;

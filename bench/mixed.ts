@@ -41,12 +41,8 @@ import { BULK_BATCH_SIZE, BULK_CACHE_MIB, runImport } from '../src/import/pipeli
 import type { StoreConfig } from '../src/store/database.ts';
 import { seededRandom } from '../src/store/incidents/fixtures.ts';
 import { openStore } from '../src/store/store.ts';
+import { arg, args } from './args.ts';
 
-const args = process.argv.slice(2);
-function arg(name: string, def: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : def;
-}
 const ROWS = Number(arg('rows', '120000'));
 const STORES = arg('store', 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
 const SCENARIOS = arg('scenarios', 'clients,users').split(',');

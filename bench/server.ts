@@ -24,12 +24,8 @@ import { fileURLToPath } from 'node:url';
 import { addUser, issueToken } from '../src/accounts/accounts.ts';
 import { runImport } from '../src/import/pipeline.ts';
 import { openStore } from '../src/store/store.ts';
+import { arg, args } from './args.ts';
 
-const args = process.argv.slice(2);
-function arg(name: string, def: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : def;
-}
 const ROWS = Number(arg('rows', '1000000'));
 const DURATION = Number(arg('duration', '10'));
 const CONNECTIONS = arg('connections', '1,50').split(',').map(Number);

@@ -33,12 +33,8 @@ import { openStore, type Store } from '../src/store/store.ts';
 import type { StoreConfig } from '../src/store/database.ts';
 import type { BBox, IncidentFilter } from '../src/store/incidents/index.ts';
 import { seededRandom } from '../src/store/incidents/fixtures.ts';
+import { arg, args } from './args.ts';
 
-const args = process.argv.slice(2);
-function arg(name: string, def: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : def;
-}
 const ROWS = Number(arg('rows', '1000000'));
 const RUNS = Number(arg('runs', '60'));
 const ONLY = arg('only', '');

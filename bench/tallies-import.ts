@@ -18,12 +18,8 @@ import { BULK_BATCH_SIZE, BULK_CACHE_MIB, runImport } from '../src/import/pipeli
 import { closeDatabase, openDatabase, type StoreConfig } from '../src/store/database.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { openStore } from '../src/store/store.ts';
+import { arg } from './args.ts';
 
-const args = process.argv.slice(2);
-function arg(name: string, def: string): string {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : def;
-}
 const ROWS = Number(arg('rows', '120000'));
 const STORES = arg('store', 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
 const VARIANTS = arg('variants', 'with,without').split(',') as Array<'with' | 'without'>;

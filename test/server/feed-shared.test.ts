@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type FoedusApp } from '../../src/server/app.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { startTestServer, testCharters, type TestServer } from './helpers.ts';
+import { openStream, type SseStream } from './sse.ts';
 
 /**
  * Issue 19, scaling out: two server processes on one PostgreSQL (here two servers, each with its
@@ -10,35 +11,7 @@ import { startTestServer, testCharters, type TestServer } from './helpers.ts';
  * disabling a user on one ends its streams on the other.
  */
 
-interface Stream { events: Array<{ event: string; data: unknown; at: number }>; ended: boolean; close(): void }
-
-async function subscribe(url: string, token: string): Promise<Stream> {
-  const ctl = new AbortController();
-  const res = await fetch(`${url}/api/v1/events`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: ctl.signal });
-  const s: Stream = { events: [], ended: false, close: () => ctl.abort() };
-  void (async () => {
-    const reader = res.body!.getReader();
-    const dec = new TextDecoder();
-    let buf = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buf += dec.decode(value, { stream: true });
-        let i: number;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const frame = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const event = /^event: (.+)$/m.exec(frame)?.[1];
-          const data = /^data: (.+)$/m.exec(frame)?.[1];
-          if (event) s.events.push({ event, data: data ? JSON.parse(data) : null, at: Date.now() });
-        }
-      }
-    } catch { /* aborted */ }
-    s.ended = true;
-  })();
-  return s;
-}
+const subscribe = (url: string, token: string): Promise<SseStream> => openStream(url, { token });
 
 async function until(cond: () => boolean, ms = 5_000): Promise<void> {
   const end = Date.now() + ms;
@@ -53,7 +26,7 @@ describe('the live feed across two server processes on one PostgreSQL', () => {
   let storeB: Store;
   let b: FoedusApp;
   let urlB: string;
-  const streams: Stream[] = [];
+  const streams: SseStream[] = [];
   beforeAll(async () => {
     a = await startTestServer('postgres');
     storeB = await openStore(a.config);
@@ -95,7 +68,7 @@ describe('the live feed across two server processes on one PostgreSQL', () => {
     expect(shared.status).toBe(201);
     await until(() => mli.events.filter((e) => e.event === 'case.note').length >= 1 && sec.events.filter((e) => e.event === 'case.note').length >= 2);
     await new Promise((r) => setTimeout(r, 300));
-    const texts = (s: Stream) => s.events.filter((e) => e.event === 'case.note').map((e) => (e.data as { note: { text: string } }).note.text);
+    const texts = (s: SseStream) => s.events.filter((e) => e.event === 'case.note').map((e) => (e.data as { note: { text: string } }).note.text);
     expect(texts(sec)).toEqual(['Unit positions: secret', 'Thanks to our allies']);
     expect(texts(mli)).toEqual(['Thanks to our allies']);
     expect(texts(obs)).toEqual(['Thanks to our allies']);

@@ -25,12 +25,12 @@ import type { IncidentFilter } from '../src/store/incidents/types.ts';
 import { migrate } from '../src/store/migrate.ts';
 import type { RepositoryContext } from '../src/store/store.ts';
 import { arg } from './args.ts';
+import { PG_URL } from './serve.ts';
 
 const ROWS = Number(arg('rows', '120000'));
 const STORES = arg('store', 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
 const RUNS = Number(arg('runs', '15'));
 const ONLY = arg('only', '');
-const PG_URL = process.env.FOEDUS_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const OUT = fileURLToPath(new URL('./out/', import.meta.url));
 const label = ROWS % 1_000_000 === 0 ? `${ROWS / 1_000_000}m` : String(ROWS);
 

@@ -15,7 +15,7 @@
  * (BESIDE_SERVER_PACE); --unpaced removes that marker once the server is up, and the import commits in
  * its large bulk batches as it did before (25,000 rows each).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +24,7 @@ import { issueToken } from '../src/accounts/accounts.ts';
 import { seededRandom } from '../src/store/incidents/fixtures.ts';
 import { openStore } from '../src/store/store.ts';
 import { arg, args } from './args.ts';
+import { startServer, stopServer } from './serve.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BASE = arg('base', `${ROOT}bench/out/mixed-120000.db`);
@@ -43,24 +44,6 @@ async function token(): Promise<string> {
   } finally {
     await store.close();
   }
-}
-
-function startServer(): Promise<{ child: ChildProcess; port: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/foedus.js', 'serve', '--db', DB, '--port', '0', '--host', '127.0.0.1', '--no-ui'], {
-      cwd: ROOT,
-      env: { ...process.env, FOEDUS_LOG_LEVEL: 'warn', NODE_ENV: 'production', FOEDUS_FROM_SOURCE: '1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (d: string) => {
-      err += d;
-      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${err}`)));
-  });
 }
 
 const agent = new http.Agent({ keepAlive: true });
@@ -128,7 +111,7 @@ async function main(): Promise<void> {
   for (const f of ['', '-wal', '-shm', '-server']) rmSync(DB + f, { force: true });
   copyFileSync(BASE, DB);
   const auth = await token();
-  const server = await startServer();
+  const server = await startServer(DB, { fromSource: true });
   if (UNPACED) rmSync(`${DB}-server`, { force: true });
   const samples: Sample[] = [];
   let running = true;
@@ -158,8 +141,7 @@ async function main(): Promise<void> {
   const t1 = performance.now();
   running = false;
   await Promise.all([...readers, writer]);
-  server.child.kill('SIGTERM');
-  await new Promise((r) => server.child.once('exit', r));
+  await stopServer(server);
   const out = [
     `import of ${FILES.length} file(s) into ${BASE.replace(ROOT, '')} beside the server, ${UNPACED ? 'unpaced (25,000-row batches)' : 'paced (BESIDE_SERVER_PACE)'}: ${((t1 - t0) / 1000).toFixed(1)} s`,
     '',

@@ -29,19 +29,19 @@
  * --processes 2 (PostgreSQL only) starts two servers on the same schema and splits the users and the
  * subscribers between them; the writer writes through the first.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { addUser, issueToken } from '../src/accounts/accounts.ts';
 import { BULK_BATCH_SIZE, BULK_CACHE_MIB, runImport } from '../src/import/pipeline.ts';
 import type { StoreConfig } from '../src/store/database.ts';
 import { seededRandom } from '../src/store/incidents/fixtures.ts';
 import { openStore } from '../src/store/store.ts';
 import { arg, args } from './args.ts';
+import { PG_URL, pgAdmin, startServer, stopServer, type BenchServer as Server } from './serve.ts';
 
 const ROWS = Number(arg('rows', '120000'));
 const STORES = arg('store', 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
@@ -53,7 +53,6 @@ const THINK = Number(arg('think', '1000'));
 const SSE = Number(arg('sse', '1000'));
 const WRITES = Number(arg('writes', '2'));
 const PROCESSES = Number(arg('processes', '1'));
-const PG_URL = process.env.FOEDUS_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const OUT = fileURLToPath(new URL('./out/', import.meta.url));
@@ -77,16 +76,6 @@ function dbArg(dialect: 'sqlite' | 'postgres'): string {
   const u = new URL(PG_URL);
   u.searchParams.set('options', `-c search_path=${SCHEMA}`);
   return u.toString();
-}
-
-async function pgAdmin(...statements: string[]): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    for (const s of statements) await c.query(s);
-  } finally {
-    await c.end();
-  }
 }
 
 async function buildStore(dialect: 'sqlite' | 'postgres'): Promise<void> {
@@ -125,36 +114,6 @@ async function benchToken(dialect: 'sqlite' | 'postgres'): Promise<string> {
 }
 
 // ------------------------------------------------------------------ the servers
-
-interface Server {
-  child: ChildProcess;
-  host: string;
-  port: number;
-}
-
-function startServer(db: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/foedus.js', 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1', '--no-ui'], {
-      cwd: ROOT,
-      env: { ...process.env, FOEDUS_LOG_LEVEL: 'warn', NODE_ENV: 'production', FOEDUS_FROM_SOURCE: '1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (d: string) => {
-      err += d;
-      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
-      if (m) resolve({ child, host: '127.0.0.1', port: Number(m[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${err}`)));
-  });
-}
-
-async function stopServer(s: Server): Promise<void> {
-  if (s.child.exitCode !== null) return;
-  s.child.kill('SIGTERM');
-  await new Promise((r) => s.child.once('exit', r));
-}
 
 /** CPU seconds the process has used (user + system), from /proc. */
 function cpuSeconds(pid: number): number {
@@ -436,7 +395,7 @@ async function main(): Promise<void> {
     const token = await benchToken(dialect);
     const servers: Server[] = [];
     try {
-      for (let p = 0; p < processes; p++) servers.push(await startServer(dbArg(dialect)));
+      for (let p = 0; p < processes; p++) servers.push(await startServer(dbArg(dialect), { fromSource: true }));
       await waitAssessed(servers[0]!);
       const ids = await someIds(servers[0]!, token);
       const count = JSON.parse((await send(servers[0]!, token, 'GET', '/api/v1/incidents/count')).body) as { count: number };

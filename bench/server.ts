@@ -17,7 +17,7 @@
  * The store is built once into bench/out/server-<rows>.db (from bench/out/ucdp-<rows>.csv, generated
  * when missing) and reused while the migrations are unchanged (their hash is kept beside it).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,7 @@ import { addUser, issueToken } from '../src/accounts/accounts.ts';
 import { runImport } from '../src/import/pipeline.ts';
 import { openStore } from '../src/store/store.ts';
 import { arg, args } from './args.ts';
+import { startServer, stopServer } from './serve.ts';
 
 const ROWS = Number(arg('rows', '1000000'));
 const DURATION = Number(arg('duration', '10'));
@@ -79,24 +80,6 @@ async function benchToken(): Promise<string> {
   } finally {
     await store.close();
   }
-}
-
-function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/foedus.js', 'serve', '--db', DB, '--port', '0', '--host', '127.0.0.1', '--no-ui'], {
-      cwd: ROOT,
-      env: { ...process.env, FOEDUS_LOG_LEVEL: 'warn', NODE_ENV: 'production' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (d: string) => {
-      err += d;
-      const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(err);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${err}`)));
-  });
 }
 
 const ASSESS_BODY = JSON.stringify({
@@ -192,7 +175,8 @@ async function main(): Promise<void> {
   await buildStore();
   if (args.includes('--build-only')) return;
   const auth = { authorization: `Bearer ${await benchToken()}` };
-  const { child, url } = await startServer();
+  const server = await startServer(DB);
+  const { url } = server;
   try {
     const { count } = (await (await fetch(`${url}/api/v1/incidents/count`, { headers: auth })).json()) as { count: number };
     say(`server ${url} on ${count.toLocaleString('en')} incidents`);
@@ -219,8 +203,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopServer(server);
   }
 }
 

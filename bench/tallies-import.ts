@@ -13,17 +13,16 @@
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { BULK_BATCH_SIZE, BULK_CACHE_MIB, runImport } from '../src/import/pipeline.ts';
 import { closeDatabase, openDatabase, type StoreConfig } from '../src/store/database.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { openStore } from '../src/store/store.ts';
 import { arg } from './args.ts';
+import { PG_URL, pgAdmin } from './serve.ts';
 
 const ROWS = Number(arg('rows', '120000'));
 const STORES = arg('store', 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
 const VARIANTS = arg('variants', 'with,without').split(',') as Array<'with' | 'without'>;
-const PG_URL = process.env.FOEDUS_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const OUT = fileURLToPath(new URL('./out/', import.meta.url));
 const label = ROWS % 1_000_000 === 0 ? `${ROWS / 1_000_000}m` : String(ROWS);
 const CSV = `${OUT}ucdp-${label}.csv`;
@@ -41,16 +40,6 @@ const WITHOUT: Record<'sqlite' | 'postgres', string[]> = {
     `create index incidents_cells on incidents (morton) include (lat, lon, date, coarse, id)`,
   ],
 };
-
-async function pgAdmin(...statements: string[]): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    for (const s of statements) await c.query(s);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Wall seconds and this process's CPU seconds (the parser worker's included; PostgreSQL's own not). */
 type Took = { wall: number; cpu: number };

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { addUser, issueToken } from '../../src/accounts/accounts.ts';
 import { openStore } from '../../src/store/store.ts';
 import { TEST_PG_URL } from '../../src/store/testing.ts';
 import type { Dialect } from '../../src/store/database.ts';
+import { spawnServer } from './spawn-server.ts';
 
 /**
  * Issue 18, faults: a server killed with SIGKILL while duty officers edit an incident, liaisons
@@ -23,19 +24,8 @@ const BIN = fileURLToPath(new URL('../../bin/foedus.js', import.meta.url));
 const PASSWORD = 'crash-test passphrase 7';
 
 async function serve(db: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1', '--no-ui'], {
-    env: { ...process.env, FOEDUS_FROM_SOURCE: '1', FOEDUS_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let err = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(err);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-  });
-  return { child, url };
+  const s = spawnServer(['--db', db]);
+  return { child: s.child, url: await s.ready };
 }
 
 async function prepare(db: string): Promise<Record<'sec' | 'ner' | 'bfa', string>> {

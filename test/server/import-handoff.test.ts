@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openAsBlob, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { IMPORT_ACTION, runImport } from '../../src/import/pipeline.ts';
 import type { ImportSummary } from '../../src/import/types.ts';
 import { openStore } from '../../src/store/store.ts';
 import { openTestStore, TEST_PG_URL } from '../../src/store/testing.ts';
+import { spawnServer } from './spawn-server.ts';
 
 /**
  * Issue 19, scaling out: two server processes on one PostgreSQL share the import jobs. An import
@@ -88,21 +89,9 @@ describe('an import handed over between two server processes on one PostgreSQL',
     const token = (await issueToken(store, 'test', 'duty')).token;
 
     const serve = async (): Promise<{ child: ChildProcess; url: string }> => {
-      const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1', '--no-ui'], {
-        env: { ...process.env, FOEDUS_FROM_SOURCE: '1', FOEDUS_LOG_LEVEL: 'warn', FOEDUS_UPLOAD_DIR: uploads, FOEDUS_IMPORT_HEARTBEAT_SECONDS: HEARTBEAT_SECONDS },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      cleanups.push(() => { child.kill('SIGKILL'); });
-      const url = await new Promise<string>((resolve, reject) => {
-        let err = '';
-        child.stderr!.on('data', (d: Buffer) => {
-          err += d.toString();
-          const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(err);
-          if (m) resolve(m[1]!);
-        });
-        child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-      });
-      return { child, url };
+      const s = spawnServer(['--db', db], { FOEDUS_UPLOAD_DIR: uploads, FOEDUS_IMPORT_HEARTBEAT_SECONDS: HEARTBEAT_SECONDS });
+      cleanups.push(() => { s.child.kill('SIGKILL'); });
+      return { child: s.child, url: await s.ready };
     };
     const job = async (url: string, id: string): Promise<Job> => (await (await fetch(`${url}/api/v1/imports/${id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Job;
     const until = async (what: () => Promise<boolean>, ms: number, why: string): Promise<void> => {

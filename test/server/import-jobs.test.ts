@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { IMPORT_QUEUE } from '../../src/server/jobs.ts';
 import { openStore } from '../../src/store/store.ts';
 import { DIALECTS } from '../../src/store/testing.ts';
 import { startTestServer, testCharters } from './helpers.ts';
+import { spawnServer } from './spawn-server.ts';
 
 /**
  * Issues 18 and 19: import jobs are kept in the store. A job is read after a restart and from
@@ -84,7 +85,6 @@ describe('an import job on PostgreSQL whose upload the taking process cannot see
 });
 
 describe('a server killed during an import (SQLite)', () => {
-  const BIN = fileURLToPath(new URL('../../bin/foedus.js', import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), 'foedus-killed-'));
   const db = join(dir, 'f.db');
   const children: ChildProcess[] = [];
@@ -94,17 +94,9 @@ describe('a server killed during an import (SQLite)', () => {
   });
 
   async function serve(): Promise<string> {
-    const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1', '--no-ui'], { env: { ...process.env, FOEDUS_FROM_SOURCE: '1', FOEDUS_LOG_LEVEL: 'warn', TMPDIR: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
-    children.push(child);
-    return new Promise((resolve, reject) => {
-      let err = '';
-      child.stderr!.on('data', (d: Buffer) => {
-        err += d.toString();
-        const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(err);
-        if (m) resolve(m[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-    });
+    const s = spawnServer(['--db', db], { TMPDIR: dir });
+    children.push(s.child);
+    return s.ready;
   }
 
   it('reads interrupted after the restart, and leaves no upload behind', { timeout: 120_000 }, async () => {

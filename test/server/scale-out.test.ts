@@ -1,15 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, issueToken } from '../../src/accounts/accounts.ts';
 import { openStore } from '../../src/store/store.ts';
 import { TEST_PG_URL } from '../../src/store/testing.ts';
+import { spawnServer } from './spawn-server.ts';
 import { openStream, until, type SseEvent, type SseStream } from './sse.ts';
 
 /**
@@ -20,7 +20,6 @@ import { openStream, until, type SseEvent, type SseStream } from './sse.ts';
  * made on A while it was away. And `serve --workers 2` runs on PostgreSQL and refuses SQLite (exit 6).
  */
 
-const BIN = fileURLToPath(new URL('../../bin/foedus.js', import.meta.url));
 const PASSWORD = 'scale-out passphrase 7';
 type Who = 'sec' | 'mli' | 'ner' | 'admin' | 'bot';
 const USERS: Array<[Who, string, 'secretariat' | 'liaison' | 'admin', string | null]> = [
@@ -28,24 +27,6 @@ const USERS: Array<[Who, string, 'secretariat' | 'liaison' | 'admin', string | n
 ];
 const attack = { date: '2026-03-01', kind: 'armed_attack', location: { lat: 14.2, lon: 1.45, country: 'NER' }, perpetrator: { type: 'non_state_armed_group' }, target: { type: 'armed_forces', country: 'NER' }, fatalities: 20 };
 
-/** Starts `foedus serve` (from the sources, as the other process tests) and resolves with its URL and what it printed. */
-function serve(args: string[]): { child: ChildProcess; ready: Promise<string>; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--no-ui', ...args], {
-    env: { ...process.env, FOEDUS_FROM_SOURCE: '1', FOEDUS_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const ready = new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(err);
-      if (m) resolve(m[1]!);
-    });
-    void exit.then((code) => reject(new Error(`server exited ${code}: ${err}`)));
-  });
-  ready.catch(() => {});
-  return { child, ready, stderr: () => err, exit };
-}
 
 describe('two server processes on one PostgreSQL', () => {
   const name = `foedus_scale_${randomBytes(4).toString('hex')}`;
@@ -81,8 +62,8 @@ describe('two server processes on one PostgreSQL', () => {
     } finally {
       await store.close();
     }
-    const a = serve(['--db', db]);
-    const b = serve(['--db', db]);
+    const a = spawnServer(['--db', db]);
+    const b = spawnServer(['--db', db]);
     children.push(a.child, b.child);
     [A, B] = await Promise.all([a.ready, b.ready]);
   }, 60_000);
@@ -207,7 +188,7 @@ describe('foedus serve --workers', () => {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
     });
-    const s = serve(['--db', TEST_PG_URL.replace(/\/[^/]*$/, `/${name}`), '--workers', '2']);
+    const s = spawnServer(['--db', TEST_PG_URL.replace(/\/[^/]*$/, `/${name}`), '--workers', '2']);
     const pids: number[] = [];
     // Whatever happens to the test, no process is left behind (a worker also stops when its primary is gone).
     cleanups.push(() => {
@@ -231,7 +212,7 @@ describe('foedus serve --workers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'foedus-workers-'));
     try {
       const file = join(dir, 'f.db');
-      const s = serve(['--db', file, '--workers', '2']);
+      const s = spawnServer(['--db', file, '--workers', '2']);
       expect(await s.exit).toBe(6);
       expect(s.stderr()).toBe('foedus: --workers 2 needs PostgreSQL (--db postgres://… or FOEDUS_DATABASE_URL): a SQLite store is served by one process\n');
       expect(existsSync(file)).toBe(false);

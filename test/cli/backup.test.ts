@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addUser, issueToken } from '../../src/accounts/accounts.ts';
@@ -12,6 +10,7 @@ import type { Dialect, StoreConfig } from '../../src/store/database.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { TEST_PG_URL } from '../../src/store/testing.ts';
 import { PASSWORD, sampleIncident, testCharters } from '../server/helpers.ts';
+import { foedus } from './run-foedus.ts';
 
 /**
  * `foedus backup` and `foedus restore` as a user runs them, on both stores: a store with
@@ -21,7 +20,6 @@ import { PASSWORD, sampleIncident, testCharters } from '../server/helpers.ts';
  * then the counts compared and `foedus ledger verify` run on the restored copy.
  */
 
-const BIN = fileURLToPath(new URL('../../bin/foedus.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'foedus-backup-'));
 const databases: string[] = [];
 
@@ -35,18 +33,6 @@ afterAll(async () => {
     await admin.end();
   }
 });
-
-function foedus(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, FOEDUS_DATABASE_URL: '', FOEDUS_DB: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** A fresh, empty store location: a new SQLite path, or a new PostgreSQL database (public schema). */
 async function freshStore(dialect: Dialect): Promise<{ config: StoreConfig; db: string }> {

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UCDP_COLUMNS } from '../../src/incident/ucdp/wire.ts';
@@ -11,6 +9,7 @@ import { DIALECTS, openTestStore } from '../../src/store/testing.ts';
 import { csvLine, realRows } from '../import/fixtures.ts';
 import { startTestServer, type TestServer } from './helpers.ts';
 import { Readable } from 'node:stream';
+import { foedus } from '../cli/run-foedus.ts';
 
 /**
  * Issue 18: records bound to the ledger. Every incident, user and case stored must be what the
@@ -19,20 +18,6 @@ import { Readable } from 'node:stream';
  * found it ("verify says intact and `incidents show` prints the altered figure"); `ledger verify`
  * then names each record, by kind and id, and exits 1. Untouched, the same store verifies intact.
  */
-
-const BIN = fileURLToPath(new URL('../../bin/foedus.js', import.meta.url));
-
-function foedus(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, FOEDUS_DATABASE_URL: '', FOEDUS_DB: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function dbArg(config: StoreConfig): string[] {
   if (config.dialect === 'sqlite') return ['--db', config.path];

@@ -42,7 +42,11 @@ export function queueSchema(storeSchema: string | undefined): string {
   return `${storeSchema ?? 'foedus'}_queue`;
 }
 
-export function workQueue<T extends object>(database: Database, name: string, onError: (err: unknown) => void): WorkQueue<T> | null {
+/**
+ * `oneAtATime` runs its function while no other process runs it for this queue (store.ts gives a
+ * transaction holding the store's named lock).
+ */
+export function workQueue<T extends object>(database: Database, name: string, onError: (err: unknown) => void, oneAtATime: (fn: () => Promise<void>) => Promise<void>): WorkQueue<T> | null {
   if (database.dialect !== 'postgres') return null;
   const pool = database.raw as pg.Pool;
   const config = database.config as { schema?: string };
@@ -59,7 +63,7 @@ export function workQueue<T extends object>(database: Database, name: string, on
     async start(handler) {
       // Processes starting together would make the queue's tables and row at once, and pg-boss's
       // createQueue then deadlocks (seen with two servers on a fresh database): one at a time.
-      await oneAtATime(pool, `${queueSchema(config.schema)}.${name}`, async () => {
+      await oneAtATime(async () => {
         await boss.start();
         await boss.createQueue(name, { name, retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_S, expireInSeconds: EXPIRE_S });
       });
@@ -86,22 +90,4 @@ export function workQueue<T extends object>(database: Database, name: string, on
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false });
     },
   };
-}
-
-/** The first key of the queue's advisory lock (the store's own named locks use 727372). */
-const QUEUE_LOCK_SPACE = 727373;
-
-/** Runs `fn` while holding a session advisory lock on one pooled connection; other processes wait their turn. */
-async function oneAtATime(pool: pg.Pool, name: string, fn: () => Promise<void>): Promise<void> {
-  const conn = await pool.connect();
-  try {
-    await conn.query('select pg_advisory_lock($1, hashtext($2))', [QUEUE_LOCK_SPACE, name]);
-    try {
-      await fn();
-    } finally {
-      await conn.query('select pg_advisory_unlock($1, hashtext($2))', [QUEUE_LOCK_SPACE, name]);
-    }
-  } finally {
-    conn.release();
-  }
 }

@@ -126,7 +126,14 @@ function buildStore(database: Database, db: Kysely<any>, inTransaction: boolean,
       });
     },
     notices: (name: string) => notices(database, name),
-    queue: <T extends object>(name: string, onError: (err: unknown) => void) => workQueue<T>(database, name, onError),
+    queue: <T extends object>(name: string, onError: (err: unknown) => void) =>
+      workQueue<T>(database, name, onError, async (fn) => {
+        if (database.dialect !== 'postgres') return fn();
+        await pgTransaction(database, async (tx) => {
+          await tx.lock(`queue ${name}`);
+          await fn();
+        });
+      }),
     close: () => closeDatabase(database),
   };
 }

@@ -338,7 +338,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     const batch = batchNo + 1;
     const writes = new BatchWrites();
     for (let chunk = first; chunk.length > 0; ) {
-      // Counts only: the ids are not kept (strict mode holds every batch's result until the commit).
+      // The counts, and in `writes` the ids this batch wrote, for its ledger entry (dropped after it).
       const x = await r.incidents.upsertPrepared(chunk, { actor: opts.actor });
       res.imported += x.imported;
       res.updated += x.updated;

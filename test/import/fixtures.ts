@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jitterRow, loadRealRows } from '../../bench/generate-ucdp.ts';
 import { UCDP_COLUMNS } from '../../src/incident/ucdp/wire.ts';
+import { seededRandom } from '../../src/store/incidents/fixtures.ts';
 
 /**
  * Test inputs built from the real UCDP rows in data/ucdp, written in the raw
@@ -47,14 +48,7 @@ export function writeUcdp(path: string, rows: readonly (readonly string[])[]): n
 
 /** `n` synthetic rows resampled from the real ones (fresh ids 100000000 + i, deterministic). */
 export function syntheticRows(n: number, seed = 7): string[][] {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(seed);
   const base = realRows();
   return Array.from({ length: n }, (_, i) => jitterRow(base[Math.floor(rand() * base.length)]!, i, rand));
 }

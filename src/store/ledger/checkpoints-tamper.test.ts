@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryHash, GENESIS_HASH, type JsonValue, type LedgerEntry } from '../../ledger/chain.ts';
 import { newKeyPair, NotAnExtension, type Checkpoint } from '../../ledger/checkpoint.ts';
 import { closeDatabase, openDatabase, type Database } from '../database.ts';
+import { seededRandom } from '../incidents/fixtures.ts';
 import { DIALECTS, openTestStore, type TestStore } from '../testing.ts';
 import { checkKeptCheckpoint, issueCheckpoint } from './checkpoints.ts';
 
@@ -23,16 +24,9 @@ const TRIALS = 3;
 const KEY = createPrivateKey(newKeyPair().privateKey);
 const FIELDS = ['actor', 'action', 'target', 'payload', 'at'] as const;
 
-/** mulberry32: a small seeded generator, so every run tampers the same way. */
+/** The fixtures' seeded generator, so every run tampers the same way. */
 function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   /** An integer in [lo, hi]. */
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
   return { int, pick: <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]! };

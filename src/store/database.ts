@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { InputError } from '../errors.ts';
+import { aggregateGate, ungated, type AggregateGate } from './aggregate-gate.ts';
 
 /**
  * Opening the database behind a Store: an embedded SQLite file by default,
@@ -21,8 +22,8 @@ export type StoreConfig =
 
 /** A Kysely handle plus the raw driver, for the few bulk paths (COPY, prepared batch inserts) Kysely can't express fast. */
 export type Database =
-  | { dialect: 'sqlite'; db: Kysely<any>; raw: SQLite.Database; config: StoreConfig }
-  | { dialect: 'postgres'; db: Kysely<any>; raw: pg.Pool; config: StoreConfig };
+  | { dialect: 'sqlite'; db: Kysely<any>; raw: SQLite.Database; config: StoreConfig; aggregates: AggregateGate }
+  | { dialect: 'postgres'; db: Kysely<any>; raw: pg.Pool; config: StoreConfig; aggregates: AggregateGate };
 
 export const DEFAULT_SQLITE_PATH = './foedus.db';
 
@@ -76,14 +77,15 @@ export function openDatabase(config: StoreConfig): Database {
     raw.pragma('foreign_keys = ON');
     raw.pragma('busy_timeout = 5000');
     const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
-    return { dialect: 'sqlite', db, raw, config };
+    return { dialect: 'sqlite', db, raw, config, aggregates: ungated };
   }
   if (config.schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(config.schema)) {
     throw new InputError(`invalid PostgreSQL schema name "${config.schema}"`);
   }
+  const poolSize = config.poolSize ?? 10;
   const raw = new pg.Pool({
     connectionString: config.url,
-    max: config.poolSize ?? 10,
+    max: poolSize,
     // Each connection works in the configured schema (tests use one schema per run).
     ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
     connectionTimeoutMillis: 5_000,
@@ -96,7 +98,7 @@ export function openDatabase(config: StoreConfig): Database {
   // process alive (without it Node treats the event as an uncaught exception).
   raw.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: raw }) });
-  return { dialect: 'postgres', db, raw, config };
+  return { dialect: 'postgres', db, raw, config, aggregates: aggregateGate(poolSize) };
 }
 
 export async function closeDatabase(d: Database): Promise<void> {

@@ -164,17 +164,20 @@ export class IncidentRepository {
   }
 
   async count(filter: IncidentFilter = {}): Promise<number> {
-    return count(this.d, normaliseFilter(filter));
+    const f = normaliseFilter(filter);
+    return this.gated(() => count(this.d, f));
   }
 
   /** Incidents and fatalities (sum of best estimates) per day, ISO week (its Monday) or month, oldest first. */
   async timeline(filter: IncidentFilter, bucket: TimelineBucket): Promise<TimelinePoint[]> {
-    return timeline(this.d, normaliseFilter(filter), bucket);
+    const f = normaliseFilter(filter);
+    return this.gated(() => timeline(this.d, f, bucket));
   }
 
   /** Counts per country, or per (country, admin-1) for choropleths (aggregates.ts). */
   async byArea(filter: IncidentFilter, level: AreaLevel): Promise<AreaCount[]> {
-    return byArea(this.d, normaliseFilter(filter), level);
+    const f = normaliseFilter(filter);
+    return this.gated(() => byArea(this.d, f, level));
   }
 
   /**
@@ -184,15 +187,31 @@ export class IncidentRepository {
    * coarse (placed at an area's centroid): the map must not draw those as exact points.
    */
   async clusters(q: ClusterQuery): Promise<ClusterResult> {
-    if (!q || !Array.isArray(q.bbox)) throw new InputError('clusters need a bbox (minLon,minLat,maxLon,maxLat)', { code: 'invalid_filter' });
-    const { zoom, ...filter } = q;
-    if (typeof zoom !== 'number' || !Number.isFinite(zoom) || zoom < 0 || zoom > 24) throw new InputError('zoom must be a number from 0 to 24', { code: 'invalid_filter' });
-    return clusters(this.d, normaliseFilter(filter), zoom);
+    const read = this.clustersOf(q);
+    return this.gated(read);
   }
 
   /** The clusters, each with how many of its incidents trigger each of `articles` of `charter` (cluster-articles.ts). */
   async clustersByArticle(q: ClusterQuery, charter: string, articles: readonly string[]): Promise<ArticleClusterResult> {
-    return clustersByArticle((x) => this.clusters(x), q, charter, articles);
+    this.clustersOf(q); // checks the query before waiting for the gate
+    return this.gated(() => clustersByArticle((x) => this.clustersOf(x)(), q, charter, articles));
+  }
+
+  /** Checks a clusters query (throwing InputError at once) and returns the read to run. */
+  private clustersOf(q: ClusterQuery): () => Promise<ClusterResult> {
+    if (!q || !Array.isArray(q.bbox)) throw new InputError('clusters need a bbox (minLon,minLat,maxLon,maxLat)', { code: 'invalid_filter' });
+    const { zoom, ...filter } = q;
+    if (typeof zoom !== 'number' || !Number.isFinite(zoom) || zoom < 0 || zoom > 24) throw new InputError('zoom must be a number from 0 to 24', { code: 'invalid_filter' });
+    const f = normaliseFilter(filter);
+    return () => clusters(this.d, f, zoom);
+  }
+
+  /**
+   * A whole-area read through the store's aggregate gate (src/store/aggregate-gate.ts), so that slow
+   * ones cannot take every pooled connection. Inside a transaction it already has its connection.
+   */
+  private gated<T>(read: () => Promise<T>): Promise<T> {
+    return this.ctx.inTransaction ? read() : this.ctx.database.aggregates(read);
   }
 
   /** Every matching incident, newest first, read page by page (constant memory): for exports and re-assessment. */

@@ -127,7 +127,7 @@ export function cursorCondition(cur: { date: string; id: string }): RawBuilder<u
  * The stored assessment (a JSON array of "charter/article" pairs: jsonb on PostgreSQL, text on
  * SQLite) names any of the wanted charters or articles, or anything at all.
  */
-function triggersCondition(t: NonNullable<NormalFilter['triggers']>, dialect: Dialect): RawBuilder<unknown> {
+export function triggersCondition(t: NonNullable<NormalFilter['triggers']>, dialect: Dialect): RawBuilder<unknown> {
   const terms: RawBuilder<unknown>[] = [];
   if (dialect === 'postgres') {
     if (t.any) terms.push(sql`jsonb_array_length(i.assessment) > 0`);

@@ -6,9 +6,9 @@ import { lockLedger } from '../ledger/ledger-repository.ts';
 import { incidentHashes, newIncidentHash, type BoundIncident } from '../ledger/record-content.ts';
 import { byArea, count, timeline } from './aggregates.ts';
 import { clusters } from './clusters.ts';
-import { clustersByArticle, type ArticleClusterResult } from './cluster-articles.ts';
+import { articleCountsOfRows, withArticleCounts, type ArticleClusterResult } from './cluster-articles.ts';
 import type { IncidentDialect, Row } from './dialect.ts';
-import { normaliseFilter } from './filter.ts';
+import { normaliseFilter, type NormalFilter } from './filter.ts';
 import { decodeCursor, encodeCursor } from './filter-sql.ts';
 import { pageKeys, rowById, rowsByKey, SCAN_BUDGET, withReports } from './paging.ts';
 import { PostgresIncidents } from './postgres.ts';
@@ -187,23 +187,25 @@ export class IncidentRepository {
    * coarse (placed at an area's centroid): the map must not draw those as exact points.
    */
   async clusters(q: ClusterQuery): Promise<ClusterResult> {
-    const read = this.clustersOf(q);
-    return this.gated(read);
+    const { f, zoom } = this.clusterQuery(q);
+    return this.gated(() => clusters(this.d, f, zoom));
   }
 
   /** The clusters, each with how many of its incidents trigger each of `articles` of `charter` (cluster-articles.ts). */
   async clustersByArticle(q: ClusterQuery, charter: string, articles: readonly string[]): Promise<ArticleClusterResult> {
-    this.clustersOf(q); // checks the query before waiting for the gate
-    return this.gated(() => clustersByArticle((x) => this.clustersOf(x)(), q, charter, articles));
+    const { f, zoom } = this.clusterQuery(q);
+    return this.gated(async () => {
+      const base = await clusters(this.d, f, zoom);
+      return withArticleCounts(base, await articleCountsOfRows(this.d, f, base.level, charter, articles));
+    });
   }
 
-  /** Checks a clusters query (throwing InputError at once) and returns the read to run. */
-  private clustersOf(q: ClusterQuery): () => Promise<ClusterResult> {
+  /** Checks a clusters query (throwing InputError before any read). */
+  private clusterQuery(q: ClusterQuery): { f: NormalFilter; zoom: number } {
     if (!q || !Array.isArray(q.bbox)) throw new InputError('clusters need a bbox (minLon,minLat,maxLon,maxLat)', { code: 'invalid_filter' });
     const { zoom, ...filter } = q;
     if (typeof zoom !== 'number' || !Number.isFinite(zoom) || zoom < 0 || zoom > 24) throw new InputError('zoom must be a number from 0 to 24', { code: 'invalid_filter' });
-    const f = normaliseFilter(filter);
-    return () => clusters(this.d, f, zoom);
+    return { f: normaliseFilter(filter), zoom };
   }
 
   /**

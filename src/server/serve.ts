@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
+import { InputError } from '../errors.ts';
 import { loadCharters } from '../charter/loader.ts';
 import type { StoreConfig } from '../store/database.ts';
 import { openStore, type Store } from '../store/store.ts';
@@ -59,10 +60,26 @@ export interface SeedHooks {
   bootstrapAdmin?: (store: Store, print: (line: string) => void) => Promise<void>;
 }
 
-/** Opens the store (applying migrations), saying in a StartError why it cannot. */
+/** Read worker threads of a SQLite server when FOEDUS_READ_WORKERS is not set: one per core of the machines it runs on. */
+export const DEFAULT_READ_WORKERS = 2;
+
+/**
+ * How many worker threads run a SQLite server's whole-area incident reads (map clusters, counts,
+ * timelines), so that a slow one never holds up the event loop every other request waits on:
+ * FOEDUS_READ_WORKERS, 0 for none (all on the main thread).
+ */
+export function readWorkersFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.FOEDUS_READ_WORKERS?.trim();
+  if (!raw) return DEFAULT_READ_WORKERS;
+  if (!/^\d+$/.test(raw) || Number(raw) > 64) throw new InputError(`FOEDUS_READ_WORKERS "${raw}" must be a whole number from 0 to 64`);
+  return Number(raw);
+}
+
+/** Opens the store (applying migrations), saying in a StartError why it cannot. On SQLite, with its read workers. */
 export async function openServerStore(config: StoreConfig): Promise<Store> {
+  const readWorkers = config.dialect === 'sqlite' ? readWorkersFromEnv() : 0;
   try {
-    return await openStore(config);
+    return await openStore(config, { readWorkers });
   } catch (err) {
     const what = config.dialect === 'sqlite' ? `the SQLite file ${config.path}` : 'the PostgreSQL database';
     throw new StartError(`cannot open ${what}: ${(err as Error).message}`, 'store', { cause: err });

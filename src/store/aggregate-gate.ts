@@ -10,7 +10,8 @@ import pLimit from 'p-limit';
  * store_unavailable (docs/benchmarks.md, "The operations-centre mix"). With the gate, they can hold
  * at most a third of the pool; the rest stays free for the requests a duty officer waits on.
  *
- * SQLite needs no gate: its one connection runs one statement at a time anyway.
+ * SQLite needs no gate: its one connection runs one statement at a time anyway, and a server's whole-area
+ * reads run in its few read workers (incidents/read-workers.ts), as many at once as there are workers.
  */
 export type AggregateGate = <T>(read: () => Promise<T>) => Promise<T>;
 

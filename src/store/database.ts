@@ -3,6 +3,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { InputError } from '../errors.ts';
 import { aggregateGate, ungated, type AggregateGate } from './aggregate-gate.ts';
+import type { ReadWorkers } from './incidents/read-workers.ts';
 
 /**
  * Opening the database behind a Store: an embedded SQLite file by default,
@@ -20,9 +21,12 @@ export type StoreConfig =
   | { dialect: 'sqlite'; path: string; /** Page cache cap in MiB (default 64); bulk imports raise it. */ cacheMiB?: number }
   | { dialect: 'postgres'; url: string; schema?: string; poolSize?: number };
 
-/** A Kysely handle plus the raw driver, for the few bulk paths (COPY, prepared batch inserts) Kysely can't express fast. */
+/**
+ * A Kysely handle plus the raw driver, for the few bulk paths (COPY, prepared batch inserts) Kysely can't express fast.
+ * A SQLite server's store also has `readers`: worker threads that run the incidents' whole-area reads off its event loop.
+ */
 export type Database =
-  | { dialect: 'sqlite'; db: Kysely<any>; raw: SQLite.Database; config: StoreConfig; aggregates: AggregateGate }
+  | { dialect: 'sqlite'; db: Kysely<any>; raw: SQLite.Database; config: StoreConfig; aggregates: AggregateGate; readers?: ReadWorkers }
   | { dialect: 'postgres'; db: Kysely<any>; raw: pg.Pool; config: StoreConfig; aggregates: AggregateGate };
 
 export const DEFAULT_SQLITE_PATH = './foedus.db';
@@ -102,6 +106,7 @@ export function openDatabase(config: StoreConfig): Database {
 }
 
 export async function closeDatabase(d: Database): Promise<void> {
+  if (d.dialect === 'sqlite') await d.readers?.close();
   await d.db.destroy(); // closes the pool / the SQLite handle
 }
 

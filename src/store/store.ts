@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import { closeDatabase, describeStore, openDatabase, type Database, type Dialect, type StoreConfig } from './database.ts';
@@ -7,6 +8,7 @@ import { workQueue, type WorkQueue } from './queue.ts';
 import { ledgerRepository, type LedgerRepository } from './ledger/ledger-repository.ts';
 import { accountRepository, type AccountRepository } from './accounts/account-repository.ts';
 import { IncidentRepository } from './incidents/repository.ts';
+import { ReadWorkers } from './incidents/read-workers.ts';
 import { webhookRepository, type WebhookRepository } from './webhooks/webhook-repository.ts';
 import { caseRepository, type CaseRepository } from './cases/case-repository.ts';
 import { metaRepository, type MetaRepository } from './meta/meta-repository.ts';
@@ -188,8 +190,18 @@ async function sqliteTransaction<T>(database: Database, db: Kysely<any>, fn: (tx
   });
 }
 
+export interface OpenOptions {
+  /**
+   * SQLite: how many worker threads run the incidents' whole-area reads (read-workers.ts); 0, the
+   * default, runs them on the calling thread. The server asks for them; the CLI and tests do not.
+   * Ignored for an in-memory database (a worker could not see it) and on PostgreSQL (its reads wait on
+   * the network, not on this thread).
+   */
+  readWorkers?: number;
+}
+
 /** Opens the store and brings its schema up to date (refusing a database written by a newer Foedus). */
-export async function openStore(config: StoreConfig): Promise<Store> {
+export async function openStore(config: StoreConfig, options: OpenOptions = {}): Promise<Store> {
   const database = openDatabase(config);
   try {
     await migrate(database);
@@ -197,5 +209,14 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     await closeDatabase(database).catch(() => {});
     throw err;
   }
+  const workers = options.readWorkers ?? 0;
+  // Started after the migrations: the workers open the file as it now is, and never migrate.
+  if (database.dialect === 'sqlite' && config.dialect === 'sqlite' && workers > 0 && !inMemory(config.path)) {
+    database.readers = new ReadWorkers(resolve(config.path), workers);
+  }
   return buildStore(database, database.db, false);
+}
+
+function inMemory(path: string): boolean {
+  return path === '' || path === ':memory:';
 }

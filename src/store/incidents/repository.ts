@@ -14,6 +14,7 @@ import { pageKeys, rowById, rowsByKey, SCAN_BUDGET, withReports } from './paging
 import { PostgresIncidents } from './postgres.ts';
 import { prepareRecord, rowToRecord, type PreparedRecord } from './rows.ts';
 import { SqliteIncidents } from './sqlite.ts';
+import type { ReadMethod } from './read-workers.ts';
 import {
   VersionConflict, type AreaCount, type AreaLevel, type ClusterQuery, type ClusterResult, type IncidentChanges, type IncidentFilter,
   type Page, type PageOptions, type TimelineBucket, type TimelinePoint, type UpsertResult,
@@ -165,19 +166,19 @@ export class IncidentRepository {
 
   async count(filter: IncidentFilter = {}): Promise<number> {
     const f = normaliseFilter(filter);
-    return this.gated(() => count(this.d, f));
+    return this.gated(() => count(this.d, f), 'count', [filter]);
   }
 
   /** Incidents and fatalities (sum of best estimates) per day, ISO week (its Monday) or month, oldest first. */
   async timeline(filter: IncidentFilter, bucket: TimelineBucket): Promise<TimelinePoint[]> {
     const f = normaliseFilter(filter);
-    return this.gated(() => timeline(this.d, f, bucket));
+    return this.gated(() => timeline(this.d, f, bucket), 'timeline', [filter, bucket]);
   }
 
   /** Counts per country, or per (country, admin-1) for choropleths (aggregates.ts). */
   async byArea(filter: IncidentFilter, level: AreaLevel): Promise<AreaCount[]> {
     const f = normaliseFilter(filter);
-    return this.gated(() => byArea(this.d, f, level));
+    return this.gated(() => byArea(this.d, f, level), 'byArea', [filter, level]);
   }
 
   /**
@@ -188,16 +189,17 @@ export class IncidentRepository {
    */
   async clusters(q: ClusterQuery): Promise<ClusterResult> {
     const { f, zoom } = this.clusterQuery(q);
-    return this.gated(() => clusters(this.d, f, zoom));
+    return this.gated(() => clusters(this.d, f, zoom), 'clusters', [q]);
   }
 
   /** The clusters, each with how many of its incidents trigger each of `articles` of `charter` (cluster-articles.ts). */
   async clustersByArticle(q: ClusterQuery, charter: string, articles: readonly string[]): Promise<ArticleClusterResult> {
     const { f, zoom } = this.clusterQuery(q);
-    return this.gated(async () => {
+    const read = async () => {
       const base = await clusters(this.d, f, zoom);
       return withArticleCounts(base, await articleCountsOfRows(this.d, f, base.level, charter, articles));
-    });
+    };
+    return this.gated(read, 'clustersByArticle', [q, charter, articles]);
   }
 
   /** Checks a clusters query (throwing InputError before any read). */
@@ -209,11 +211,16 @@ export class IncidentRepository {
   }
 
   /**
-   * A whole-area read through the store's aggregate gate (src/store/aggregate-gate.ts), so that slow
-   * ones cannot take every pooled connection. Inside a transaction it already has its connection.
+   * A whole-area read, its filter already checked. Inside a transaction it runs here, on the transaction's
+   * connection. Otherwise, on a SQLite server's store, the same method runs in a read worker
+   * (read-workers.ts), off this thread's event loop; elsewhere through the store's aggregate gate
+   * (src/store/aggregate-gate.ts), so that slow ones cannot take every pooled connection.
    */
-  private gated<T>(read: () => Promise<T>): Promise<T> {
-    return this.ctx.inTransaction ? read() : this.ctx.database.aggregates(read);
+  private gated<T>(read: () => Promise<T>, method: ReadMethod, args: unknown[]): Promise<T> {
+    if (this.ctx.inTransaction) return read();
+    const database = this.ctx.database;
+    if (database.dialect === 'sqlite' && database.readers) return database.readers.call<T>(method, args);
+    return database.aggregates(read);
   }
 
   /** Every matching incident, newest first, read page by page (constant memory): for exports and re-assessment. */

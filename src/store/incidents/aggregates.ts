@@ -1,12 +1,13 @@
 import { sql, type RawBuilder } from 'kysely';
 import { InputError } from '../../errors.ts';
-import { boxCells, SUMMARY_LEVEL, yearSplit } from './cells.ts';
+import { boxCells, SUMMARY_LEVEL } from './cells.ts';
 import { cellsBySummary } from './clusters.ts';
 import type { IncidentDialect, Row } from './dialect.ts';
 import type { NormalFilter } from './filter.ts';
 import { compileFilter, isSpatialOnly, whereSql } from './filter-sql.ts';
 import { byAreaByMonths, countByDays, countOfCountries, monthsOfBox, monthsOfCountries, timelineByDays } from './tallies.ts';
 import type { AreaCount, AreaLevel, TimelineBucket, TimelinePoint } from './types.ts';
+import { summarySplit } from './windows.ts';
 
 /**
  * Counts, timelines and counts per area of the incidents matching a filter: from the tallies kept on
@@ -19,13 +20,13 @@ export async function count(d: IncidentDialect, f: NormalFilter): Promise<number
 }
 
 /**
- * Large boxes with only box/date filters: the cluster summary for the cells wholly inside and the whole
- * years, rows for the rest. null when it would not pay (small boxes, no whole year, other filters).
+ * Large boxes with only box/date filters: the cell summaries for the cells wholly inside and the whole
+ * years and months, rows for the rest. null when it would not pay (small boxes, no whole month, other filters).
  */
 async function countBySummary(d: IncidentDialect, f: NormalFilter): Promise<number | null> {
   if (!f.box || !isSpatialOnly(f, false)) return null;
-  const { fullFrom, fullTo, partial } = yearSplit(f);
-  if (fullFrom > fullTo) return null;
+  const { periods, partial } = summarySplit(f);
+  if (!periods.length) return null;
   const g10 = boxCells(f, SUMMARY_LEVEL);
   const nx = g10.x1 - g10.x0 + 1, ny = g10.y1 - g10.y0 + 1;
   const interior = Math.max(0, nx - 2) * Math.max(0, ny - 2);

@@ -2,11 +2,11 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Row, SummaryRow } from './dialect.ts';
 import { cellIndex, E6, interleave, mercator } from './rows.ts';
 import type { NormalFilter } from './filter.ts';
+import type { SummaryPeriod } from './windows.ts';
 
 /**
  * The Web Mercator cell grid of the map's clusters and of the per-(cell, year)
- * summary table: a box's cells, their index ranges of `morton`, and the window
- * split into whole years (the summary's unit) and the days at its ends.
+ * summary table: a box's cells and their index ranges of `morton`.
  */
 
 /** Cells of the summary table: Web Mercator level 10 (1024 per axis). */
@@ -16,20 +16,6 @@ export const SUMMARY_LEVEL = 10;
 export type Agg = { cx: number; cy: number; n: number; slat: number; slon: number; coarse: number; one: string | number | null };
 /** One cell at a level and its range of codes at a finer level. */
 export type CellRange = { cx: number; cy: number; lo: number; hi: number };
-
-/** The window split into whole years (read from the summary) and the partial years at its ends (read from rows). */
-export function yearSplit(f: NormalFilter): { fullFrom: number; fullTo: number; partial: Array<[string | null, string | null]> } {
-  const year = (d: string) => Number(d.slice(0, 4));
-  const fullFrom = f.from ? (f.from.endsWith('-01-01') ? year(f.from) : year(f.from) + 1) : -9999;
-  const fullTo = f.to ? (f.to.endsWith('-12-31') ? year(f.to) : year(f.to) - 1) : 9999;
-  const partial: Array<[string | null, string | null]> = [];
-  if (fullFrom > fullTo) partial.push([f.from, f.to]);
-  else {
-    if (f.from && !f.from.endsWith('-01-01')) partial.push([f.from, `${year(f.from)}-12-31`]);
-    if (f.to && !f.to.endsWith('-12-31')) partial.push([`${year(f.to)}-01-01`, f.to]);
-  }
-  return { fullFrom, fullTo, partial };
-}
 
 /** The box's cells at a level: index ranges on both axes (y grows southwards). */
 export function boxCells(f: NormalFilter, level: number): { x0: number; x1: number; y0: number; y1: number; cells: number } {
@@ -76,6 +62,11 @@ function compact(v: number): number {
 
 export function deinterleave(m: number): { cx: number; cy: number } {
   return { cx: compact(m), cy: compact(Math.floor(m / 2)) };
+}
+
+/** The per-(level-10 cell, period) summary of a period's unit: both keep n, sum_lat, sum_lon and coarse per cell. */
+export function summaryTable(p: SummaryPeriod): { table: RawBuilder<unknown>; period: RawBuilder<unknown> } {
+  return p.unit === 'year' ? { table: sql.table('incident_cells'), period: sql.ref('year') } : { table: sql.table('incident_cell_months'), period: sql.ref('month') };
 }
 
 export function summaryRow(x: Row): SummaryRow {

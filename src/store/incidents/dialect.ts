@@ -4,6 +4,7 @@ import type { Dialect } from '../database.ts';
 import type { Agg, CellRange } from './cells.ts';
 import type { NormalFilter } from './filter.ts';
 import type { PreparedRecord } from './rows.ts';
+import type { SummaryPeriod } from './windows.ts';
 import type { UpsertResult, VersionConflict } from './types.ts';
 
 /**
@@ -59,8 +60,8 @@ export interface IncidentDialect {
   selectivePage(f: NormalFilter, cur: Cursor | null, n: number): Promise<Row[]>;
   /** count(*) of the rows matching `f`, by the best index for it. */
   countRows(f: NormalFilter): Promise<number>;
-  /** The cluster summary (incident_cells) summed per cell over the given ranges and years. */
-  summaryRows(ranges: CellRange[], y0: number, y1: number): Promise<SummaryRow[]>;
+  /** A cell summary (incident_cells by years, incident_cell_months by months) summed per cell over the given ranges and period. */
+  summaryRows(ranges: CellRange[], p: SummaryPeriod): Promise<SummaryRow[]>;
   /** One aggregate per non-empty cell range, box/dates/precision only (the cells index covers them). */
   cellsByRange(f: NormalFilter, ranges: CellRange[]): Promise<Agg[]>;
 

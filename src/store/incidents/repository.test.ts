@@ -439,7 +439,8 @@ describe.each(DIALECTS)('incident writes on %s', (dialect) => {
     }).catch(() => {});
     const everything = { dataset: ['ucdp_ged', 'acled', 'geojson', 'incident_json', 'manual'] as IncidentFilter['dataset'] };
     for (const bbox of [[-12, 10, 4, 25], [-180, -85, 180, 85], [-6.5, 12.3, 0.2, 19.9]] as Array<[number, number, number, number]>) {
-      for (const extra of [{}, { from: '2019-01-01', to: '2021-12-31' }, { from: '2019-06-01' }] as IncidentFilter[]) {
+      const windows = [{}, { from: '2019-01-01', to: '2021-12-31' }, { from: '2019-06-01' }, { from: '2022-04-01', to: '2022-06-30' }, { from: '2019-07-01', to: '2021-06-30' }, { from: '2021-10-12', to: '2022-03-04' }, { from: '2021-05-03', to: '2021-05-20' }];
+      for (const extra of windows as IncidentFilter[]) {
         for (const zoom of [1, 4, 6, 8]) {
           const fast = await t.store.incidents.clusters({ ...extra, bbox, zoom });
           const slow = await t.store.incidents.clusters({ ...extra, ...everything, bbox, zoom });

@@ -2,13 +2,14 @@ import { sql, type Kysely } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import type { IncidentRecord } from '../../incident/record.ts';
 import type { RepositoryContext } from '../store.ts';
-import { boxTerms, summaryRow, type Agg, type CellRange } from './cells.ts';
+import { boxTerms, summaryRow, summaryTable, type Agg, type CellRange } from './cells.ts';
 import type { Cursor, IncidentDialect, Row, SummaryRow, UpdateOutcome } from './dialect.ts';
 import type { NormalFilter } from './filter.ts';
 import { compileFilter, cursorCondition, isSpatialOnly, rtreeCondition, whereSql } from './filter-sql.ts';
 import { dayNumber, isoDay, rowToRecord, type PreparedRecord } from './rows.ts';
 import { SqliteIncidentWriter } from './sqlite-writer.ts';
 import { VersionConflict, type UpsertResult } from './types.ts';
+import type { SummaryPeriod } from './windows.ts';
 
 /** One writer (its prepared statements) per connection. */
 const writers = new WeakMap<SQLite.Database, SqliteIncidentWriter>();
@@ -150,12 +151,13 @@ export class SqliteIncidents implements IncidentDialect {
   }
 
   /** One query per range: each is one stretch of the summary's primary key. */
-  async summaryRows(ranges: CellRange[], y0: number, y1: number): Promise<SummaryRow[]> {
+  async summaryRows(ranges: CellRange[], p: SummaryPeriod): Promise<SummaryRow[]> {
+    const { table, period } = summaryTable(p);
     const out: SummaryRow[] = [];
     for (const r of ranges) {
       const res = await sql<Row>`
-        select cell, sum(n) as n, sum(sum_lat) as slat, sum(sum_lon) as slon, sum(coarse) as coarse from incident_cells
-        where cell between ${r.lo} and ${r.hi} and year between ${y0} and ${y1} group by cell having sum(n) > 0`.execute(this.db);
+        select cell, sum(n) as n, sum(sum_lat) as slat, sum(sum_lon) as slon, sum(coarse) as coarse from ${table}
+        where cell between ${r.lo} and ${r.hi} and ${period} between ${p.from} and ${p.to} group by cell having sum(n) > 0`.execute(this.db);
       for (const x of res.rows) out.push(summaryRow(x));
     }
     return out;

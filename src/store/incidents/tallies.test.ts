@@ -74,7 +74,13 @@ const WINDOWS: Array<[string | undefined, string | undefined]> = [
   [undefined, '2016-05-31'],
   [undefined, '2016-05-30'],
   ['2021-07-02', undefined],
+  // Whole months at one end or both, across a year's end, inside one month (clusters: migration 16).
+  ['2022-04-01', '2022-06-30'],
+  ['2019-07-01', '2021-06-30'],
+  ['2021-10-12', '2022-03-04'],
+  ['2022-05-03', '2022-05-20'],
 ];
+const EVERY_DATASET: IncidentFilter['dataset'] = ['ucdp_ged', 'acled', 'geojson', 'incident_json', 'manual'];
 
 describe.each(DIALECTS)('incident tallies on %s', (dialect) => {
   let database: Database;
@@ -103,7 +109,7 @@ describe.each(DIALECTS)('incident tallies on %s', (dialect) => {
 
   /** Every tally row (those not fallen to zero) against the same sums computed here from the rows. */
   async function expectTalliesMatchRows(): Promise<void> {
-    const incidents = await rows('select date, country, admin1, admin1_derived, morton, fatalities_best from incidents');
+    const incidents = await rows('select date, country, admin1, admin1_derived, morton, fatalities_best, lat, lon, coarse from incidents');
     const tally = (key: (x: Row) => string | null) => {
       const m = new Map<string, [number, number]>();
       for (const x of incidents) {
@@ -123,6 +129,23 @@ describe.each(DIALECTS)('incident tallies on %s', (dialect) => {
     expect(await stored('select cell, month, n, fatalities from incident_cell_months where n <> 0 or fatalities <> 0')).toEqual(
       tally((x) => (x.morton === null ? null : `${Math.floor(Number(x.morton) / 2 ** 24)}|${month(x)}`)),
     );
+    // The cell-month sums (migration 16): coordinates up to float rounding, coarse counts exactly.
+    const sums = new Map<string, [number, number, number]>();
+    for (const x of incidents) {
+      if (x.morton === null) continue;
+      const k = `${Math.floor(Number(x.morton) / 2 ** 24)}|${month(x)}`;
+      const t = sums.get(k) ?? [0, 0, 0];
+      sums.set(k, [t[0] + Number(x.lat), t[1] + Number(x.lon), t[2] + Number(x.coarse)]);
+    }
+    const kept = (await rows('select cell, month, sum_lat, sum_lon, coarse from incident_cell_months where n <> 0')).map((x) => [`${Number(x.cell)}|${x.month}`, Number(x.sum_lat), Number(x.sum_lon), Number(x.coarse)] as const);
+    expect(kept.length).toBe(sums.size);
+    for (const [k, slat, slon, coarse] of kept) {
+      const want = sums.get(k);
+      expect(want, k).toBeDefined();
+      expect(slat, k).toBeCloseTo(want![0], 6);
+      expect(slon, k).toBeCloseTo(want![1], 6);
+      expect(coarse, k).toBe(want![2]);
+    }
   }
 
   /** The repository's answers (tallies where they can) equal the rows' own, for every window and box. */
@@ -141,8 +164,28 @@ describe.each(DIALECTS)('incident tallies on %s', (dialect) => {
         expect(await repo.timeline(f, bucket), `${what} ${bucket}`).toEqual(await timelineOfRows(d, nf, bucket));
       }
       expect(await repo.count(f), what).toBe(await d.countRows(nf));
+      if (f.bbox && !f.country) await expectClustersMatchRows({ ...f, bbox: f.bbox });
       if (f.bbox) continue;
       for (const level of ['country', 'admin1'] as const) expect(await repo.byArea(f, level), `${what} ${level}`).toEqual(await byAreaOfRows(d, nf, level));
+    }
+  }
+
+  /** The map's clusters (from the cell summaries where they can) equal those of the rows: the filter on every dataset keeps them off the summaries. */
+  async function expectClustersMatchRows(f: IncidentFilter & { bbox: BBox }): Promise<void> {
+    type Clusters = Awaited<ReturnType<IncidentRepository['clusters']>>['clusters'];
+    const key = (cs: Clusters) => cs.map((c) => [c.cell, c.count, c.coarse, c.id ?? null, c.precision ?? null].join(' '));
+    const byCell = (cs: Clusters) => [...cs].sort((a, b) => a.cell.localeCompare(b.cell));
+    for (const zoom of [3, 5, 7]) {
+      const what = `${JSON.stringify(f)} z${zoom}`;
+      const fast = await repo.clusters({ ...f, zoom });
+      const rows = await repo.clusters({ ...f, dataset: EVERY_DATASET, zoom });
+      expect(fast.total, what).toBe(rows.total);
+      const [a, b] = [byCell(fast.clusters), byCell(rows.clusters)];
+      expect(key(a), what).toEqual(key(b));
+      // Centroids: the same sums, added in another order.
+      a.forEach((c, k) => {
+        expect(Math.abs(c.lat - b[k]!.lat) + Math.abs(c.lon - b[k]!.lon), `${what} ${c.cell}`).toBeLessThan(1e-9);
+      });
     }
   }
 
@@ -179,6 +222,31 @@ describe.each(DIALECTS)('incident tallies on %s', (dialect) => {
     await repo.setAssessments([{ id: records(400, 1)[1]!.id, assessment: ['aes-2023/6'] }]);
     await expectTalliesMatchRows();
     await expectAnswersMatchRows();
+  });
+
+  it('keeps the cell-month sums through a move inside a cell, a change of precision alone, an insert and a delete', async () => {
+    const id = 'manual:sums1';
+    const rec = makeRecord({ id, dataset: 'manual', date: '2022-05-14', lat: 14.123456, lon: -1.654321, precision: 'exact' });
+    await repo.create(rec, 'test');
+    await expectTalliesMatchRows();
+    // A few metres: the same morton code, so no key of any tally changes (only its sums).
+    const morton = async () => (await rows(`select morton from incidents where id = '${id}'`))[0]!.morton;
+    const before = await morton();
+    let cur = (await repo.get(id))!;
+    expect(await repo.update(id, { incident: { ...cur.incident, location: { ...cur.incident.location, lat: 14.123457, lon: -1.654322 } } }, cur.version, 'test')).not.toBeInstanceOf(VersionConflict);
+    expect(await morton()).toEqual(before);
+    await expectTalliesMatchRows();
+    cur = (await repo.get(id))!;
+    expect(await repo.update(id, { locationPrecision: 'admin1' }, cur.version, 'test')).not.toBeInstanceOf(VersionConflict);
+    await expectTalliesMatchRows();
+    // Another day of the same month, then another place and month.
+    cur = (await repo.get(id))!;
+    expect(await repo.update(id, { incident: { ...cur.incident, date: '2022-05-30' }, dateEnd: '2022-05-30' }, cur.version, 'test')).not.toBeInstanceOf(VersionConflict);
+    cur = (await repo.get(id))!;
+    expect(await repo.update(id, { incident: { ...cur.incident, date: '2022-07-01', location: { country: 'NER', lat: 13.6, lon: 2.2 } }, dateEnd: '2022-07-01', locationPrecision: 'exact' }, cur.version, 'test')).not.toBeInstanceOf(VersionConflict);
+    await expectTalliesMatchRows();
+    expect(await repo.remove(id)).toBe(true);
+    await expectTalliesMatchRows();
   });
 
   it('keeps them through an import of a UCDP file', async () => {

@@ -4,6 +4,7 @@ import type { IncidentDialect, Row } from './dialect.ts';
 import type { NormalFilter } from './filter.ts';
 import { compileFilter, isSpatialOnly, whereSql } from './filter-sql.ts';
 import { E6, interleave } from './rows.ts';
+import { monthSplit, monthText } from './windows.ts';
 import type { AreaCount, AreaLevel, TimelinePoint } from './types.ts';
 
 /**
@@ -39,32 +40,6 @@ function monthOf(d: IncidentDialect): RawBuilder<unknown> {
   return d.name === 'sqlite'
     ? sql`(cast(substr(i.date, 1, 4) as integer) * 100 + cast(substr(i.date, 6, 2) as integer))`
     : sql`(substr(i.date, 1, 4)::int * 100 + substr(i.date, 6, 2)::int)`;
-}
-
-const pad = (n: number, w: number) => String(n).padStart(w, '0');
-const monthText = (m: number) => `${pad(Math.floor(m / 100), 4)}-${pad(m % 100, 2)}`;
-const lastDay = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
-
-/** The window split into whole months [m0, m1] (YYYYMM) and the partial months at its ends (read from rows). */
-export function monthSplit(f: NormalFilter): { m0: number; m1: number; partial: Array<[string | null, string | null]> } {
-  const ym = (d: string) => [Number(d.slice(0, 4)), Number(d.slice(5, 7))] as const;
-  let m0 = 0, m1 = 999999;
-  if (f.from) {
-    const [y, m] = ym(f.from);
-    m0 = f.from.endsWith('-01') ? y * 100 + m : m === 12 ? (y + 1) * 100 + 1 : y * 100 + m + 1;
-  }
-  if (f.to) {
-    const [y, m] = ym(f.to);
-    m1 = Number(f.to.slice(8, 10)) === lastDay(y, m) ? y * 100 + m : m === 1 ? (y - 1) * 100 + 12 : y * 100 + m - 1;
-  }
-  if (m0 > m1) return { m0, m1, partial: [[f.from, f.to]] };
-  const partial: Array<[string | null, string | null]> = [];
-  if (f.from && !f.from.endsWith('-01')) {
-    const [y, m] = ym(f.from);
-    partial.push([f.from, `${f.from.slice(0, 8)}${pad(lastDay(y, m), 2)}`]);
-  }
-  if (f.to && m1 !== Number(f.to.slice(0, 4)) * 100 + Number(f.to.slice(5, 7))) partial.push([`${f.to.slice(0, 8)}01`, f.to]);
-  return { m0, m1, partial };
 }
 
 /** Rows of `incidents i` matching the filter with each partial window: `select …` parts to add to a union. */

@@ -14,6 +14,7 @@ import { feedEvents } from './012_feed_events.ts';
 import { jobQueue } from './013_job_queue.ts';
 import { incidentTallies } from './014_incident_tallies.ts';
 import { ledgerBindings } from './015_ledger_bindings.ts';
+import { cellMonthSums } from './016_cell_month_sums.ts';
 
 /**
  * Every migration, in version order. Add new ones at the end with the next
@@ -35,4 +36,5 @@ export const migrations: Migration[] = [
   jobQueue,
   incidentTallies,
   ledgerBindings,
+  cellMonthSums,
 ];

@@ -14,6 +14,7 @@ import { feedEvents } from './012_feed_events.ts';
 import { jobQueue } from './013_job_queue.ts';
 import { incidentTallies } from './014_incident_tallies.ts';
 import { ledgerBindings } from './015_ledger_bindings.ts';
+import { triggerCells } from './017_trigger_cells.ts';
 
 /**
  * Every migration, in version order. Add new ones at the end with the next
@@ -35,4 +36,6 @@ export const migrations: Migration[] = [
   jobQueue,
   incidentTallies,
   ledgerBindings,
+  // 16 comes from another branch; the runner applies any missing version, so the gap is harmless.
+  triggerCells,
 ];

@@ -22,7 +22,7 @@ import type { BBox } from './types.ts';
  * after the migration's fill, assessments, corrections, a change of date, deletes and a re-import,
  * every tally row equals the count computed here from the stored assessments, and the map's counts by
  * article read through the tally equal the rows' own for large boxes (some cut through the incidents),
- * several zooms and windows of whole and partial years.
+ * several zooms and windows of whole years (windows with partial years must take the rows).
  */
 
 const CHARTER = 'aes-2023';
@@ -139,11 +139,12 @@ describe.each(DIALECTS)('incidents triggering each article per cell on %s', (dia
     await migrate(database);
     await expectTallyMatchesRows();
     // The large boxes at zooms up to 8 take the tally; the small one and zooms past 8 never do.
-    expect(await expectAnswersMatchRows()).toBeGreaterThan(40);
+    expect(await expectAnswersMatchRows()).toBeGreaterThanOrEqual(24);
     const small = normaliseFilter({ bbox: BOXES[3]! });
     expect(await articleCountsByTally(d, small, 7, CHARTER, ARTICLES)).toBeNull();
     expect(await articleCountsByTally(d, normaliseFilter({ bbox: BOXES[0]! }), 11, CHARTER, ARTICLES)).toBeNull();
     expect(await articleCountsByTally(d, normaliseFilter({ bbox: BOXES[0]!, kind: 'armed_attack' }), 7, CHARTER, ARTICLES)).toBeNull();
+    expect(await articleCountsByTally(d, normaliseFilter({ bbox: BOXES[0]!, from: '2017-03-15' }), 7, CHARTER, ARTICLES)).toBeNull();
     // Through the repository, the clusters' counts are the tally's.
     const map = await repo.clustersByArticle({ bbox: BOXES[0]!, zoom: 5 }, CHARTER, ARTICLES);
     const counts = await articleCountsOfRows(d, normaliseFilter({ bbox: BOXES[0]! }), map.level, CHARTER, ARTICLES);
@@ -179,6 +180,6 @@ describe.each(DIALECTS)('incidents triggering each article per cell on %s', (dia
     // A re-import with new content for some clears their assessments.
     await repo.upsertMany(recs.map((r, k) => (k % 4 ? r : { ...r, notes: 'revised' })), { actor: 'test' });
     await expectTallyMatchesRows();
-    expect(await expectAnswersMatchRows()).toBeGreaterThan(40);
+    expect(await expectAnswersMatchRows()).toBeGreaterThanOrEqual(24);
   });
 });

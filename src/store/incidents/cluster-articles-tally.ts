@@ -9,7 +9,7 @@ import { isSpatialOnly } from './filter-sql.ts';
 /**
  * The map coloured by article for a large box, from the tally kept on write (migration 17,
  * `incident_trigger_cells`): the level-10 cells wholly inside the box and the whole years of the window
- * from the tally, the cells on the box's edge and the partial years at the window's ends from the rows.
+ * from the tally, the cells on the box's edge from the rows.
  * The same answer as the rows alone (articleCountsOfRows), without reading every assessment in the box.
  */
 
@@ -17,19 +17,20 @@ const yearText = (y: number) => String(y).padStart(4, '0');
 
 /**
  * null when the tally cannot answer (other filters than box and dates, clusters finer than its cells)
- * or it would not pay: no whole year in the window, or fewer cells wholly inside the box than on its
- * edge (the edge cells' rows are read like the rows path reads them, one index range per range of cells).
+ * or it would not pay: fewer cells wholly inside the box than on its edge (the edge cells' rows are read
+ * one index range per range of cells), or a window that starts or ends inside a year. Each partial year
+ * is a read of the whole box's rows: at 200,000 incidents on PostgreSQL a window of 2021-06-15..2023-11-30
+ * took 700 ms so against 380 ms from the rows alone (a window of whole years: 10-60 ms against 0.6-1.5 s).
  */
 export async function articleCountsByTally(d: IncidentDialect, f: NormalFilter, level: number, charter: string, articles: readonly string[]): Promise<ArticleCounts | null> {
   if (f.empty || !f.box || level > SUMMARY_LEVEL || !isSpatialOnly(f, false)) return null;
   const { fullFrom, fullTo, partial } = yearSplit(f);
-  if (fullFrom > fullTo) return null;
+  if (fullFrom > fullTo || partial.length) return null;
   const split = splitBox(f);
   if (!split || split.innerCells < split.edgeCells) return null;
   const out = await innerCounts(d, split.inner, fullFrom, fullTo, level, charter, articles);
   const wholeYears: NormalFilter = { ...f, from: fullFrom > -9999 ? `${yearText(fullFrom)}-01-01` : null, to: fullTo < 9999 ? `${yearText(fullTo)}-12-31` : null };
   addCounts(out, await articleCountsOfRows(d, wholeYears, level, charter, articles, split.edge));
-  for (const [from, to] of partial) addCounts(out, await articleCountsOfRows(d, { ...f, from, to }, level, charter, articles));
   return out;
 }
 

@@ -7,6 +7,7 @@ import { incidentHashes, newIncidentHash, type BoundIncident } from '../ledger/r
 import { byArea, count, timeline } from './aggregates.ts';
 import { clusters } from './clusters.ts';
 import { articleCountsOfRows, withArticleCounts, type ArticleClusterResult } from './cluster-articles.ts';
+import { articleCountsByTally } from './cluster-articles-tally.ts';
 import type { IncidentDialect, Row } from './dialect.ts';
 import { normaliseFilter, type NormalFilter } from './filter.ts';
 import { decodeCursor, encodeCursor } from './filter-sql.ts';
@@ -192,12 +193,16 @@ export class IncidentRepository {
     return this.gated(() => clusters(this.d, f, zoom), 'clusters', [q]);
   }
 
-  /** The clusters, each with how many of its incidents trigger each of `articles` of `charter` (cluster-articles.ts). */
+  /**
+   * The clusters, each with how many of its incidents trigger each of `articles` of `charter` (cluster-articles.ts):
+   * for a large box from the tally kept on write (cluster-articles-tally.ts), else from the rows.
+   */
   async clustersByArticle(q: ClusterQuery, charter: string, articles: readonly string[]): Promise<ArticleClusterResult> {
     const { f, zoom } = this.clusterQuery(q);
     const read = async () => {
       const base = await clusters(this.d, f, zoom);
-      return withArticleCounts(base, await articleCountsOfRows(this.d, f, base.level, charter, articles));
+      const counts = (await articleCountsByTally(this.d, f, base.level, charter, articles)) ?? (await articleCountsOfRows(this.d, f, base.level, charter, articles));
+      return withArticleCounts(base, counts);
     };
     return this.gated(read, 'clustersByArticle', [q, charter, articles]);
   }

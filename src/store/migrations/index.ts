@@ -15,6 +15,7 @@ import { jobQueue } from './013_job_queue.ts';
 import { incidentTallies } from './014_incident_tallies.ts';
 import { ledgerBindings } from './015_ledger_bindings.ts';
 import { cellMonthSums } from './016_cell_month_sums.ts';
+import { triggerCells } from './017_trigger_cells.ts';
 
 /**
  * Every migration, in version order. Add new ones at the end with the next
@@ -37,4 +38,5 @@ export const migrations: Migration[] = [
   incidentTallies,
   ledgerBindings,
   cellMonthSums,
+  triggerCells,
 ];

@@ -3,7 +3,7 @@ import { perRange, withoutJit } from './box-ranges.ts';
 import { deinterleave, SUMMARY_LEVEL } from './cells.ts';
 import type { IncidentDialect, Row } from './dialect.ts';
 import type { NormalFilter } from './filter.ts';
-import { compileFilter, triggersCondition, whereSql } from './filter-sql.ts';
+import { byDates, compileFilter, triggersCondition, whereSql } from './filter-sql.ts';
 import { MORTON_LEVEL } from './rows.ts';
 import type { Cluster, ClusterResult } from './types.ts';
 
@@ -71,7 +71,7 @@ export async function articleCountsOfRows(
     ? perRange(d, edge, 4 ** (MORTON_LEVEL - SUMMARY_LEVEL), cols, d.name === 'sqlite' ? sql`incidents i indexed by incidents_cells` : sql`incidents i`, [
         sql`i.morton between r.lo and r.hi`, ...compileFilter(f, d.name, { spatial: 'columns', gist: false }), ...triggering,
       ])
-    : sql`select ${cols} from incidents i ${whereSql([...compileFilter(f, d.name), ...triggering])}`;
+    : sql`select ${cols} from incidents i ${whereSql([...compileFilter(f, d.name, { gist: !byDates(f) }), ...triggering])}`;
   const sums = articles.map((_, k) => sql`, sum(${sql.ref(`a${k}`)}) as ${sql.ref(`a${k}`)}`);
   const q = sql<Row>`select cell, count(*) as n${sql.join(sums, sql``)} from (${rows}) x group by cell`;
   // The ranges look like millions of rows to PostgreSQL's planner: no JIT for them (box-ranges.ts).
@@ -87,3 +87,4 @@ export async function articleCountsOfRows(
   }
   return out;
 }
+

@@ -13,6 +13,16 @@ export function isSpatialOnly(f: NormalFilter, allowPrecision = true): boolean {
   );
 }
 
+/**
+ * A box with a closed date window and nothing else: PostgreSQL is better off reading the window's stretch
+ * of the date index (it covers lon/lat) than a GiST bitmap of the whole box, whose size it cannot guess.
+ * The count of a Sahel box for a window; the map by article of the Sahel for a quarter, at 1M incidents:
+ * 0.42 s from the box, 0.25 s from the dates, and for five months across a new year 1.6 s and 0.32 s.
+ */
+export function byDates(f: NormalFilter): boolean {
+  return !!(f.box && f.from && f.to && isSpatialOnly(f, false));
+}
+
 const INT32_MIN = -2147483648, INT32_MAX = 2147483647;
 
 export function dayRange(f: NormalFilter): [number, number] {

@@ -5,7 +5,7 @@ import type { RepositoryContext } from '../store.ts';
 import { boxTerms, summaryRow, summaryTable, type Agg, type CellRange } from './cells.ts';
 import type { Cursor, IncidentDialect, Row, SummaryRow, UpdateOutcome } from './dialect.ts';
 import type { NormalFilter } from './filter.ts';
-import { compileFilter, cursorCondition, isSpatialOnly, whereSql } from './filter-sql.ts';
+import { byDates, compileFilter, cursorCondition, isSpatialOnly, whereSql } from './filter-sql.ts';
 import { onClient, pgJson, pgUpsertMany, PG_COLUMNS } from './postgres-writer.ts';
 import { rowToRecord, type PreparedRecord, type ReportRow } from './rows.ts';
 import { VersionConflict, type UpsertResult } from './types.ts';
@@ -101,10 +101,7 @@ export class PostgresIncidents implements IncidentDialect {
   }
 
   async countRows(f: NormalFilter): Promise<number> {
-    // Box and a closed date window only: the window's stretch of the date index (covering lon/lat) beats a GiST
-    // bitmap over a large box, and the planner cannot tell (fixed guess for point <@ box).
-    const gist = !(f.box && f.from && f.to && isSpatialOnly(f, false));
-    const r = await sql<{ n: number }>`select count(*) as n from incidents i ${whereSql(compileFilter(f, 'postgres', { gist }))}`.execute(this.db);
+    const r = await sql<{ n: number }>`select count(*) as n from incidents i ${whereSql(compileFilter(f, 'postgres', { gist: !byDates(f) }))}`.execute(this.db);
     return Number(r.rows[0]!.n);
   }
 

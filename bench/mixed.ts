@@ -4,8 +4,8 @@
  * process simulated users, a writer and Server-Sent Events subscribers:
  *
  * - each user repeats one action after another (with --think ms between them, ×0.5–1.5 at random):
- *   a map pan or zoom (the three requests the map sends at once: clusters, count and the month
- *   timeline of the viewport; sometimes a date window, sometimes coloured by article), a list page,
+ *   a map pan or zoom (the two requests the map sends at once: clusters and the month timeline of
+ *   the viewport; sometimes a date window, sometimes coloured by article), a list page,
  *   an incident page, an assessment (what would this event trigger), the whole-store timeline
  *   (month, week or day), the counts by country or admin-1;
  * - a writer records --writes incidents a second (POST /api/v1/incidents), and corrects every
@@ -183,7 +183,6 @@ function action(ids: string[]): Request[] {
     const f = { bbox, from: win?.[0], to: win?.[1] };
     return [
       { kind: 'map: clusters', method: 'GET', path: `/api/v1/incidents/clusters?${q({ ...f, zoom, by: rnd() < 0.1 ? 'aes-2023' : undefined })}` },
-      { kind: 'map: count', method: 'GET', path: `/api/v1/incidents/count?${q(f)}` },
       { kind: 'map: timeline (viewport)', method: 'GET', path: `/api/v1/incidents/timeline?${q({ ...f, interval: 'month' })}` },
     ];
   }

@@ -61,7 +61,7 @@ describe('Foedus UI in Chromium', () => {
     expect(res.ok()).toBe(true);
     const { count } = (await res.json()) as { count: number };
     expect(clusterSum).toBe(count);
-    expect(Number(await page.locator('[data-testid=count-total]').getAttribute('data-value'))).toBe(count);
+    expect(Number(await page.locator('[data-testid=cluster-total]').getAttribute('data-value'))).toBe(count);
     await expect.poll(() => page.locator('[data-testid=credit]').textContent()).toContain('UCDP GED (CC BY 4.0)');
     expect(await page.locator('.cluster.coarse').count() + Number(await page.locator('[data-testid=coarse-total]').count())).toBeGreaterThan(0);
     expect(await page.locator('[data-testid=timeline] .bar').count()).toBeGreaterThan(0);

@@ -22,7 +22,6 @@ import './styles.css';
 interface ViewState {
   clusters: Cluster[];
   total: number;
-  count: number | null;
   coarse: number;
   buckets: TimelineBucket[];
 }
@@ -163,14 +162,15 @@ export function OperationsMap({ route }: { route: Route }) {
     setLoading(true);
     box.current?.setAttribute('data-state', 'loading');
     try {
-      const [cl, count, tl] = await Promise.all([
+      // No separate count: the clusters' total is the count of the same filters (the API says so and its
+      // tests hold it to that), and a third request re-read the same edge cells of the view on the server.
+      const [cl, tl] = await Promise.all([
         api.clusters({ ...f, zoom: Math.round(map.getZoom()), by: colourByRef.current || undefined }, ctl.signal),
-        api.count(f, ctl.signal),
         api.timeline({ ...f, interval: 'month' }, ctl.signal),
       ]);
       if (ctl.signal.aborted) return;
       const coarse = cl.clusters.reduce((s, c) => s + c.coarse, 0);
-      setView({ clusters: cl.clusters, total: cl.total, count: count.count, coarse, buckets: tl.buckets });
+      setView({ clusters: cl.clusters, total: cl.total, coarse, buckets: tl.buckets });
       drawClusters(cl.clusters);
       labelsRef.current?.redraw();
       setError(null);
@@ -290,8 +290,6 @@ export function OperationsMap({ route }: { route: Route }) {
           {view && (
             <>
               <span><strong data-testid="cluster-total" data-value={clusterSum}>{num(view.total, lang)}</strong> {t('inView')}</span>
-              {/* The count API must agree with the clusters; said only when it does not. */}
-              {view.count !== null && <span data-testid="count-total" data-value={view.count}>{view.count !== clusterSum && <strong className="warn">{t('countMismatch', { n: num(view.count, lang) })}</strong>}</span>}
               <span data-testid="coarse-total" className="muted"><span className="legend-dot coarse" aria-hidden="true" /> {t('coarseCount', { n: num(view.coarse, lang) })}</span>
             </>
           )}

@@ -1,20 +1,17 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentRecord } from '../../incident/record.ts';
-import { closeDatabase, openDatabase, type Database } from '../database.ts';
+import type { Database } from '../database.ts';
 import { migrate } from '../migrate.ts';
-import { migrations } from '../migrations/index.ts';
-import type { RepositoryContext } from '../store.ts';
-import { createTestDatabase, DIALECTS } from '../testing.ts';
+import { DIALECTS } from '../testing.ts';
 import { articleCountsOfRows } from './cluster-articles.ts';
 import { articleCountsByTally } from './cluster-articles-tally.ts';
-import type { IncidentDialect, Row } from './dialect.ts';
+import type { IncidentDialect } from './dialect.ts';
 import { makeRecord, seededRandom } from './fixtures.ts';
 import { normaliseFilter } from './filter.ts';
-import { PostgresIncidents } from './postgres.ts';
+import { openPartlyMigrated, type PartlyMigrated } from './partly-migrated.ts';
 import { dayNumber } from './rows.ts';
-import { IncidentRepository } from './repository.ts';
-import { SqliteIncidents } from './sqlite.ts';
+import type { IncidentRepository } from './repository.ts';
 import type { BBox } from './types.ts';
 
 /**
@@ -70,29 +67,19 @@ const WINDOWS: Array<[string | undefined, string | undefined]> = [
 ];
 
 describe.each(DIALECTS)('incidents triggering each article per cell on %s', (dialect) => {
+  let pm: PartlyMigrated;
   let database: Database;
   let repo: IncidentRepository;
   let d: IncidentDialect;
-  let drop: () => Promise<void>;
+  let rows: PartlyMigrated['rows'];
 
   beforeAll(async () => {
-    let config;
-    ({ config, drop } = await createTestDatabase(dialect));
-    database = openDatabase(config);
-    await migrate(database, migrations.filter((m) => m.version < 17));
-    const ctx: RepositoryContext = { db: database.db, database, inTransaction: false };
-    repo = new IncidentRepository(ctx);
-    d = database.dialect === 'sqlite' ? new SqliteIncidents(ctx, database.raw) : new PostgresIncidents(ctx, database.raw);
+    pm = await openPartlyMigrated(dialect, 17);
+    ({ database, repo, d, rows } = pm);
   });
   afterAll(async () => {
-    if (database) await closeDatabase(database).catch(() => {});
-    await drop?.();
+    await pm?.close();
   });
-
-  async function rows(q: string): Promise<Row[]> {
-    if (database.dialect === 'sqlite') return database.raw.prepare(q).all() as Row[];
-    return (await database.raw.query(q)).rows as Row[];
-  }
 
   async function assess(ids: string[], seed: number): Promise<void> {
     const r = seededRandom(seed);

@@ -41,6 +41,12 @@ export interface IncidentRepositoryOptions {
  * same connection; PostgreSQL: the transaction's own client) and are atomic
  * per call otherwise.
  */
+/** What SQLite and PostgreSQL do differently for the repository, on this context's connection. */
+export function incidentDialect(ctx: RepositoryContext): IncidentDialect {
+  const database = ctx.database;
+  return database.dialect === 'sqlite' ? new SqliteIncidents(ctx, database.raw) : new PostgresIncidents(ctx, database.raw);
+}
+
 export class IncidentRepository {
   private readonly d: IncidentDialect;
   private readonly scanBudget: number;
@@ -49,8 +55,7 @@ export class IncidentRepository {
     private readonly ctx: RepositoryContext,
     private readonly options: IncidentRepositoryOptions = {},
   ) {
-    const database = ctx.database;
-    this.d = database.dialect === 'sqlite' ? new SqliteIncidents(ctx, database.raw) : new PostgresIncidents(ctx, database.raw);
+    this.d = incidentDialect(ctx);
     this.scanBudget = options.scanBudget ?? SCAN_BUDGET;
   }
 

@@ -2,19 +2,16 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentRecord } from '../../incident/record.ts';
 import { runImport } from '../../import/pipeline.ts';
-import { closeDatabase, openDatabase, type Database } from '../database.ts';
+import type { Database } from '../database.ts';
 import { migrate } from '../migrate.ts';
-import { migrations } from '../migrations/index.ts';
-import type { RepositoryContext } from '../store.ts';
 import { openStore } from '../store.ts';
-import { createTestDatabase, DIALECTS } from '../testing.ts';
+import { DIALECTS } from '../testing.ts';
 import { byAreaOfRows, timelineOfRows } from './aggregates.ts';
 import type { IncidentDialect, Row } from './dialect.ts';
 import { makeRecord, seededRandom } from './fixtures.ts';
 import { normaliseFilter } from './filter.ts';
-import { PostgresIncidents } from './postgres.ts';
-import { IncidentRepository } from './repository.ts';
-import { SqliteIncidents } from './sqlite.ts';
+import { openPartlyMigrated, type PartlyMigrated } from './partly-migrated.ts';
+import type { IncidentRepository } from './repository.ts';
 import { monthsOfBox, monthsOfCountries } from './tallies.ts';
 import { VersionConflict, type BBox, type IncidentFilter } from './types.ts';
 
@@ -83,29 +80,19 @@ const WINDOWS: Array<[string | undefined, string | undefined]> = [
 const EVERY_DATASET: IncidentFilter['dataset'] = ['ucdp_ged', 'acled', 'geojson', 'incident_json', 'manual'];
 
 describe.each(DIALECTS)('incident tallies on %s', (dialect) => {
+  let pm: PartlyMigrated;
   let database: Database;
   let repo: IncidentRepository;
   let d: IncidentDialect;
-  let drop: () => Promise<void>;
-  let config: Awaited<ReturnType<typeof createTestDatabase>>['config'];
+  let rows: PartlyMigrated['rows'];
 
   beforeAll(async () => {
-    ({ config, drop } = await createTestDatabase(dialect));
-    database = openDatabase(config);
-    await migrate(database, migrations.filter((m) => m.version < 14));
-    const ctx: RepositoryContext = { db: database.db, database, inTransaction: false };
-    repo = new IncidentRepository(ctx);
-    d = database.dialect === 'sqlite' ? new SqliteIncidents(ctx, database.raw) : new PostgresIncidents(ctx, database.raw);
+    pm = await openPartlyMigrated(dialect, 14);
+    ({ database, repo, d, rows } = pm);
   });
   afterAll(async () => {
-    if (database) await closeDatabase(database).catch(() => {});
-    await drop?.();
+    await pm?.close();
   });
-
-  async function rows(q: string): Promise<Row[]> {
-    if (database.dialect === 'sqlite') return database.raw.prepare(q).all() as Row[];
-    return (await database.raw.query(q)).rows as Row[];
-  }
 
   /** Every tally row (those not fallen to zero) against the same sums computed here from the rows. */
   async function expectTalliesMatchRows(): Promise<void> {
@@ -250,7 +237,7 @@ describe.each(DIALECTS)('incident tallies on %s', (dialect) => {
   });
 
   it('keeps them through an import of a UCDP file', async () => {
-    const store = await openStore(config);
+    const store = await openStore(pm.config);
     try {
       const s = await runImport({ source: NIGER, format: 'ucdp', store, actor: 'test', batchSize: 100 });
       expect(s.imported).toBeGreaterThan(100);

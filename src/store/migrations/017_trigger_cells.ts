@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../database.ts';
 import type { Migration } from './migration.ts';
+import { statementTriggers } from './tally-sql.ts';
 
 /**
  * Version 17: `incident_trigger_cells`, how many incidents trigger each charter and each
@@ -87,18 +88,5 @@ const rows = (table: string, sign: string) => `select morton, date, assessment, 
 const POSTGRES = [
   `create table incident_trigger_cells (key text not null, cell bigint not null, year integer not null, n bigint not null, primary key (key, cell, year))`,
   upsert(rows('incidents', '')),
-  `create function incidents_trigger_cells_delta() returns trigger language plpgsql as $$
-  begin
-    if tg_op = 'INSERT' then
-      ${upsert(rows('new_rows', ''))}
-    elsif tg_op = 'DELETE' then
-      ${upsert(rows('old_rows', '-'))}
-    else
-      ${upsert(`${rows('new_rows', '')} union all ${rows('old_rows', '-')}`)}
-    end if;
-    return null;
-  end $$`,
-  `create trigger incidents_trigger_cells_insert after insert on incidents referencing new table as new_rows for each statement execute function incidents_trigger_cells_delta()`,
-  `create trigger incidents_trigger_cells_update after update on incidents referencing old table as old_rows new table as new_rows for each statement execute function incidents_trigger_cells_delta()`,
-  `create trigger incidents_trigger_cells_delete after delete on incidents referencing old table as old_rows for each statement execute function incidents_trigger_cells_delta()`,
+  ...statementTriggers('incidents_trigger_cells', upsert, rows),
 ];

@@ -109,20 +109,30 @@ export function postgresTriggers(tallies: Tally[]): string[] {
         on conflict (${cols}) do update set ${set};`;
     }).join('\n      ');
   const rows = (table: string, sign: string) => `select date, country, admin1, admin1_derived, morton, ${sign}1 as d, ${sign}coalesce(fatalities_best, 0) as f${sums.map((c) => `, ${sign}${c} as ${c}`).join('')} from ${table}`;
+  return statementTriggers('incidents_tallies', upserts, rows);
+}
+
+/**
+ * A PostgreSQL trigger function `<name>_delta` and its statement-level triggers `<name>_insert`,
+ * `_update` and `_delete` on incidents: `apply` gets a query of the statement's rows, each signed by
+ * `rows(table, sign)` (the new rows +, the old rows −; an update gives both), and returns the SQL
+ * that adds them to its tally.
+ */
+export function statementTriggers(name: string, apply: (source: string) => string, rows: (table: string, sign: string) => string): string[] {
   return [
-    `create function incidents_tallies_delta() returns trigger language plpgsql as $$
+    `create function ${name}_delta() returns trigger language plpgsql as $$
     begin
       if tg_op = 'INSERT' then
-      ${upserts(rows('new_rows', ''))}
+      ${apply(rows('new_rows', ''))}
       elsif tg_op = 'DELETE' then
-      ${upserts(rows('old_rows', '-'))}
+      ${apply(rows('old_rows', '-'))}
       else
-      ${upserts(`${rows('new_rows', '')} union all ${rows('old_rows', '-')}`)}
+      ${apply(`${rows('new_rows', '')} union all ${rows('old_rows', '-')}`)}
       end if;
       return null;
     end $$`,
-    `create trigger incidents_tallies_insert after insert on incidents referencing new table as new_rows for each statement execute function incidents_tallies_delta()`,
-    `create trigger incidents_tallies_update after update on incidents referencing old table as old_rows new table as new_rows for each statement execute function incidents_tallies_delta()`,
-    `create trigger incidents_tallies_delete after delete on incidents referencing old table as old_rows for each statement execute function incidents_tallies_delta()`,
+    `create trigger ${name}_insert after insert on incidents referencing new table as new_rows for each statement execute function ${name}_delta()`,
+    `create trigger ${name}_update after update on incidents referencing old table as old_rows new table as new_rows for each statement execute function ${name}_delta()`,
+    `create trigger ${name}_delete after delete on incidents referencing old table as old_rows for each statement execute function ${name}_delta()`,
   ];
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { recordHash, type StoredRecord } from '../../ledger/records.ts';
 import type { Dialect } from '../database.ts';
 import { caseColumns } from '../cases/case-repository.ts';
@@ -156,17 +156,24 @@ function userContent(u: Row, tokens: Row[]): unknown {
   };
 }
 
-async function tokensOf(db: Db, userIds: number[]): Promise<Map<number, Row[]>> {
+/**
+ * The rows a page of records owns (a user's tokens, a case's notes), grouped by the owner's id in
+ * column `owner`; `query` selects them for the given ids, in order.
+ */
+async function ownedBy(db: Db, ids: number[], owner: string, query: (ids: RawBuilder<unknown>) => RawBuilder<Row>): Promise<Map<number, Row[]>> {
   const by = new Map<number, Row[]>();
-  if (userIds.length === 0) return by;
-  const res = await sql<Row>`select id, user_id, token_hash, label, created_at, expires_at, revoked_at from api_token where user_id in (${sql.join(userIds)}) order by user_id, id`.execute(db);
-  for (const t of res.rows) {
-    const k = Number(t.user_id);
+  if (ids.length === 0) return by;
+  for (const r of (await query(sql.join(ids)).execute(db)).rows) {
+    const k = Number(r[owner]);
     let l = by.get(k);
     if (!l) by.set(k, (l = []));
-    l.push(t);
+    l.push(r);
   }
   return by;
+}
+
+function tokensOf(db: Db, userIds: number[]): Promise<Map<number, Row[]>> {
+  return ownedBy(db, userIds, 'user_id', (ids) => sql<Row>`select id, user_id, token_hash, label, created_at, expires_at, revoked_at from api_token where user_id in (${ids}) order by user_id, id`);
 }
 
 /** A user's content hash as stored now; null when there is no such user. */
@@ -211,17 +218,8 @@ function caseInconsistency(row: Row): string | null {
   return off.length ? `column ${off.map((c) => `${c} (${JSON.stringify(row[c])}, the document says ${JSON.stringify(expected[c])})`).join(', ')} disagrees with its document` : null;
 }
 
-async function notesOf(db: Db, caseIds: number[]): Promise<Map<number, Row[]>> {
-  const by = new Map<number, Row[]>();
-  if (caseIds.length === 0) return by;
-  const res = await sql<Row>`select id, case_id, party, restricted, text, at, by from case_note where case_id in (${sql.join(caseIds)}) order by case_id, id`.execute(db);
-  for (const n of res.rows) {
-    const k = Number(n.case_id);
-    let l = by.get(k);
-    if (!l) by.set(k, (l = []));
-    l.push(n);
-  }
-  return by;
+function notesOf(db: Db, caseIds: number[]): Promise<Map<number, Row[]>> {
+  return ownedBy(db, caseIds, 'case_id', (ids) => sql<Row>`select id, case_id, party, restricted, text, at, by from case_note where case_id in (${ids}) order by case_id, id`);
 }
 
 /** A case's content hash as stored now (document and notes); null when there is no such case. */

@@ -42,8 +42,9 @@ function cellRanges(outer: Rect, pick: (b: Rect) => 'all' | 'none' | 'some'): Ar
   return out;
 }
 
-/** The cells of the box's level-10 rectangle lying wholly inside the box (with a margin against rounding). */
-function interiorOf(f: NormalFilter, r: Rect): Rect | null {
+/** The box's level-10 cells lying wholly inside it (with a margin against rounding); null when none does. */
+export function innerRect(f: NormalFilter): Rect | null {
+  const r = boxCells(f, SUMMARY_LEVEL);
   const b = f.box!;
   const [la0, la1, lo0, lo1] = [b.minLat / E6, b.maxLat / E6, b.minLon / E6, b.maxLon / E6];
   const eps = 1e-7;
@@ -67,7 +68,7 @@ export interface SplitBox {
 /** The box's level-10 cells split into inner and edge ones; null when no cell lies wholly inside it. */
 export function splitBox(f: NormalFilter): SplitBox | null {
   const rect = boxCells(f, SUMMARY_LEVEL);
-  const inner = interiorOf(f, rect);
+  const inner = innerRect(f);
   if (!inner) return null;
   const inside = (b: Rect) => (b.x0 >= inner.x0 && b.x1 <= inner.x1 && b.y0 >= inner.y0 && b.y1 <= inner.y1 ? 'all' : b.x1 < inner.x0 || b.x0 > inner.x1 || b.y1 < inner.y0 || b.y0 > inner.y1 ? 'none' : 'some');
   const outside = (b: Rect) => {

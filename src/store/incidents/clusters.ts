@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import type { LocationPrecision } from '../../incident/record.ts';
-import { boxCells, deinterleave, latAt, lonAt, rangesOf, SUMMARY_LEVEL, type Agg } from './cells.ts';
+import { boxCells, deinterleave, rangesOf, SUMMARY_LEVEL, type Agg } from './cells.ts';
+import { innerRect } from './box-ranges.ts';
 import type { IncidentDialect, Row } from './dialect.ts';
 import type { NormalFilter } from './filter.ts';
 import { compileFilter, isSpatialOnly, whereSql } from './filter-sql.ts';
-import { cellRange, E6, MORTON_LEVEL } from './rows.ts';
+import { cellRange, MORTON_LEVEL } from './rows.ts';
 import type { Cluster, ClusterResult } from './types.ts';
 import { summarySplit } from './windows.ts';
 
@@ -78,8 +79,7 @@ async function singles(d: IncidentDialect, f: NormalFilter, level: number, aggs:
  * summary cells on the box's edge (over the periods' days) and for the days left at the window's ends.
  */
 export async function cellsBySummary(d: IncidentDialect, f: NormalFilter, level: number, x0: number, x1: number, y0: number, y1: number, withPartial = true): Promise<Agg[]> {
-  const b = f.box!;
-  const [la0, la1, lo0, lo1] = [b.minLat / E6, b.maxLat / E6, b.minLon / E6, b.maxLon / E6];
+  const inner = innerRect(f);
   const { periods, days, partial } = summarySplit(f);
   const merged = new Map<string, Agg>();
   const add = (a: Agg) => {
@@ -95,7 +95,6 @@ export async function cellsBySummary(d: IncidentDialect, f: NormalFilter, level:
     }
   };
   const down = SUMMARY_LEVEL - level;
-  const eps = 1e-7;
   const ranges = rangesOf(level, x0, x1, y0, y1, SUMMARY_LEVEL);
   // A summary cell is inside the box or on its edge whatever the period: an edge cell's rows are read
   // once for all the periods' days (they are contiguous), from any period it holds incidents in.
@@ -103,7 +102,7 @@ export async function cellsBySummary(d: IncidentDialect, f: NormalFilter, level:
   for (const p of periods) {
     for (const r of await d.summaryRows(ranges, p)) {
       const { cx: sx, cy: sy } = deinterleave(r.cell);
-      const inside = lonAt(sx, SUMMARY_LEVEL) >= lo0 + eps && lonAt(sx + 1, SUMMARY_LEVEL) <= lo1 - eps && latAt(sy + 1, SUMMARY_LEVEL) >= la0 + eps && latAt(sy, SUMMARY_LEVEL) <= la1 - eps;
+      const inside = inner !== null && sx >= inner.x0 && sx <= inner.x1 && sy >= inner.y0 && sy <= inner.y1;
       if (inside) add({ cx: Math.floor(sx / 2 ** down), cy: Math.floor(sy / 2 ** down), n: r.n, slat: r.slat, slon: r.slon, coarse: r.coarse, one: null });
       else edges.add(r.cell);
     }

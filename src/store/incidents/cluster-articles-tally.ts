@@ -5,7 +5,7 @@ import { addCounts, articleCountsOfRows, type ArticleCounts } from './cluster-ar
 import type { IncidentDialect, Row } from './dialect.ts';
 import type { NormalFilter } from './filter.ts';
 import { isSpatialOnly } from './filter-sql.ts';
-import { yearSplit } from './windows.ts';
+import { daysOf, yearSplit } from './windows.ts';
 
 /**
  * The map coloured by article for a large box, from the tally kept on write (migration 17,
@@ -13,8 +13,6 @@ import { yearSplit } from './windows.ts';
  * from the tally, the cells on the box's edge from the rows.
  * The same answer as the rows alone (articleCountsOfRows), without reading every assessment in the box.
  */
-
-const yearText = (y: number) => String(y).padStart(4, '0');
 
 /**
  * null when the tally cannot answer (other filters than box and dates, clusters finer than its cells)
@@ -30,8 +28,8 @@ export async function articleCountsByTally(d: IncidentDialect, f: NormalFilter, 
   const split = splitBox(f);
   if (!split || split.innerCells < split.edgeCells) return null;
   const out = await innerCounts(d, split.inner, fullFrom, fullTo, level, charter, articles);
-  const wholeYears: NormalFilter = { ...f, from: fullFrom > -9999 ? `${yearText(fullFrom)}-01-01` : null, to: fullTo < 9999 ? `${yearText(fullTo)}-12-31` : null };
-  addCounts(out, await articleCountsOfRows(d, wholeYears, level, charter, articles, split.edge));
+  const [from, to] = daysOf({ unit: 'year', from: fullFrom, to: fullTo });
+  addCounts(out, await articleCountsOfRows(d, { ...f, from, to }, level, charter, articles, split.edge));
   return out;
 }
 

@@ -54,7 +54,7 @@ export function monthSplit(f: NormalFilter): { m0: number; m1: number; partial: 
 export type SummaryPeriod = { unit: 'year' | 'month'; from: number; to: number };
 
 /** A period's first and last day (null: open). */
-function daysOf(p: SummaryPeriod): Days {
+export function daysOf(p: SummaryPeriod): Days {
   if (p.unit === 'year') return [p.from > -9999 ? `${pad(p.from, 4)}-01-01` : null, p.to < 9999 ? `${pad(p.to, 4)}-12-31` : null];
   const last = Math.floor(p.to / 100);
   return [p.from > 0 ? `${monthText(p.from)}-01` : null, p.to < 999999 ? `${monthText(p.to)}-${pad(lastDay(last, p.to % 100), 2)}` : null];

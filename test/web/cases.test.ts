@@ -45,15 +45,28 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Takes a step by clicking `selector` in `page`, and waits until the case shows `state`, or the version moves. */
+/**
+ * Takes a step by clicking `selector` in `page`, and waits for the server's answer to that very step and
+ * for the page to show the version it made (or the error box). Waiting for any change of the status line
+ * was not enough: a live update of another party's earlier step changes it too, and under load the test
+ * then went on before its own step had landed.
+ */
 async function click(page: Page, selector: string): Promise<void> {
-  const before = await page.locator('.status-line').textContent();
+  const answer = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith('/api/v1/cases'), { timeout: 15_000 });
   await page.locator(selector).first().click();
-  await page.waitForFunction((b) => document.querySelector('.status-line')?.textContent !== b || !!document.querySelector('[data-testid=error-box]'), before, { timeout: 15_000 });
+  const res = await answer;
+  if (!res.ok()) {
+    await page.locator('[data-testid=error-box]').waitFor();
+    return;
+  }
+  const { case: made } = (await res.json()) as { case: { version: number } };
+  await page.waitForFunction((v) => !!document.querySelector('.status-line')?.textContent?.includes(`version ${v} `), made.version, { timeout: 15_000 });
 }
 
+/** Opens the case page afresh (a reload when already there: going to the same #/ address does not load the case again). */
 async function gotoCase(page: Page): Promise<void> {
-  await page.goto(caseUrl);
+  if (page.url() === caseUrl) await page.reload();
+  else await page.goto(caseUrl);
   await page.locator('[data-testid=case-state]').waitFor();
 }
 
